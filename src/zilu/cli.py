@@ -1,0 +1,96 @@
+"""The ``zilu`` command.
+
+``zilu demo`` and ``zilu serve`` prepare the database (migrations, convention version 1) and serve the site in one
+process; the other subcommands hand over to Django management commands of the same name, so that
+``zilu audit verify`` and ``zilu manage audit verify`` are the same thing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+PASSTHROUGH = {
+    "audit": "verify the audit hash chain (audit verify [--head HASH]) or print its head (audit head)",
+    "convention": "import, publish and list convention versions (convention import FILE)",
+    "calendar": "the holiday calendar: coverage, Civil Code periods and working days",
+    "manage": "any Django management command (migrate, createsuperuser, check --deploy, ...)",
+}
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zilu.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from zilu.wsgi import application
+
+    print(f"Zilu is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    serve(application, host=host, port=port, threads=threads, ident="zilu")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zilu",
+        description="Zilu (自律): the Changping Internet Industry Self-Discipline Convention platform.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, text in (
+        (
+            "demo",
+            "set up demo data and accounts (one per role), print the logins, and serve the site",
+        ),
+        ("serve", "apply migrations, load convention version 1 if missing, and serve the site"),
+    ):
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("--host", default="127.0.0.1")
+        cmd.add_argument("--port", type=int, default=8000)
+        cmd.add_argument("--threads", type=int, default=8)
+        cmd.add_argument("--no-serve", action="store_true", help="prepare everything, then exit without serving")
+    worker = sub.add_parser("worker", help="run a Celery worker (needs ZILU_BROKER_URL)")
+    worker.add_argument("--concurrency", type=int, default=2)
+    for name, text in PASSTHROUGH.items():
+        sub.add_parser(name, help=text, add_help=False).add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    _setup()
+    from django.core.management import call_command, execute_from_command_line
+
+    if args.command in ("demo", "serve"):
+        call_command("bootstrap", demo=args.command == "demo", host=args.host, port=args.port)
+        if not args.no_serve:
+            _serve(args.host, args.port, args.threads)
+        return 0
+    if args.command == "worker":
+        from django.conf import settings
+
+        if not settings.BROKER_URL:
+            print(
+                "zilu: set ZILU_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker",
+                file=sys.stderr,
+            )
+            return 2
+        from zilu.celery import app
+
+        app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}"])
+        return 0
+    rest = list(args.args)
+    if args.command == "manage":
+        execute_from_command_line(["zilu manage", *rest])
+    else:
+        execute_from_command_line([f"zilu {args.command}", args.command, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

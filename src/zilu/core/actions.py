@@ -1,0 +1,104 @@
+"""State changes of the shared kernel: API keys. Each checks permission and state, saves, and audits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zilu.core import audit
+from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
+from zilu.core.models import ApiKey, User
+from zilu.core.roles import Perm, require
+
+KEY_PREFIX = "zilu"
+MAX_ACTIVE_KEYS = 10
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a key's secret part. Secrets are 256-bit random, so a fast hash is enough (no brute force)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    """A freshly created key. ``token`` is shown once and never stored."""
+
+    key: ApiKey
+    token: str
+
+
+def check_key_name(name: str) -> str:
+    """A key needs a short human name so the member can tell its keys apart."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the key a name."), field="name")
+    if len(name) > 100:
+        raise ValidationFailed(_("The name is longer than 100 characters."), field="name")
+    return name
+
+
+@transaction.atomic
+def do_create_api_key(actor: User, name: str) -> NewApiKey:
+    """Create an API key for the actor's member. The full token is returned once."""
+    require(actor, Perm.MANAGE_API_KEYS)
+    name = check_key_name(name)
+    active = ApiKey.objects.filter(member_id=actor.member_id, revoked_at__isnull=True)
+    if active.count() >= MAX_ACTIVE_KEYS:
+        raise InvalidTransition(
+            _("A member may hold at most %(n)d active keys; revoke one first.") % {"n": MAX_ACTIVE_KEYS}
+        )
+    if active.filter(name=name).exists():
+        raise ValidationFailed(_("An active key already has this name."), field="name")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        member_id=actor.member_id,
+        created_by=actor,
+        name=name,
+        prefix=prefix,
+        key_hash=hash_secret(secret),
+    )
+    audit.record(actor, "core.api_key.create", key, after={"name": name, "prefix": prefix})
+    return NewApiKey(key=key, token=f"{KEY_PREFIX}_{prefix}_{secret}")
+
+
+@transaction.atomic
+def do_revoke_api_key(actor: User, key_id: int) -> ApiKey:
+    """Revoke one of the actor's member's keys. Revoking twice is refused."""
+    require(actor, Perm.MANAGE_API_KEYS)
+    key = ApiKey.objects.visible_to(actor).select_for_update().filter(pk=key_id).first()
+    if key is None:
+        raise NotFound()
+    if key.revoked_at is not None:
+        raise InvalidTransition(_("This key has already been revoked."))
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    audit.record(
+        actor,
+        "core.api_key.revoke",
+        key,
+        before={"revoked_at": None},
+        after={"revoked_at": key.revoked_at},
+    )
+    return key
+
+
+def authenticate_token(token: str) -> ApiKey | None:
+    """The active key that ``token`` belongs to, or None. Compares hashes in constant time."""
+    parts = (token or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    key = ApiKey.objects.select_related("created_by", "member").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    if key is None or not secrets.compare_digest(key.key_hash, hash_secret(parts[2])):
+        return None
+    if not key.created_by.is_active or key.created_by.member_id != key.member_id:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key

@@ -1,0 +1,143 @@
+"""API of the kernel: who am I, the audit chain, API keys, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from zilu.core import audit
+from zilu.core.actions import do_create_api_key, do_revoke_api_key
+from zilu.core.apiauth import SIGNED_IN
+from zilu.core.errors import Forbidden
+from zilu.core.models import ApiKey, AuditEntry, Notification
+from zilu.core.notify import do_mark_read
+from zilu.core.roles import Perm, require, role_of
+
+router = Router(tags=["core"])
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    member_id: int | None
+    member_name: str | None
+
+
+@router.get("/me", response=MeOut, auth=SIGNED_IN, summary="The signed-in user and role")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        username=user.get_username(),
+        name=str(user),
+        role=role_of(user),
+        member_id=user.member_id,
+        member_name=str(user.member) if user.member_id else None,
+    )
+
+
+class ChainHeadOut(Schema):
+    seq: int = Field(description="Sequence number of the newest entry (0 when the log is empty)")
+    hash: str = Field(description="SHA-256 of the newest entry, hex")
+    created_at: datetime | None
+
+
+@router.get("/audit/head", response=ChainHeadOut, auth=None, summary="Head of the audit hash chain (public)")
+def audit_head(request: HttpRequest) -> ChainHeadOut:
+    head = audit.head()
+    return ChainHeadOut(seq=head.seq, hash=head.hash, created_at=head.created_at)
+
+
+class AuditEntryOut(Schema):
+    seq: int
+    created_at: datetime
+    actor_label: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: dict | None
+    after: dict | None
+    request_id: str
+    prev_hash: str
+    hash: str
+
+
+@router.get("/audit/entries", response=list[AuditEntryOut], auth=SIGNED_IN, summary="Audit entries (staff)")
+def audit_entries(request: HttpRequest, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
+    require(request.user, Perm.VIEW_AUDIT_LOG)
+    limit = max(1, min(limit, 500))
+    return list(AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")[:limit])
+
+
+class ApiKeyOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class NewApiKeyOut(ApiKeyOut):
+    token: str = Field(description="The full key. Shown once: store it now.")
+
+
+def _session_only(request: HttpRequest) -> None:
+    # A key cannot mint or list keys: that takes a representative signed in to the site.
+    if getattr(request, "api_key", None) is not None:
+        raise Forbidden()
+
+
+@router.get("/api-keys", response=list[ApiKeyOut], auth=SIGNED_IN, summary="Your member's API keys")
+def list_api_keys(request: HttpRequest) -> list[ApiKey]:
+    _session_only(request)
+    require(request.user, Perm.MANAGE_API_KEYS)
+    return list(ApiKey.objects.visible_to(request.user))
+
+
+@router.post("/api-keys", response={201: NewApiKeyOut}, auth=SIGNED_IN, summary="Create an API key")
+def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, NewApiKeyOut]:
+    _session_only(request)
+    new = do_create_api_key(request.user, payload.name)
+    return 201, NewApiKeyOut(**ApiKeyOut.from_orm(new.key).dict(), token=new.token)
+
+
+@router.post("/api-keys/{key_id}/revoke", response=ApiKeyOut, auth=SIGNED_IN, summary="Revoke an API key")
+def revoke_api_key(request: HttpRequest, key_id: int) -> ApiKey:
+    _session_only(request)
+    return do_revoke_api_key(request.user, key_id)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=SIGNED_IN, summary="Your inbox")
+def notifications(request: HttpRequest, unread: bool = False) -> list[Notification]:
+    qs = Notification.objects.filter(user=request.user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs[:200])
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.post("/notifications/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN)
+def mark_read(request: HttpRequest, notification_id: int) -> MarkedOut:
+    return MarkedOut(marked=do_mark_read(request.user, notification_id))

@@ -1,0 +1,165 @@
+"""The one upload path for every workflow.
+
+Uploads are checked for size and count, typed by their content (magic numbers via the ``filetype`` package, never
+by name or by the type the client declares), stored under a random name in ``ZILU_MEDIA_ROOT`` (outside any web
+root, with no URL) and served only by :func:`zilu.core.views.protected_file`, which asks the owning model's access
+rule registered here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.utils.translation import gettext as _
+
+from zilu.core.errors import ValidationFailed
+from zilu.core.models import StoredFile
+
+AccessRule = Callable[[Any, models.Model], bool]
+_ACCESS_RULES: dict[str, AccessRule] = {}
+
+TEXT_TYPE = "text/plain"
+DOCUMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", TEXT_TYPE})
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """Limits for one kind of upload. ``max_bytes``/``max_files`` default to the site settings."""
+
+    allowed_types: frozenset[str] = DOCUMENT_TYPES
+    max_bytes: int = field(default_factory=lambda: settings.ZILU_UPLOAD_MAX_BYTES)
+    max_files: int = field(default_factory=lambda: settings.ZILU_UPLOAD_MAX_FILES)
+
+
+def register_owner(model: type[models.Model], can_view: AccessRule) -> None:
+    """Declare who may download files attached to records of ``model``."""
+    _ACCESS_RULES[model._meta.label_lower] = can_view
+
+
+def can_view(user: Any, stored: StoredFile) -> bool:
+    """Whether ``user`` may download ``stored``: the owning model's rule decides; unknown owners deny."""
+    rule = _ACCESS_RULES.get(f"{stored.owner_type.app_label}.{stored.owner_type.model}")
+    owner = stored.owner_type.get_object_for_this_type(pk=stored.owner_id) if rule else None
+    return bool(rule and owner is not None and rule(user, owner))
+
+
+def sniff_type(head: bytes) -> str | None:
+    """The content type that the bytes themselves show, or None when unrecognised.
+
+    ``filetype`` recognises binary formats by magic numbers; it has no rule for plain text, so text is accepted
+    only when it decodes as UTF-8 and holds no NUL or other C0 control bytes except tab, CR and LF.
+    """
+    kind = filetype.guess(head)
+    if kind is not None:
+        return str(kind.mime)
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # The head may end in the middle of a multi-byte character.
+        if exc.start < len(head) - 3:
+            return None
+        text = head[: exc.start].decode("utf-8")
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+        return None
+    return TEXT_TYPE
+
+
+def _field_error(field_name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, field=field_name)
+
+
+def check_uploads(
+    uploads: Sequence[UploadedFile],
+    policy: UploadPolicy,
+    *,
+    field_name: str = "files",
+    existing: int = 0,
+) -> list[str]:
+    """Validate uploads against ``policy`` and return their sniffed content types (in order)."""
+    if len(uploads) + existing > policy.max_files:
+        raise _field_error(field_name, _("At most %(n)d files may be attached.") % {"n": policy.max_files})
+    types = []
+    for upload in uploads:
+        if upload.size is None or upload.size > policy.max_bytes:
+            raise _field_error(
+                field_name,
+                _("“%(name)s” is larger than the limit of %(mb).1f MB.")
+                % {"name": upload.name, "mb": policy.max_bytes / 1024 / 1024},
+            )
+        if upload.size == 0:
+            raise _field_error(field_name, _("“%(name)s” is empty.") % {"name": upload.name})
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        content_type = sniff_type(head)
+        if content_type not in policy.allowed_types:
+            raise _field_error(
+                field_name,
+                _("“%(name)s” is not an accepted file type (its content is %(type)s).")
+                % {"name": upload.name, "type": content_type or _("unrecognised")},
+            )
+        types.append(content_type)
+    return types
+
+
+def store_uploads(
+    uploads: Sequence[UploadedFile],
+    *,
+    owner: models.Model,
+    purpose: str,
+    actor: Any,
+    policy: UploadPolicy | None = None,
+    field_name: str = "files",
+) -> list[StoredFile]:
+    """Check and store ``uploads`` as files of ``owner``. Call from an action, inside its transaction."""
+    policy = policy or UploadPolicy()
+    owner_type = ContentType.objects.get_for_model(owner)
+    existing = StoredFile.objects.filter(owner_type=owner_type, owner_id=str(owner.pk), purpose=purpose).count()
+    types = check_uploads(uploads, policy, field_name=field_name, existing=existing)
+    root = Path(settings.MEDIA_ROOT)
+    stored = []
+    for upload, content_type in zip(uploads, types, strict=True):
+        storage_name = secrets.token_hex(20)
+        path = root / storage_name[:2] / storage_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with path.open("xb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+        path.chmod(0o600)
+        stored.append(
+            StoredFile.objects.create(
+                owner_type=owner_type,
+                owner_id=str(owner.pk),
+                purpose=purpose,
+                original_name=Path(upload.name or "file").name[:255],
+                content_type=content_type,
+                size=upload.size or 0,
+                sha256=digest.hexdigest(),
+                storage_name=storage_name,
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        )
+    return stored
+
+
+def path_of(stored: StoredFile) -> Path:
+    """Where the bytes of ``stored`` are on disk."""
+    return Path(settings.MEDIA_ROOT) / stored.storage_name[:2] / stored.storage_name
+
+
+def files_of(owner: models.Model, purpose: str | None = None) -> models.QuerySet[StoredFile]:
+    """The files attached to ``owner``."""
+    qs = StoredFile.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk))
+    return qs.filter(purpose=purpose) if purpose else qs

@@ -1,0 +1,38 @@
+"""Forms of the kernel: throttled login, API key creation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from zilu.core import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The login form, refusing further attempts after repeated failures for a username or an address."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("Too many failed sign-in attempts. Please wait 15 minutes and try again."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if throttle.is_locked(username, self.request):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username, self.request)
+            raise
+        throttle.reset(username, self.request)
+        return cleaned
+
+
+class ApiKeyForm(forms.Form):
+    """Name a new API key."""
+
+    name = forms.CharField(label=_("Key name"), max_length=100, help_text=_("e.g. “Publishing pipeline”"))

@@ -1,0 +1,31 @@
+"""``zilu audit verify`` and ``zilu audit head``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zilu.core import audit
+
+
+class Command(BaseCommand):
+    help = "Verify the audit hash chain, or print its head."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        verify = sub.add_parser("verify", help="walk the chain and report the first bad entry")
+        verify.add_argument("--head", help="a head hash noted earlier that must still be in the chain")
+        sub.add_parser("head", help="print the current head (seq and hash)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "head":
+            head = audit.head()
+            self.stdout.write(f"{head.seq} {head.hash}")
+            return
+        result = audit.verify_chain(options.get("head"))
+        if not result.ok:
+            raise CommandError(f"audit chain BROKEN ({result.problem}) at {result.detail}; checked {result.checked}")
+        self.stdout.write(
+            self.style.SUCCESS(f"audit chain OK: {result.checked} entries, head #{result.head.seq} {result.head.hash}")
+        )

@@ -1,0 +1,162 @@
+"""Models of the shared kernel."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zilu.core.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. A member representative is linked to exactly one member (unit or individual)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PUBLIC)
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="representatives",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="core_user_member_iff_member_role",
+                condition=(Q(role=Role.MEMBER) & Q(member__isnull=False))
+                | (~Q(role=Role.MEMBER) & Q(member__isnull=True)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained record of a state change.
+
+    ``hash`` is SHA-256 over the canonical JSON of the entry's content and ``prev_hash`` (the previous entry's
+    hash), so changing, deleting, inserting or reordering rows breaks the chain (``zilu audit verify``). On
+    PostgreSQL a trigger refuses UPDATE and DELETE on the table. The actor is kept as plain values, not a foreign
+    key, so that nothing ever needs to update an entry.
+    """
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user; also e-mailed when the user has an address."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=50, default="general")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notif_user_read")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    """API keys, restricted by who may see them."""
+
+    def visible_to(self, user: Any) -> ApiKeyQuerySet:
+        """A member representative sees its own member's keys; nobody else sees any."""
+        if getattr(user, "is_authenticated", False) and user.role == Role.MEMBER and user.member_id:
+            return self.filter(member_id=user.member_id)
+        return self.none()
+
+
+class ApiKey(models.Model):
+    """A member system's credential for the API. Only a SHA-256 of the secret is stored."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="api_keys")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class StoredFile(models.Model):
+    """An uploaded file attached to a record. Stored under a random name outside any web root and served only
+    through the protected-file view, which asks the owning record's access rule (see ``core.files``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    owner_id = models.CharField(max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=50)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="core_file_owner")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,79 @@
+"""Roles, and the one table that says what each role may do.
+
+Every permission check in Zilu goes through :func:`has_perm` / :func:`require`. Superusers of the association's own
+operations get only what the table grants them: they are executing-body staff with extra technical powers, and
+some rights (e.g. reading complaints about the executing body, Art. 20) are deliberately not theirs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from zilu.core.models import User
+
+
+class Role(models.TextChoices):
+    """The role a user account holds. Anonymous visitors and superusers are pseudo-roles (see :func:`role_of`)."""
+
+    PUBLIC = "public", _("Member of the public")
+    MEMBER = "member", _("Member representative")
+    STAFF = "staff", _("Executing-body staff")
+    SUPERVISOR = "supervisor", _("Supervising department")
+
+
+ANONYMOUS = "anonymous"
+SUPERUSER = "superuser"
+
+
+class Perm(StrEnum):
+    """Named permissions. Add one here and to RULES when a workflow needs a new right."""
+
+    VIEW_BACKOFFICE = "backoffice.view"
+    VIEW_DASHBOARD = "dashboard.view"
+    MANAGE_CONVENTION = "convention.manage"
+    VIEW_DRAFT_CONVENTION = "convention.view_draft"
+    VIEW_AUDIT_LOG = "audit.view"
+    MANAGE_API_KEYS = "apikeys.manage"
+    MANAGE_USERS = "users.manage"
+    USE_INBOX = "inbox.use"
+
+
+_ALL_SIGNED_IN = frozenset({Role.PUBLIC, Role.MEMBER, Role.STAFF, Role.SUPERVISOR, SUPERUSER})
+
+RULES: dict[Perm, frozenset[str]] = {
+    Perm.VIEW_BACKOFFICE: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.VIEW_DASHBOARD: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.MANAGE_CONVENTION: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.VIEW_DRAFT_CONVENTION: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.VIEW_AUDIT_LOG: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.MANAGE_API_KEYS: frozenset({Role.MEMBER}),
+    Perm.MANAGE_USERS: frozenset({SUPERUSER}),
+    Perm.USE_INBOX: _ALL_SIGNED_IN,
+}
+
+
+def role_of(user: User | Any) -> str:
+    """The role used for permission checks: a :class:`Role` value, ``"anonymous"`` or ``"superuser"``."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    if user.is_superuser:
+        return SUPERUSER
+    return str(user.role)
+
+
+def has_perm(user: User | Any, perm: Perm) -> bool:
+    """Whether ``user`` holds ``perm`` according to :data:`RULES`."""
+    return role_of(user) in RULES[perm]
+
+
+def require(user: User | Any, perm: Perm) -> None:
+    """Raise :class:`zilu.core.errors.Forbidden` unless ``user`` holds ``perm``."""
+    from zilu.core.errors import Forbidden
+
+    if not has_perm(user, perm):
+        raise Forbidden(perm=str(perm))

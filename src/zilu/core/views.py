@@ -1,0 +1,121 @@
+"""Pages of the kernel: sign-in, account, inbox, API keys, audit chain head and log, protected files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zilu.core import audit
+from zilu.core.actions import do_create_api_key, do_revoke_api_key
+from zilu.core.errors import DomainError
+from zilu.core.files import can_view, path_of
+from zilu.core.forms import ApiKeyForm, ThrottledAuthenticationForm
+from zilu.core.models import ApiKey, AuditEntry, StoredFile
+from zilu.core.notify import do_mark_read
+from zilu.core.roles import Perm, require, role_of
+
+
+def run_action(request: HttpRequest, action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """Call an action from a page; a refused action becomes an error message. Returns (ok, result)."""
+    try:
+        return True, action(*args, **kwargs)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return False, exc
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in with failed-attempt throttling."""
+
+    authentication_form = ThrottledAuthenticationForm
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's home: role, member, links to what the role can do."""
+    return render(request, "core/account.html", {"role": role_of(request.user)})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The user's notifications."""
+    if request.method == "POST":
+        do_mark_read(request.user, None)
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("inbox")
+    page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page})
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """A member representative's API keys: create (token shown once) and revoke."""
+    require(request.user, Perm.MANAGE_API_KEYS)
+    new_token = None
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, result = run_action(request, do_create_api_key, request.user, form.cleaned_data["name"])
+        if ok:
+            new_token = result.token
+            messages.success(request, _("Key created. Copy it now: it will not be shown again."))
+            form = ApiKeyForm()
+    keys = ApiKey.objects.visible_to(request.user)
+    return render(request, "core/api_keys.html", {"form": form, "keys": keys, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def revoke_api_key(request: HttpRequest, key_id: int) -> HttpResponse:
+    """Revoke one key."""
+    ok, _result = run_action(request, do_revoke_api_key, request.user, key_id)
+    if ok:
+        messages.success(request, _("The key is revoked."))
+    return redirect("api_keys")
+
+
+def audit_head(request: HttpRequest) -> HttpResponse:
+    """Public page with the audit chain head, so anyone can note it and later check history was kept."""
+    return render(request, "core/audit_head.html", {"head": audit.head()})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log for staff and the supervising department."""
+    require(request.user, Perm.VIEW_AUDIT_LOG)
+    qs = AuditEntry.objects.order_by("-seq")
+    if action := request.GET.get("action", "").strip():
+        qs = qs.filter(action__startswith=action)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})
+
+
+def protected_file(request: HttpRequest, file_id: str) -> HttpResponse:
+    """Serve an uploaded file to a user the owning record allows; everyone else gets 404 (not 403, which would
+    confirm the file exists)."""
+    stored = StoredFile.objects.select_related("owner_type").filter(pk=file_id).first()
+    if stored is None or not can_view(request.user, stored):
+        raise Http404
+    path = path_of(stored)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

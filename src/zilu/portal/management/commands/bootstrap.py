@@ -1,0 +1,40 @@
+"""``zilu manage bootstrap [--demo]``: what ``zilu serve`` and ``zilu demo`` do before serving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from zilu.core.system import SystemActor
+from zilu.portal.bootstrap import ensure_convention_v1, ensure_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Apply migrations, load convention version 1 if missing, and with --demo create demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--demo", action="store_true")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from django.conf import settings
+
+        call_command("migrate", interactive=False, verbosity=0)
+        actor = SystemActor("cli:bootstrap")
+        version, created = ensure_convention_v1(actor)
+        verb = "loaded" if created else "found"
+        self.stdout.write(
+            f"Convention: {verb} version {version.number} ({len(version.parsed.articles)} articles, "
+            f"effective {version.effective_date})"
+        )
+        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        if options["demo"]:
+            logins = ensure_demo_accounts(actor)
+            base = f"http://{options['host']}:{options['port']}"
+            self.stdout.write("Demo accounts (sign in at " + base + "/accounts/login/):")
+            for login in logins:
+                self.stdout.write(f"  {login.role:<11} {login.username:<11} password: {login.password}")
+            self.stdout.write(f"Back office: {base}/backoffice/   API docs: {base}/api/v1/docs")

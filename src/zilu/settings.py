@@ -1,0 +1,242 @@
+"""Django settings, read from the environment.
+
+Every knob is a ``ZILU_*`` environment variable. The embedded default (no variables set) is a SQLite file under
+``var/`` and background work run in-process after commit. ``ZILU_ENV=production`` demands a secret key and allowed
+hosts and turns on the secure-cookie and HSTS settings, so that ``manage.py check --deploy`` is clean.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigurationError(SystemExit):
+    """A missing or malformed setting: startup stops with a one-line explanation."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"zilu: configuration error: {message}")
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env(name)
+    return [part.strip() for part in value.split(",") if part.strip()] if value else default
+
+
+ZILU_ENV = env("ZILU_ENV", "development")
+if ZILU_ENV not in {"development", "production"}:
+    raise ConfigurationError(f"ZILU_ENV must be 'development' or 'production', not {ZILU_ENV!r}")
+PRODUCTION = ZILU_ENV == "production"
+TESTING = "pytest" in sys.modules
+
+VAR_DIR = Path(env("ZILU_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+# --- secrets and hosts -------------------------------------------------------------------------------------------
+SECRET_KEY = env("ZILU_SECRET_KEY")
+if SECRET_KEY is None:
+    if PRODUCTION:
+        raise ConfigurationError("ZILU_SECRET_KEY is required when ZILU_ENV=production")
+    if TESTING:
+        SECRET_KEY = "zilu-tests-only-" + "x" * 40
+    else:
+        # Development: one random key per installation, kept under var/ so sessions survive restarts.
+        key_file = VAR_DIR / "secret_key"
+        if key_file.exists():
+            SECRET_KEY = key_file.read_text().strip()
+        else:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            SECRET_KEY = secrets.token_urlsafe(50)
+            key_file.write_text(SECRET_KEY)
+            key_file.chmod(0o600)
+elif PRODUCTION and len(SECRET_KEY) < 50:
+    raise ConfigurationError("ZILU_SECRET_KEY must be at least 50 characters long in production")
+
+DEBUG = env_bool("ZILU_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ConfigurationError("ZILU_DEBUG must be off when ZILU_ENV=production")
+
+if PRODUCTION and env("ZILU_ALLOWED_HOSTS") is None:
+    raise ConfigurationError("ZILU_ALLOWED_HOSTS is required when ZILU_ENV=production (comma-separated)")
+ALLOWED_HOSTS = env_list("ZILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("ZILU_CSRF_TRUSTED_ORIGINS", [])
+
+# --- applications --------------------------------------------------------------------------------------------------
+# Zilu's apps come first so that their templates (e.g. the themed admin/base_site.html) take precedence.
+INSTALLED_APPS = [
+    "zilu.core",
+    "zilu.members",
+    "zilu.convention",
+    "zilu.portal",
+    "zilu.core.admin_site.ZiluAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "zilu.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zilu.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "zilu.urls"
+WSGI_APPLICATION = "zilu.wsgi.application"
+ASGI_APPLICATION = "zilu.asgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "zilu.core.context_processors.zilu",
+            ],
+        },
+    },
+]
+
+# --- database ----------------------------------------------------------------------------------------------------
+DATABASE_URL = env("ZILU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'zilu.sqlite3'}")
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except Exception as exc:  # dj_database_url raises several types for a malformed URL
+    raise ConfigurationError(f"ZILU_DATABASE_URL is not a valid database URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    if not TESTING:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- caches (login throttling) --------------------------------------------------------------------------------------
+CACHE_URL = env("ZILU_CACHE_URL")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- background work ---------------------------------------------------------------------------------------------
+BROKER_URL = env("ZILU_BROKER_URL")
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- auth --------------------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_FAILURE_LIMIT = int(env("ZILU_LOGIN_FAILURE_LIMIT", "5") or 5)
+LOGIN_FAILURE_WINDOW_SECONDS = int(env("ZILU_LOGIN_FAILURE_WINDOW", "900") or 900)
+
+# --- i18n ----------------------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and uploaded files --------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("ZILU_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded evidence lives outside any web root and is never given a URL: it is served only through
+# zilu.core.views.protected_file, which checks the requesting user's permission on the owning record.
+MEDIA_ROOT = Path(env("ZILU_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = None
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+ZILU_UPLOAD_MAX_BYTES = int(env("ZILU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
+ZILU_UPLOAD_MAX_FILES = int(env("ZILU_UPLOAD_MAX_FILES", "5") or 5)
+
+# --- e-mail --------------------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env("ZILU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("ZILU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("ZILU_EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = env("ZILU_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("ZILU_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZILU_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("ZILU_DEFAULT_FROM_EMAIL", "zilu@localhost")
+
+# --- calendar ------------------------------------------------------------------------------------------------------
+# A JSON file of official holiday schedules not yet in the chinesecalendar package (see core.deadlines).
+ZILU_HOLIDAYS_FILE = env("ZILU_HOLIDAYS_FILE")
+
+# --- production hardening ------------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("ZILU_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(env("ZILU_HSTS_SECONDS", "31536000") or 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("ZILU_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
