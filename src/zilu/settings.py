@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -143,6 +144,9 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except Exception as exc:  # dj_database_url raises several types for a malformed URL
     raise ConfigurationError(f"ZILU_DATABASE_URL is not a valid database URL: {exc}") from exc
+if TESTING:
+    # Threads started by tests (the embedded Celery worker) must not keep connections that block test-DB teardown.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -194,7 +198,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic in the embedded default
+warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, before collectstatic
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded evidence lives outside any web root and is never given a URL: it is served only through
 # zilu.core.views.protected_file, which checks the requesting user's permission on the owning record.

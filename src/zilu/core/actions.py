@@ -46,6 +46,7 @@ def check_key_name(name: str) -> str:
 def do_create_api_key(actor: User, name: str) -> NewApiKey:
     """Create an API key for the actor's member. The full token is returned once."""
     require(actor, Perm.MANAGE_API_KEYS)
+    assert actor.member_id is not None  # the role table grants MANAGE_API_KEYS to member representatives only
     name = check_key_name(name)
     active = ApiKey.objects.filter(member_id=actor.member_id, revoked_at__isnull=True)
     if active.count() >= MAX_ACTIVE_KEYS:

@@ -21,7 +21,7 @@ class ZiluUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "role", "member", "is_active", "is_superuser"]
     list_filter = ["role", "is_active", "is_superuser"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Zilu role"), {"fields": ("role", "member", "phone")}),
     )
 

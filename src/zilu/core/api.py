@@ -13,7 +13,7 @@ from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import Forbidden
 from zilu.core.models import ApiKey, AuditEntry, Notification
 from zilu.core.notify import do_mark_read
-from zilu.core.roles import Perm, require, role_of
+from zilu.core.roles import Perm, require, role_of, signed_in
 
 router = Router(tags=["core"])
 
@@ -28,7 +28,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, auth=SIGNED_IN, summary="The signed-in user and role")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = signed_in(request)
     return MeOut(
         username=user.get_username(),
         name=str(user),
@@ -106,14 +106,14 @@ def list_api_keys(request: HttpRequest) -> list[ApiKey]:
 @router.post("/api-keys", response={201: NewApiKeyOut}, auth=SIGNED_IN, summary="Create an API key")
 def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, NewApiKeyOut]:
     _session_only(request)
-    new = do_create_api_key(request.user, payload.name)
+    new = do_create_api_key(signed_in(request), payload.name)
     return 201, NewApiKeyOut(**ApiKeyOut.from_orm(new.key).dict(), token=new.token)
 
 
 @router.post("/api-keys/{key_id}/revoke", response=ApiKeyOut, auth=SIGNED_IN, summary="Revoke an API key")
 def revoke_api_key(request: HttpRequest, key_id: int) -> ApiKey:
     _session_only(request)
-    return do_revoke_api_key(request.user, key_id)
+    return do_revoke_api_key(signed_in(request), key_id)
 
 
 class NotificationOut(Schema):
@@ -128,7 +128,7 @@ class NotificationOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], auth=SIGNED_IN, summary="Your inbox")
 def notifications(request: HttpRequest, unread: bool = False) -> list[Notification]:
-    qs = Notification.objects.filter(user=request.user)
+    qs = Notification.objects.filter(user=signed_in(request))
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return list(qs[:200])
@@ -140,4 +140,4 @@ class MarkedOut(Schema):
 
 @router.post("/notifications/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN)
 def mark_read(request: HttpRequest, notification_id: int) -> MarkedOut:
-    return MarkedOut(marked=do_mark_read(request.user, notification_id))
+    return MarkedOut(marked=do_mark_read(signed_in(request), notification_id))

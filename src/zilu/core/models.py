@@ -29,8 +29,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        # django-stubs types the inherited verbose_name as str, not as a lazy translation
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         constraints = [
             models.CheckConstraint(
                 name="core_user_member_iff_member_role",

@@ -77,3 +77,13 @@ def require(user: User | Any, perm: Perm) -> None:
 
     if not has_perm(user, perm):
         raise Forbidden(perm=str(perm))
+
+
+def signed_in(request: Any) -> User:
+    """The request's user, for views and endpoints that already required a signed-in user."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        from zilu.core.errors import Forbidden
+
+        raise Forbidden()
+    return user

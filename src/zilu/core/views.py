@@ -21,7 +21,7 @@ from zilu.core.files import can_view, path_of
 from zilu.core.forms import ApiKeyForm, ThrottledAuthenticationForm
 from zilu.core.models import ApiKey, AuditEntry, StoredFile
 from zilu.core.notify import do_mark_read
-from zilu.core.roles import Perm, require, role_of
+from zilu.core.roles import Perm, require, role_of, signed_in
 
 
 def run_action(request: HttpRequest, action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
@@ -51,10 +51,10 @@ def account(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The user's notifications."""
     if request.method == "POST":
-        do_mark_read(request.user, None)
+        do_mark_read(signed_in(request), None)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("inbox")
-    page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))
+    page = Paginator(signed_in(request).notifications.all(), 25).get_page(request.GET.get("page"))
     return render(request, "core/inbox.html", {"page": page})
 
 
@@ -65,7 +65,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, result = run_action(request, do_create_api_key, request.user, form.cleaned_data["name"])
+        ok, result = run_action(request, do_create_api_key, signed_in(request), form.cleaned_data["name"])
         if ok:
             new_token = result.token
             messages.success(request, _("Key created. Copy it now: it will not be shown again."))
@@ -100,7 +100,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_log.html", {"page": page, "action": action})
 
 
-def protected_file(request: HttpRequest, file_id: str) -> HttpResponse:
+def protected_file(request: HttpRequest, file_id: str) -> FileResponse:
     """Serve an uploaded file to a user the owning record allows; everyone else gets 404 (not 403, which would
     confirm the file exists)."""
     stored = StoredFile.objects.select_related("owner_type").filter(pk=file_id).first()
