@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from zilu.core.errors import ValidationFailed
@@ -34,11 +35,20 @@ DOCUMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image
 
 @dataclass(frozen=True)
 class UploadPolicy:
-    """Limits for one kind of upload. ``max_bytes``/``max_files`` default to the site settings."""
+    """Limits for one kind of upload. ``max_bytes``/``max_files`` left as None follow the site settings
+    (``ZILU_UPLOAD_MAX_BYTES``/``ZILU_UPLOAD_MAX_FILES``) at the time of the upload."""
 
     allowed_types: frozenset[str] = DOCUMENT_TYPES
-    max_bytes: int = field(default_factory=lambda: settings.ZILU_UPLOAD_MAX_BYTES)
-    max_files: int = field(default_factory=lambda: settings.ZILU_UPLOAD_MAX_FILES)
+    max_bytes: int | None = None
+    max_files: int | None = None
+
+    @property
+    def byte_limit(self) -> int:
+        return self.max_bytes if self.max_bytes is not None else int(settings.ZILU_UPLOAD_MAX_BYTES)
+
+    @property
+    def file_limit(self) -> int:
+        return self.max_files if self.max_files is not None else int(settings.ZILU_UPLOAD_MAX_FILES)
 
 
 def register_owner(model: type[models.Model], can_view: AccessRule) -> None:
@@ -86,15 +96,15 @@ def check_uploads(
     existing: int = 0,
 ) -> list[str]:
     """Validate uploads against ``policy`` and return their sniffed content types (in order)."""
-    if len(uploads) + existing > policy.max_files:
-        raise _field_error(field_name, _("At most %(n)d files may be attached.") % {"n": policy.max_files})
+    if len(uploads) + existing > policy.file_limit:
+        raise _field_error(field_name, _("At most %(n)d files may be attached.") % {"n": policy.file_limit})
     types = []
     for upload in uploads:
-        if upload.size is None or upload.size > policy.max_bytes:
+        if upload.size is None or upload.size > policy.byte_limit:
             raise _field_error(
                 field_name,
-                _("“%(name)s” is larger than the limit of %(mb).1f MB.")
-                % {"name": upload.name, "mb": policy.max_bytes / 1024 / 1024},
+                _("“%(name)s” is larger than the limit of %(limit)s.")
+                % {"name": upload.name, "limit": filesizeformat(policy.byte_limit)},
             )
         if upload.size == 0:
             raise _field_error(field_name, _("“%(name)s” is empty.") % {"name": upload.name})
