@@ -140,7 +140,7 @@ def test_supervisor_sees_dashboard_but_cannot_manage(client_for):
 
 
 def test_deadline_beyond_calendar_coverage_is_left_empty_and_flagged(client_for):
-    first, last = deadlines.coverage()
+    _first, last = deadlines.coverage()
     version = draft("越界", effective=last - timedelta(days=5))
     assert version.publication_deadline is None
     response = client_for("staff").get("/staff/")
