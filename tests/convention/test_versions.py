@@ -165,3 +165,24 @@ def test_cli_import_and_publish(tmp_path, capsys):
     assert not version.published_late
     assert AuditEntry.objects.filter(action__startswith="convention.version.").count() == 2
     assert AuditEntry.objects.first().actor_label.startswith("cli:")
+
+
+def test_publishing_notifies_active_member_representatives(client_for, users, django_capture_on_commit_callbacks):
+    from zilu.core.models import Notification
+
+    version = draft()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("staff").post(f"/staff/convention/v{version.number}/publish", {})
+    notified = set(Notification.objects.filter(kind="convention.published").values_list("user__username", flat=True))
+    assert notified == {users["member"].username, users["other_member"].username}
+    inbox = client_for("member").get("/account/inbox/").content.decode()
+    assert f"/convention/v{version.number}" in inbox
+
+
+def test_request_id_is_recorded_in_the_audit_entry(client_for):
+    version = draft()
+    response = client_for("staff").post(
+        f"/staff/convention/v{version.number}/publish", {}, HTTP_X_REQUEST_ID="req-0123456789abcdef"
+    )
+    assert response["X-Request-ID"] == "req-0123456789abcdef"
+    assert AuditEntry.objects.get(action="convention.version.publish").request_id == "req-0123456789abcdef"

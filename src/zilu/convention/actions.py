@@ -6,10 +6,12 @@ import re
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zilu.convention.models import PUBLICATION_PERIOD_DAYS, ConventionVersion
@@ -22,8 +24,10 @@ from zilu.convention.parser import (
 from zilu.core import audit, deadlines
 from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
-from zilu.core.models import StoredFile
-from zilu.core.roles import Perm, require
+from zilu.core.models import StoredFile, User
+from zilu.core.notify import notify
+from zilu.core.roles import Perm, Role, require
+from zilu.members.models import Member
 
 MAX_TEXT_CHARS = 200_000
 SIGNED_COPY = "signed_copy"
@@ -160,7 +164,22 @@ def do_publish_version(actor: Any, version_id: int, *, published_on: date | None
             "late": version.published_late,
         },
     )
+    _tell_members_about(version)
     return version
+
+
+def _tell_members_about(version: ConventionVersion) -> None:
+    """Every active member's representatives learn that a version of the convention was published."""
+    representatives = User.objects.filter(role=Role.MEMBER, is_active=True, member__status=Member.Status.ACTIVE)
+    with translation.override(settings.LANGUAGE_CODE):  # messages are stored, so in the site's language
+        notify(
+            representatives,
+            _("Convention version %(n)d has been published") % {"n": version.number},
+            _("Version %(n)d of the convention takes effect on %(date)s. Please read it and follow it.")
+            % {"n": version.number, "date": version.effective_date.isoformat()},
+            url=reverse("convention:version", kwargs={"number": version.number}),
+            kind="convention.published",
+        )
 
 
 @transaction.atomic
