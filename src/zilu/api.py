@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from zilu import __version__
 from zilu.convention.api import router as convention_router
@@ -12,7 +13,15 @@ from zilu.core import problems
 from zilu.core.api import router as core_router
 from zilu.core.errors import DomainError
 
+
+class Utf8Renderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8 rather than \\u escapes (the problem responses do the same)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8Renderer(),
     title="Zilu API",
     version=__version__,
     description=(

@@ -56,39 +56,40 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run a Celery worker (needs ZILU_BROKER_URL)")
     worker.add_argument("--concurrency", type=int, default=2)
     for name, text in PASSTHROUGH.items():
-        sub.add_parser(name, help=text, add_help=False).add_argument("args", nargs=argparse.REMAINDER)
+        sub.add_parser(name, help=text, add_help=False)  # listed for --help; main() hands these to Django
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASSTHROUGH:
+        # Handed to Django untouched, so that the command's own --help and options work.
+        _setup()
+        from django.core.management import call_command, execute_from_command_line
+
+        if argv[0] != "manage":
+            call_command("migrate", interactive=False, verbosity=0)  # a fresh installation works at once
+            execute_from_command_line(["zilu", *argv])
+        else:
+            execute_from_command_line(["zilu manage", *argv[1:]])
+        return 0
     args = build_parser().parse_args(argv)
     _setup()
-    from django.core.management import call_command, execute_from_command_line
+    from django.core.management import call_command
 
-    if args.command in ("demo", "serve"):
-        call_command("bootstrap", demo=args.command == "demo", host=args.host, port=args.port)
-        if not args.no_serve:
-            _serve(args.host, args.port, args.threads)
-        return 0
     if args.command == "worker":
         from django.conf import settings
 
         if not settings.BROKER_URL:
-            print(
-                "zilu: set ZILU_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker",
-                file=sys.stderr,
-            )
+            print("zilu: set ZILU_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker", file=sys.stderr)
             return 2
         from zilu.celery import app
 
         app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}"])
         return 0
-    rest = list(args.args)
-    if args.command == "manage":
-        execute_from_command_line(["zilu manage", *rest])
-    else:
-        execute_from_command_line([f"zilu {args.command}", args.command, *rest])
+    call_command("bootstrap", demo=args.command == "demo", host=args.host, port=args.port)
+    if not args.no_serve:
+        _serve(args.host, args.port, args.threads)
     return 0
 
 

@@ -42,6 +42,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
 
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env(name)
     return [part.strip() for part in value.split(",") if part.strip()] if value else default
@@ -111,6 +121,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zilu.core.middleware.DomainErrorMiddleware",
+    "zilu.core.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "zilu.urls"
@@ -180,8 +191,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGIN_FAILURE_LIMIT = int(env("ZILU_LOGIN_FAILURE_LIMIT", "5") or 5)
-LOGIN_FAILURE_WINDOW_SECONDS = int(env("ZILU_LOGIN_FAILURE_WINDOW", "900") or 900)
+LOGIN_FAILURE_LIMIT = env_int("ZILU_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("ZILU_LOGIN_FAILURE_WINDOW", 900)
 
 # --- i18n ----------------------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -207,13 +218,13 @@ MEDIA_ROOT = Path(env("ZILU_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-ZILU_UPLOAD_MAX_BYTES = int(env("ZILU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
-ZILU_UPLOAD_MAX_FILES = int(env("ZILU_UPLOAD_MAX_FILES", "5") or 5)
+ZILU_UPLOAD_MAX_BYTES = env_int("ZILU_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+ZILU_UPLOAD_MAX_FILES = env_int("ZILU_UPLOAD_MAX_FILES", 5)
 
 # --- e-mail --------------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("ZILU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("ZILU_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("ZILU_EMAIL_PORT", "25") or 25)
+EMAIL_PORT = env_int("ZILU_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("ZILU_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("ZILU_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ZILU_EMAIL_USE_TLS", False)
@@ -233,7 +244,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("ZILU_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(env("ZILU_HSTS_SECONDS", "31536000") or 31536000)
+    SECURE_HSTS_SECONDS = env_int("ZILU_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -151,7 +151,7 @@ def test_cli_verify_reports_ok_and_broken(capsys):
     assert "audit chain OK: 3 entries" in capsys.readouterr().out
     with tampering():
         AuditEntry.objects.filter(seq=1).update(action="test.other")
-    with pytest.raises(CommandError, match=r"BROKEN \(changed\) at entry #1"):
+    with pytest.raises(CommandError, match=r"BROKEN \(changed\): entry #1"):
         call_command("audit", "verify")
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zilu.convention.parser import ParsedConvention
+from zilu.core import deadlines
 from zilu.core.roles import Perm, has_perm
 
 PUBLICATION_PERIOD_DAYS = 30  # Art. 21: published within 30 days of taking effect
@@ -79,16 +80,25 @@ class ConventionVersion(models.Model):
     def parsed(self) -> ParsedConvention:
         return ParsedConvention.from_dict(self.structure)
 
+    @property
+    def art21_deadline(self) -> date | None:
+        """The Art. 21 publication deadline: as stored at import, or computed now if the holiday calendar has
+        since learned the period (a supplement loaded through ZILU_HOLIDAYS_FILE); None while it cannot be."""
+        if self.publication_deadline is not None:
+            return self.publication_deadline
+        try:
+            return deadlines.add_period(self.effective_date, PUBLICATION_PERIOD_DAYS)
+        except deadlines.CalendarCoverageError:
+            return None
+
     def publication_overdue(self, today: date | None = None) -> bool:
         """Art. 21: not yet published although the 30-day period after taking effect has ended."""
         today = today or timezone.localdate()
-        return (
-            self.status == self.Status.DRAFT
-            and self.publication_deadline is not None
-            and today > self.publication_deadline
-        )
+        deadline = self.art21_deadline
+        return self.status == self.Status.DRAFT and deadline is not None and today > deadline
 
     @property
     def published_late(self) -> bool:
         """Published, but after the Art. 21 deadline."""
-        return bool(self.published_on and self.publication_deadline and self.published_on > self.publication_deadline)
+        deadline = self.art21_deadline
+        return bool(self.published_on and deadline and self.published_on > deadline)

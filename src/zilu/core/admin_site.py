@@ -8,7 +8,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin import apps as admin_apps
-from django.http import HttpRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zilu.core.roles import Perm, has_perm
@@ -24,6 +27,19 @@ class ZiluAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return has_perm(request.user, Perm.VIEW_BACKOFFICE)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """No second sign-in form: Django's admin form checks passwords without the login throttle and admits by
+        ``is_staff``, not the role table. Visitors go to the site's sign-in page; signed-in users without the
+        back-office right get 403."""
+        from django.contrib.auth.views import redirect_to_login  # not at module level: imports the User model
+
+        index = reverse("admin:index", current_app=self.name)
+        if self.has_permission(request):
+            return HttpResponseRedirect(index)
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or index)
 
 
 class ReadOnlyRoleAdmin(admin.ModelAdmin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from zilu.core import audit
 from zilu.core.actions import do_create_api_key, do_revoke_api_key
@@ -53,6 +53,8 @@ def audit_head(request: HttpRequest) -> ChainHeadOut:
 class AuditEntryOut(Schema):
     seq: int
     created_at: datetime
+    timestamp: str = Field(description="The exact UTC time that the hash covers (microseconds)")
+    actor_id: int | None
     actor_label: str
     role: str
     action: str
@@ -70,7 +72,10 @@ class AuditEntryOut(Schema):
 def audit_entries(request: HttpRequest, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
     require(request.user, Perm.VIEW_AUDIT_LOG)
     limit = max(1, min(limit, 500))
-    return list(AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")[:limit])
+    entries = list(AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")[:limit])
+    for entry in entries:
+        entry.timestamp = audit.timestamp(entry.created_at)  # type: ignore[attr-defined]
+    return entries
 
 
 class ApiKeyOut(Schema):
@@ -96,21 +101,42 @@ def _session_only(request: HttpRequest) -> None:
         raise Forbidden()
 
 
-@router.get("/api-keys", response=list[ApiKeyOut], auth=SIGNED_IN, summary="Your member's API keys")
+KEYS_NEED_SESSION = "Needs a signed-in member representative: an API key cannot list, create or revoke keys (403)."
+
+
+@router.get(
+    "/api-keys",
+    response=list[ApiKeyOut],
+    auth=SIGNED_IN,
+    summary="Your member's API keys",
+    description=KEYS_NEED_SESSION,
+)
 def list_api_keys(request: HttpRequest) -> list[ApiKey]:
     _session_only(request)
     require(request.user, Perm.MANAGE_API_KEYS)
     return list(ApiKey.objects.visible_to(request.user))
 
 
-@router.post("/api-keys", response={201: NewApiKeyOut}, auth=SIGNED_IN, summary="Create an API key")
-def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, NewApiKeyOut]:
+@router.post(
+    "/api-keys",
+    response={201: NewApiKeyOut},
+    auth=SIGNED_IN,
+    summary="Create an API key",
+    description=KEYS_NEED_SESSION,
+)
+def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> Status[NewApiKeyOut]:
     _session_only(request)
     new = do_create_api_key(signed_in(request), payload.name)
-    return 201, NewApiKeyOut(**ApiKeyOut.from_orm(new.key).dict(), token=new.token)
+    return Status(201, NewApiKeyOut(**ApiKeyOut.from_orm(new.key).dict(), token=new.token))
 
 
-@router.post("/api-keys/{key_id}/revoke", response=ApiKeyOut, auth=SIGNED_IN, summary="Revoke an API key")
+@router.post(
+    "/api-keys/{key_id}/revoke",
+    response=ApiKeyOut,
+    auth=SIGNED_IN,
+    summary="Revoke an API key",
+    description=KEYS_NEED_SESSION,
+)
 def revoke_api_key(request: HttpRequest, key_id: int) -> ApiKey:
     _session_only(request)
     return do_revoke_api_key(signed_in(request), key_id)
@@ -128,6 +154,7 @@ class NotificationOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], auth=SIGNED_IN, summary="Your inbox")
 def notifications(request: HttpRequest, unread: bool = False) -> list[Notification]:
+    require(request.user, Perm.USE_INBOX)
     qs = Notification.objects.filter(user=signed_in(request))
     if unread:
         qs = qs.filter(read_at__isnull=True)
@@ -138,6 +165,8 @@ class MarkedOut(Schema):
     marked: int
 
 
-@router.post("/notifications/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN)
+@router.post(
+    "/notifications/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN, summary="Mark a notification read"
+)
 def mark_read(request: HttpRequest, notification_id: int) -> MarkedOut:
     return MarkedOut(marked=do_mark_read(signed_in(request), notification_id))

@@ -18,4 +18,9 @@ class CoreConfig(AppConfig):
         from zilu.core import deadlines
 
         if settings.ZILU_HOLIDAYS_FILE:
-            deadlines.load_supplement(settings.ZILU_HOLIDAYS_FILE)
+            from zilu.settings import ConfigurationError
+
+            try:
+                deadlines.load_supplement(settings.ZILU_HOLIDAYS_FILE)
+            except (OSError, ValueError) as exc:
+                raise ConfigurationError(f"ZILU_HOLIDAYS_FILE cannot be loaded: {exc}") from exc

@@ -38,7 +38,8 @@ def _normalise(value: Any) -> Any:
     return None if value is None else json.loads(canonical_json(value))
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
+    """The exact UTC time string that the hash covers (microseconds; the API publishes it as ``timestamp``)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -46,7 +47,7 @@ def entry_hash(entry: AuditEntry) -> str:
     """The SHA-256 that ``entry`` must carry, computed from its content and ``prev_hash``."""
     content = {
         "prev": entry.prev_hash,
-        "at": _timestamp(entry.created_at),
+        "at": timestamp(entry.created_at),
         "actor_id": entry.actor_id,
         "actor": entry.actor_label,
         "role": entry.role,
@@ -155,44 +156,31 @@ def verify_chain(expected_head: str | None = None) -> Verification:
     last: AuditEntry | None = None
     for entry in _entries():
         checked += 1
-        if entry_hash(entry) != entry.hash:
-            return _bad(checked, entry, "changed", "its content does not match its hash")
-        if entry.prev_hash != previous:
-            if entry.prev_hash == before_previous:
-                return _bad(
-                    checked,
-                    entry,
-                    "inserted",
-                    f"the entry before it (#{last.seq if last else '?'}) is not part of the chain",
-                )
-            if entry.seq != expected_seq and entry.seq > expected_seq:
-                return _bad(
-                    checked,
-                    entry,
-                    "deleted",
-                    f"entries #{expected_seq}–#{entry.seq - 1} are missing",
-                )
-            return _bad(
-                checked,
-                entry,
-                "broken",
-                "it does not link to the entry before it (entries were deleted, inserted or reordered)",
-            )
-        if entry.seq != expected_seq:
-            return _bad(
-                checked,
-                entry,
-                "deleted",
-                f"sequence jumps from #{expected_seq - 1} to #{entry.seq}",
-            )
+        problem = _problem_of(entry, previous, before_previous, expected_seq, last)
+        if problem is not None:
+            return Verification(False, checked, head(), entry.seq, problem[0], f"entry #{entry.seq}: {problem[1]}")
         seen_expected = seen_expected or entry.hash == expected_head
         before_previous, previous, last = previous, entry.hash, entry
         expected_seq = entry.seq + 1
     current = ChainHead(last.seq, last.hash, last.created_at) if last else ChainHead(0, GENESIS, None)
     if not seen_expected:
-        return Verification(False, checked, current, None, "head", "the expected head is not in the chain")
+        return Verification(False, checked, current, None, "head", "the noted head hash is no longer in the chain")
     return Verification(True, checked, current)
 
 
-def _bad(checked: int, entry: AuditEntry, problem: str, detail: str) -> Verification:
-    return Verification(False, checked, head(), entry.seq, problem, f"entry #{entry.seq}: {detail}")
+def _problem_of(
+    entry: AuditEntry, previous: str, before_previous: str | None, expected_seq: int, last: AuditEntry | None
+) -> tuple[str, str] | None:
+    """What is wrong with ``entry`` given the entries before it, as (problem, detail), or None."""
+    missing = f"#{expected_seq}" if entry.seq - 1 == expected_seq else f"#{expected_seq}–#{entry.seq - 1}"
+    if entry_hash(entry) != entry.hash:
+        return "changed", "its content does not match its hash"
+    if entry.prev_hash != previous:
+        if entry.prev_hash == before_previous and last is not None:
+            return "inserted", f"the entry before it (#{last.seq}) is not part of the chain"
+        if entry.seq > expected_seq:
+            return "deleted", f"the entries before it ({missing}) are missing"
+        return "broken", "it does not link to the entry before it (entries were deleted, inserted or reordered)"
+    if entry.seq != expected_seq:
+        return "deleted", f"the sequence jumps over {missing}"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +17,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed sign-in attempts. Please wait 15 minutes and try again."),
+        "throttled": _("Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again."),
     }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if throttle.is_locked(username, self.request):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+            minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled", params={"minutes": minutes})
         try:
             cleaned = super().clean()
         except forms.ValidationError:

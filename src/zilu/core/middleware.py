@@ -66,3 +66,30 @@ class DomainErrorMiddleware:
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(str(exception.message)))
         return None
+
+
+class ApiProblemMiddleware:
+    """Under /api/, Django's own HTML or plain-text 404 and 405 answers (unknown path, wrong method) become
+    problem details too, so API clients always get one error format."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and "json" not in response.get("Content-Type", "")
+        ):
+            from django.utils.translation import gettext as _
+
+            from zilu.core.problems import problem_response
+
+            if response.status_code == 404:
+                return problem_response(request, 404, "not_found", _("Not found."))
+            problem = problem_response(request, 405, "method_not_allowed", _("This method is not allowed here."))
+            if response.has_header("Allow"):
+                problem["Allow"] = response["Allow"]
+            return problem
+        return response

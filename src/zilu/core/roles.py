@@ -36,6 +36,7 @@ class Perm(StrEnum):
     VIEW_BACKOFFICE = "backoffice.view"
     VIEW_DASHBOARD = "dashboard.view"
     MANAGE_CONVENTION = "convention.manage"
+    MANAGE_MEMBERS = "members.manage"
     VIEW_DRAFT_CONVENTION = "convention.view_draft"
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_API_KEYS = "apikeys.manage"
@@ -49,6 +50,7 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.VIEW_BACKOFFICE: frozenset({Role.STAFF, SUPERUSER}),
     Perm.VIEW_DASHBOARD: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.MANAGE_CONVENTION: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.MANAGE_MEMBERS: frozenset({Role.STAFF, SUPERUSER}),
     Perm.VIEW_DRAFT_CONVENTION: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.VIEW_AUDIT_LOG: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.MANAGE_API_KEYS: frozenset({Role.MEMBER}),

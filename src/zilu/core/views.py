@@ -50,6 +50,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The user's notifications."""
+    require(request.user, Perm.USE_INBOX)
     if request.method == "POST":
         do_mark_read(signed_in(request), None)
         messages.success(request, _("All notifications are marked as read."))

@@ -18,7 +18,7 @@ from zilu.members.models import Member
 @transaction.atomic
 def do_register_founding_member(actor: User, *, name: str, uscc: str, joined_on: date) -> Member:
     """Register a founding signatory unit of the convention (Art. 21) directly, without an application."""
-    require(actor, Perm.MANAGE_CONVENTION)
+    require(actor, Perm.MANAGE_MEMBERS)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("Enter the unit's full name."), field="name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Member(models.Model):
@@ -17,7 +18,7 @@ class Member(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("member status", "Withdrawn")
         REVOKED = "revoked", _("Membership revoked")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

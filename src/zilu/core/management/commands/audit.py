@@ -25,7 +25,9 @@ class Command(BaseCommand):
             return
         result = audit.verify_chain(options.get("head"))
         if not result.ok:
-            raise CommandError(f"audit chain BROKEN ({result.problem}) at {result.detail}; checked {result.checked}")
+            raise CommandError(
+                f"audit chain BROKEN ({result.problem}): {result.detail}; checked {result.checked} entries"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"audit chain OK: {result.checked} entries, head #{result.head.seq} {result.head.hash}")
         )

@@ -1,0 +1,425 @@
+"""Who may open what: every page and API endpoint x every role, with the expected answer written out.
+
+Read a row as: the path, then what anonymous, public, member, staff, supervisor (superv) and superuser (su)
+get. An ``int`` is a plain status; a string ``"302 <target>"`` is a redirect to exactly ``<target>`` (a target
+ending in ``next=`` is followed by the requested path). Version 1 is published, version 2 is a draft (see
+``make_versions``), version 9 does not exist.
+
+The test ``test_every_route_is_in_the_matrix`` fails when a URL is added without a row here, so the table stays the
+complete list of what the site exposes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import MemberFactory, UserFactory
+from tests.helpers import ARTICLE_3, ARTICLE_3_V2, ROLES, assert_problem, make_versions
+from zilu.convention.models import ConventionVersion
+from zilu.core.actions import do_create_api_key
+from zilu.core.models import ApiKey, AuditEntry
+from zilu.core.roles import Role
+
+LOGIN = "302 /accounts/login/?next="  # a page that needs a signed-in user
+ADMIN = "302 /backoffice/login/?next="  # Django admin's own gate (which then sends on, see below)
+ACCT = "302 /account/"  # the sign-in page, for someone already signed in
+BACKO = "302 /backoffice/"
+SIGNIN = "302 /accounts/login/?next=/backoffice/"  # the admin's login URL hands over to the site's sign-in
+SITE = "/accounts/login/"  # (landing table) the site's own sign-in page
+MISSING_FILE = f"/files/{uuid.UUID(int=0)}"
+
+# fmt: off
+PAGES: dict[str, tuple[int | str, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/":                                         (200,    200,    200,    200,    200,    200),
+    "/report/":                                  (200,    200,    200,    200,    200,    200),
+    "/transparency/audit-head":                  (200,    200,    200,    200,    200,    200),
+    "/convention":                               (200,    200,    200,    200,    200,    200),
+    "/convention/v1":                            (200,    200,    200,    200,    200,    200),
+    "/convention/v1.txt":                        (200,    200,    200,    200,    200,    200),
+    "/convention/v2":                            (404,    404,    404,    200,    200,    200),
+    "/convention/v2.txt":                        (404,    404,    404,    200,    200,    200),
+    "/convention/v9":                            (404,    404,    404,    404,    404,    404),
+    "/staff/":                                   (LOGIN,  403,    403,    200,    200,    200),
+    "/staff/audit/":                             (LOGIN,  403,    403,    200,    200,    200),
+    "/staff/convention/":                        (LOGIN,  403,    403,    200,    403,    200),
+    "/staff/convention/v1/":                     (LOGIN,  403,    403,    200,    403,    200),
+    "/staff/convention/v2/":                     (LOGIN,  403,    403,    200,    403,    200),
+    "/staff/convention/v9/":                     (LOGIN,  403,    403,    404,    403,    404),
+    "/account/":                                 (LOGIN,  200,    200,    200,    200,    200),
+    "/account/inbox/":                           (LOGIN,  200,    200,    200,    200,    200),
+    "/account/api-keys/":                        (LOGIN,  403,    200,    403,    403,    403),
+    "/accounts/login/":                          (200,    ACCT,   ACCT,   ACCT,   ACCT,   ACCT),
+    "/accounts/logout/":                         (405,    405,    405,    405,    405,    405),
+    MISSING_FILE:                                (404,    404,    404,    404,    404,    404),
+    "/backoffice/":                              (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/login/":                        (SIGNIN, 403,    403,    BACKO,  403,    BACKO),
+    "/backoffice/core/user/":                    (ADMIN,  ADMIN,  ADMIN,  403,    ADMIN,  200),
+    "/backoffice/core/auditentry/":              (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/core/apikey/":                  (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/members/member/":               (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/convention/conventionversion/": (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+}
+
+API: dict[str, tuple[int, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/api/v1/me":                                (401,    200,    200,    200,    200,    200),
+    "/api/v1/audit/head":                        (200,    200,    200,    200,    200,    200),
+    "/api/v1/audit/entries":                     (401,    403,    403,    200,    200,    200),
+    "/api/v1/api-keys":                          (401,    403,    200,    403,    403,    403),
+    "/api/v1/notifications":                     (401,    200,    200,    200,    200,    200),
+    "/api/v1/convention/current":                (200,    200,    200,    200,    200,    200),
+    "/api/v1/convention/versions":               (200,    200,    200,    200,    200,    200),
+    "/api/v1/convention/versions/1":             (200,    200,    200,    200,    200,    200),
+    "/api/v1/convention/versions/2":             (404,    404,    404,    200,    200,    200),
+    "/api/v1/convention/versions/9":             (404,    404,    404,    404,    404,    404),
+    "/api/v1/openapi.json":                      (200,    200,    200,    200,    200,    200),
+    "/api/v1/docs":                              (200,    200,    200,    200,    200,    200),
+}
+
+# Where a refused back-office visitor finally lands, following every redirect: anonymous visitors at the one
+# (throttled) sign-in page, signed-in roles without the right at a 403 -- never at Django's own admin login form.
+BACKOFFICE_LANDING: dict[str, tuple[int | str, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/backoffice/":                              (SITE,   403,    403,    200,    403,    200),
+    "/backoffice/core/user/":                    (SITE,   403,    403,    403,    403,    200),
+}
+
+# Routes that only take POST; their per-role behaviour is asserted by the POST tests below and in tests/core.
+POST_ONLY = {
+    "staff/convention/v<int:number>/publish",
+    "staff/convention/v<int:number>/withdraw",
+    "staff/convention/v<int:number>/attach",
+    "account/api-keys/<int:key_id>/revoke",
+    "api/v1/api-keys/<key_id>/revoke",
+    "api/v1/notifications/<notification_id>/read",
+    "i18n/setlang/",
+}
+# fmt: on
+
+# Patterns as Django spells them -> the matrix row(s) that exercise them.
+ROUTE_ROWS = {
+    "": "/",
+    "report/": "/report/",
+    "staff/": "/staff/",
+    "convention": "/convention",
+    "convention/v<int:number>": "/convention/v1",
+    "convention/v<int:number>.txt": "/convention/v1.txt",
+    "staff/convention/": "/staff/convention/",
+    "staff/convention/v<int:number>/": "/staff/convention/v1/",
+    "api/v1/openapi.json": "/api/v1/openapi.json",
+    "api/v1/docs": "/api/v1/docs",
+    "api/v1/me": "/api/v1/me",
+    "api/v1/audit/head": "/api/v1/audit/head",
+    "api/v1/audit/entries": "/api/v1/audit/entries",
+    "api/v1/api-keys": "/api/v1/api-keys",
+    "api/v1/notifications": "/api/v1/notifications",
+    "api/v1/convention/current": "/api/v1/convention/current",
+    "api/v1/convention/versions": "/api/v1/convention/versions",
+    "api/v1/convention/versions/<number>": "/api/v1/convention/versions/1",
+    "accounts/login/": "/accounts/login/",
+    "accounts/logout/": "/accounts/logout/",
+    "account/": "/account/",
+    "account/inbox/": "/account/inbox/",
+    "account/api-keys/": "/account/api-keys/",
+    "transparency/audit-head": "/transparency/audit-head",
+    "staff/audit/": "/staff/audit/",
+    "files/<uuid:file_id>": MISSING_FILE,
+    "backoffice/": "/backoffice/",
+    "backoffice/login/": "/backoffice/login/",
+}
+
+
+def _cells(table: dict[str, tuple[int | str, ...]]) -> list[tuple[str, str, int | str]]:
+    return [(path, role, row[i]) for path, row in table.items() for i, role in enumerate(ROLES)]
+
+
+@pytest.fixture
+def versions(db):
+    return make_versions()
+
+
+def _assert_answer(response, path: str, expected: int | str) -> None:
+    if isinstance(expected, str):
+        status, _, target = expected.partition(" ")
+        assert response.status_code == int(status), (response.status_code, response.get("Location"))
+        location = response["Location"]
+        if target.endswith("next="):
+            assert location == target + quote(path, safe="/"), location
+        else:
+            assert location == target, location
+    else:
+        assert response.status_code == expected, (response.status_code, response.get("Location"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(PAGES))
+def test_page_access(client_for, versions, path, role, expected):
+    """Every page answers each role as the table says, with the right content where it answers 200."""
+    response = client_for(role).get(path)
+    _assert_answer(response, path, expected)
+    if expected != 200:
+        return
+    if path.startswith("/convention/v1") or path in {"/", "/convention"}:
+        body = response.content.decode()
+        assert ARTICLE_3 in body
+        assert ARTICLE_3_V2 not in body  # the draft never leaks into the text in force
+    if path.startswith("/convention/v2"):
+        assert ARTICLE_3_V2 in response.content.decode()
+    if path.endswith(".txt"):
+        version = ConventionVersion.objects.get(number=int(path.removeprefix("/convention/v").removesuffix(".txt")))
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response["X-Content-SHA256"] == version.sha256
+        assert response.content.decode() == version.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(API))
+def test_api_access(client_for, users, versions, path, role, expected):
+    """Every API endpoint answers each role as the table says; refusals are problem details."""
+    response = client_for(role).get(path)
+    if expected == 401:
+        assert_problem(response, 401, "unauthenticated")
+        assert response["WWW-Authenticate"] == 'Bearer realm="zilu"'
+        return
+    if expected == 403:
+        assert_problem(response, 403, "forbidden")
+        return
+    if expected == 404:
+        assert_problem(response, 404, "not_found")
+        return
+    assert response.status_code == expected, response.content
+    if path == "/api/v1/docs":
+        return
+    data = response.json()
+    if path == "/api/v1/me":
+        user = users[role]
+        assert data["username"] == user.username
+        assert data["role"] == role
+        assert data["member_id"] == user.member_id
+    elif path == "/api/v1/convention/versions":
+        expected_numbers = [1] if role in {"anonymous", "public", "member"} else [2, 1]
+        assert [v["number"] for v in data] == expected_numbers
+    elif path.startswith("/api/v1/convention/versions/") or path == "/api/v1/convention/current":
+        wanted = 2 if path.endswith("/2") else 1
+        version = ConventionVersion.objects.get(number=wanted)
+        assert (data["number"], data["status"], data["sha256"]) == (wanted, version.status, version.sha256)
+        article_3 = next(a for a in data["articles"] if a["number"] == 3)
+        assert article_3["text"] == "第三条 " + (ARTICLE_3_V2 if wanted == 2 else ARTICLE_3)
+    elif path == "/api/v1/audit/entries":
+        assert [e["action"] for e in data] == [
+            "convention.version.import",
+            "convention.version.publish",
+            "convention.version.import",
+        ]
+    elif path == "/api/v1/audit/head":
+        assert data["seq"] == AuditEntry.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "landing"), _cells(BACKOFFICE_LANDING))
+def test_backoffice_refusals_land_on_site_login_or_403(client_for, path, role, landing):
+    """Following the admin's redirects ends at the site's throttled sign-in page or a 403, not at the admin's own
+    (unthrottled, ``is_staff``-only) login form."""
+    response = client_for(role).get(path, follow=True)
+    if isinstance(landing, str):
+        assert response.status_code == 200
+        assert response.wsgi_request.path == landing
+        assert "form" in response.context and response.context["form"].__class__.__name__ == (
+            "ThrottledAuthenticationForm"
+        )
+    else:
+        assert response.status_code == landing
+
+
+def _routes(patterns, prefix: str = "") -> list[str]:
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.append(prefix + str(pattern.pattern))
+    return found
+
+
+def test_every_route_is_in_the_matrix():
+    """A new URL must get a row in the matrix (or be listed as POST-only and tested with its action)."""
+    missing = []
+    for route in _routes(get_resolver().url_patterns):
+        if route.startswith("backoffice/") and route not in ROUTE_ROWS:
+            continue  # Django admin's generated model URLs: the model list pages are rows of their own
+        if route == "api/v1/":
+            continue  # ninja's namespace root, not an endpoint
+        if route in POST_ONLY:
+            continue
+        row = ROUTE_ROWS.get(route)
+        if row is None or (row not in PAGES and row not in API):
+            missing.append(route)
+    assert not missing, f"routes without a row in the access matrix: {missing}"
+
+
+def test_every_backoffice_model_is_in_the_matrix():
+    """Each model registered in the back office has its list page in the matrix."""
+    from django.contrib import admin
+
+    registered = {
+        f"/backoffice/{model._meta.app_label}/{model._meta.model_name}/"
+        for model in admin.site._registry
+        if model._meta.app_label != "auth"  # Django's groups: no Zilu role holds Django's model permissions
+    }
+    assert registered <= set(PAGES), registered - set(PAGES)
+
+
+# ------------------------------------------------------------------------------------------ state changes by role
+
+# fmt: off
+PUBLISH: dict[str, int | str] = {
+    "anonymous": LOGIN, "public": 403, "member": 403, "supervisor": 403,
+    "staff": "302 /staff/convention/v2/", "superuser": "302 /staff/convention/v2/",
+}
+CREATE_KEY: dict[str, int] = {
+    "anonymous": 401, "public": 403, "member": 201, "other_member": 201,
+    "staff": 403, "supervisor": 403, "superuser": 403,
+}
+# fmt: on
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "expected"), PUBLISH.items())
+def test_publish_draft_by_role(client_for, users, versions, role, expected):
+    """Only the executing body publishes a draft; a refused attempt leaves the draft and the audit log as they were."""
+    _v1, v2 = versions
+    entries_before = AuditEntry.objects.count()
+    path = "/staff/convention/v2/publish"
+    response = client_for(role).post(path, {"published_on": ""})
+    _assert_answer(response, path, expected)
+    v2.refresh_from_db()
+    if role in {"staff", "superuser"}:
+        assert v2.status == ConventionVersion.Status.PUBLISHED
+        assert v2.published_on is not None
+        entry = AuditEntry.objects.order_by("-seq").first()
+        assert AuditEntry.objects.count() == entries_before + 1
+        assert (entry.action, entry.object_id, entry.actor_id) == (
+            "convention.version.publish",
+            str(v2.pk),
+            users[role].pk,
+        )
+        assert entry.role == role
+        # Now everyone sees it.
+        assert client_for("anonymous").get("/api/v1/convention/versions/2").status_code == 200
+    else:
+        assert v2.status == ConventionVersion.Status.DRAFT
+        assert v2.published_on is None
+        assert AuditEntry.objects.count() == entries_before
+        assert client_for("anonymous").get("/api/v1/convention/versions/2").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_publish_twice_is_refused_with_a_message(client_for, versions, role):
+    """Publishing an already published version is an illegal transition: staff get a message, nothing changes."""
+    v1, _v2 = versions
+    published_on = v1.published_on
+    entries_before = AuditEntry.objects.count()
+    response = client_for(role).post("/staff/convention/v1/publish", {"published_on": "2021-08-01"}, follow=True)
+    v1.refresh_from_db()
+    assert v1.published_on == published_on
+    assert AuditEntry.objects.count() == entries_before
+    if role in {"staff", "superuser"}:
+        assert response.status_code == 200
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "expected"), CREATE_KEY.items())
+def test_create_api_key_by_role(client_for, users, role, expected):
+    """Only member representatives create API keys, and a key belongs to the creator's member."""
+    response = client_for(role).post("/api/v1/api-keys", {"name": "发布系统"}, content_type="application/json")
+    if expected == 201:
+        assert response.status_code == 201, response.content
+        data = response.json()
+        key = ApiKey.objects.get(pk=data["id"])
+        user = users[role]
+        assert (key.member_id, key.created_by_id, key.name) == (user.member_id, user.pk, "发布系统")
+        assert data["token"].startswith(f"zilu_{key.prefix}_")
+        assert AuditEntry.objects.filter(action="core.api_key.create", object_id=str(key.pk)).count() == 1
+    else:
+        assert_problem(response, expected, "unauthenticated" if expected == 401 else "forbidden")
+        assert not ApiKey.objects.exists()
+        assert not AuditEntry.objects.filter(action="core.api_key.create").exists()
+
+
+@pytest.mark.django_db
+def test_member_cannot_see_or_revoke_another_members_key(client_for, users):
+    """Keys are scoped to the member: another member's key is invisible and cannot be revoked (404, not 403)."""
+    theirs = do_create_api_key(users["other_member"], "对方的密钥").key
+    mine = do_create_api_key(users["member"], "我的密钥").key
+    client = client_for("member")
+
+    listed = client.get("/api/v1/api-keys").json()
+    assert [k["id"] for k in listed] == [mine.pk]
+
+    response = client.post(f"/api/v1/api-keys/{theirs.pk}/revoke")
+    assert_problem(response, 404, "not_found")
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    assert not AuditEntry.objects.filter(action="core.api_key.revoke").exists()
+
+    # Through the page as well: the refusal is a message, the key stays active.
+    page = client.post(f"/account/api-keys/{theirs.pk}/revoke", follow=True)
+    assert page.status_code == 200
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+
+    # The owner still sees and can use it.
+    assert [k["id"] for k in client_for("other_member").get("/api/v1/api-keys").json()] == [theirs.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["public", "staff", "supervisor", "superuser"])
+def test_non_members_cannot_revoke_any_key(client_for, users, role):
+    key = do_create_api_key(users["member"], "k").key
+    assert_problem(client_for(role).post(f"/api/v1/api-keys/{key.pk}/revoke"), 403, "forbidden")
+    key.refresh_from_db()
+    assert key.revoked_at is None
+
+
+# ------------------------------------------------------------------------------------------ query counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 8])
+def test_api_key_list_query_count_does_not_grow(client_for, users, django_assert_max_num_queries, count):
+    """Listing keys costs the same few queries however many keys there are (no per-row lookups)."""
+    for i in range(count):
+        do_create_api_key(users["member"], f"key {i}")
+    client = client_for("member")
+    with django_assert_max_num_queries(3):  # session, user, keys
+        response = client.get("/api/v1/api-keys")
+    assert len(response.json()) == count
+
+
+@pytest.mark.django_db
+def test_list_endpoints_query_counts(client_for, users, versions, django_assert_num_queries):
+    """Lists that return many rows use a fixed number of queries, the same for 1 or 30 more rows."""
+    staff = client_for("staff")
+    baseline = {}
+    for path in ("/api/v1/audit/entries", "/api/v1/convention/versions", "/api/v1/notifications"):
+        with django_assert_num_queries(3):  # session, user, the list
+            staff.get(path)
+    from zilu.core.notify import notify
+
+    notify([users["staff"]] * 30, "提醒")
+    for i in range(10):
+        MemberFactory()
+        do_create_api_key(UserFactory(role=Role.MEMBER, member=MemberFactory()), f"k{i}")
+    for path in ("/api/v1/audit/entries", "/api/v1/notifications"):
+        with django_assert_num_queries(3):
+            response = staff.get(path)
+        baseline[path] = len(response.json())
+    assert baseline == {"/api/v1/audit/entries": 13, "/api/v1/notifications": 30}
