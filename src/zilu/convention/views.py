@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -89,73 +93,65 @@ def manage_version(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def publish_version(request: HttpRequest, number: int) -> HttpResponse:
-    """Staff: publish a draft."""
+def _version_form_action(
+    request: HttpRequest,
+    number: int,
+    form: forms.Form,
+    invalid_message: str,
+    call: Callable[[ConventionVersion, dict[str, Any]], Any],
+    success: Callable[[Any], str],
+) -> HttpResponse:
+    """The shape every staff POST on a version shares: check the role, load, validate, call the action, report."""
     require(request.user, Perm.MANAGE_CONVENTION)
     version = ConventionVersion.objects.filter(number=number).first()
     if version is None:
         raise Http404
-    form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter a valid date."))
+        messages.error(request, invalid_message)
     else:
-        ok, _r = run_action(
-            request,
-            actions.do_publish_version,
-            request.user,
-            version.pk,
-            published_on=form.cleaned_data["published_on"],
-        )
+        ok, result = run_action(request, call, version, form.cleaned_data)
         if ok:
-            messages.success(request, _("Version %(n)d is published.") % {"n": number})
+            messages.success(request, success(result))
     return redirect("convention:manage_version", number=number)
+
+
+@login_required
+@require_POST
+def publish_version(request: HttpRequest, number: int) -> HttpResponse:
+    """Staff: publish a draft."""
+    return _version_form_action(
+        request,
+        number,
+        PublishForm(request.POST),
+        _("Enter a valid date."),
+        lambda v, data: actions.do_publish_version(request.user, v.pk, published_on=data["published_on"]),
+        lambda _result: _("Version %(n)d is published.") % {"n": number},
+    )
 
 
 @login_required
 @require_POST
 def withdraw_version(request: HttpRequest, number: int) -> HttpResponse:
     """Staff: withdraw a draft."""
-    require(request.user, Perm.MANAGE_CONVENTION)
-    version = ConventionVersion.objects.filter(number=number).first()
-    if version is None:
-        raise Http404
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the draft is withdrawn."))
-    else:
-        ok, _r = run_action(
-            request,
-            actions.do_withdraw_draft,
-            request.user,
-            version.pk,
-            reason=form.cleaned_data["reason"],
-        )
-        if ok:
-            messages.success(request, _("The draft is withdrawn."))
-    return redirect("convention:manage_version", number=number)
+    return _version_form_action(
+        request,
+        number,
+        WithdrawForm(request.POST),
+        _("Say why the draft is withdrawn."),
+        lambda v, data: actions.do_withdraw_draft(request.user, v.pk, reason=data["reason"]),
+        lambda _result: _("The draft is withdrawn."),
+    )
 
 
 @login_required
 @require_POST
 def attach_signed_copy(request: HttpRequest, number: int) -> HttpResponse:
     """Staff: attach scans of the signed original."""
-    require(request.user, Perm.MANAGE_CONVENTION)
-    version = ConventionVersion.objects.filter(number=number).first()
-    if version is None:
-        raise Http404
-    form = AttachForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose at least one file."))
-    else:
-        ok, stored = run_action(
-            request,
-            actions.do_attach_signed_copy,
-            request.user,
-            version.pk,
-            form.cleaned_data["files"],
-        )
-        if ok:
-            messages.success(request, _("%(n)d file(s) attached.") % {"n": len(stored)})
-    return redirect("convention:manage_version", number=number)
+    return _version_form_action(
+        request,
+        number,
+        AttachForm(request.POST, request.FILES),
+        _("Choose at least one file."),
+        lambda v, data: actions.do_attach_signed_copy(request.user, v.pk, data["files"]),
+        lambda stored: _("%(n)d file(s) attached.") % {"n": len(stored)},
+    )

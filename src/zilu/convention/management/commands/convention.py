@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zilu.convention import actions
 from zilu.convention.models import ConventionVersion
 from zilu.core.errors import DomainError
+from zilu.core.management.dates import parse_date as _date
 from zilu.core.system import SystemActor
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from exc
 
 
 class Command(BaseCommand):
