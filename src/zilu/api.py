@@ -12,6 +12,7 @@ from zilu.convention.api import router as convention_router
 from zilu.core import problems
 from zilu.core.api import router as core_router
 from zilu.core.errors import DomainError
+from zilu.members.api import router as members_router
 
 
 class Utf8Renderer(JSONRenderer):
@@ -41,3 +42,4 @@ api.add_exception_handler(PermissionDenied, problems.on_permission_denied)
 
 api.add_router("/", core_router)
 api.add_router("/convention", convention_router)
+api.add_router("/members", members_router)

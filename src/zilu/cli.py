@@ -11,10 +11,13 @@ import argparse
 import os
 import sys
 
+SCREEN_HELP = "screen JSON Lines posts against term, allow-list and domain banks (screen --help)"
+
 PASSTHROUGH = {
     "audit": "verify the audit hash chain (audit verify [--head HASH]) or print its head (audit head)",
     "convention": "import, publish and list convention versions (convention import FILE)",
     "calendar": "the holiday calendar: coverage, Civil Code periods and working days",
+    "bulletins": "publish the join/withdraw bulletin of a period (bulletins publish --period 2026Q4)",
     "manage": "any Django management command (migrate, createsuperuser, check --deploy, ...)",
 }
 
@@ -29,7 +32,10 @@ def _setup() -> None:
 def _serve(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
+    from zilu.core.scheduler import start_in_process_scheduler
     from zilu.wsgi import application
+
+    start_in_process_scheduler()
 
     print(f"Zilu is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     serve(application, host=host, port=port, threads=threads, ident="zilu")
@@ -55,13 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--no-serve", action="store_true", help="prepare everything, then exit without serving")
     worker = sub.add_parser("worker", help="run a Celery worker (needs ZILU_BROKER_URL)")
     worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument("--beat", action="store_true", help="also send the periodic tasks (run one such worker)")
     for name, text in PASSTHROUGH.items():
         sub.add_parser(name, help=text, add_help=False)  # listed for --help; main() hands these to Django
+    sub.add_parser("screen", help=SCREEN_HELP, add_help=False)  # listed for --help; main() runs the engine directly
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "screen":
+        # The screening engine needs no Django: no settings, no database, no migrations.
+        from zilu.screening.cli import main as screen_main
+
+        return screen_main(argv[1:])
     if argv and argv[0] in PASSTHROUGH:
         # Handed to Django untouched, so that the command's own --help and options work.
         _setup()
@@ -85,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from zilu.celery import app
 
-        app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}"])
+        argv_worker = ["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}"]
+        app.worker_main([*argv_worker, "--beat"] if args.beat else argv_worker)
         return 0
     call_command("bootstrap", demo=args.command == "demo", host=args.host, port=args.port)
     if not args.no_serve:

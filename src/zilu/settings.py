@@ -230,6 +230,12 @@ EMAIL_HOST_PASSWORD = env("ZILU_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ZILU_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("ZILU_DEFAULT_FROM_EMAIL", "zilu@localhost")
 
+# --- membership ------------------------------------------------------------------------------------------------
+# Days after a revocation before the same institution may apply again (issue: default one year).
+ZILU_REJOIN_AFTER_REVOCATION_DAYS = env_int("ZILU_REJOIN_AFTER_REVOCATION_DAYS", 365)
+# The public address of the site, printed in certificates' verification links and QR codes.
+ZILU_BASE_URL = (env("ZILU_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
 # --- calendar ------------------------------------------------------------------------------------------------------
 # A JSON file of official holiday schedules not yet in the chinesecalendar package (see core.deadlines).
 ZILU_HOLIDAYS_FILE = env("ZILU_HOLIDAYS_FILE")

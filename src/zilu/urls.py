@@ -10,6 +10,8 @@ from zilu.core import views as core_views
 urlpatterns = [
     path("", include("zilu.portal.urls")),
     path("", include("zilu.convention.urls")),
+    path("", include("zilu.members.urls")),
+    path("accounts/register/", core_views.register, name="register"),
     path("api/v1/", api.urls),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

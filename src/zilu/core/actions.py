@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zilu.core import audit
 from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
 from zilu.core.models import ApiKey, User
-from zilu.core.roles import Perm, require
+from zilu.core.roles import Perm, Role, require
 
 KEY_PREFIX = "zilu"
 MAX_ACTIVE_KEYS = 10
@@ -103,3 +103,26 @@ def authenticate_token(token: str) -> ApiKey | None:
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+@transaction.atomic
+def do_register_user(*, username: str, email: str, password: str, first_name: str = "") -> User:
+    """Create a public account (anyone may; applying to join the convention needs one)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    username = (username or "").strip()
+    email = (email or "").strip().lower()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("This user name is taken."), field="username")
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed(_("An account with this e-mail address exists."), field="email")
+    user = User(username=username, email=email, first_name=(first_name or "").strip()[:150], role=Role.PUBLIC)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password1") from exc
+    user.set_password(password)
+    user.save()
+    audit.record(user, "core.user.register", user, after={"username": username, "role": Role.PUBLIC})
+    return user

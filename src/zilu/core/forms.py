@@ -38,3 +38,19 @@ class ApiKeyForm(forms.Form):
     """Name a new API key."""
 
     name = forms.CharField(label=_("Key name"), max_length=100, help_text=_("e.g. “Publishing pipeline”"))
+
+
+class RegistrationForm(forms.Form):
+    """Create a public account."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Decisions and notices are sent here."))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned

@@ -43,6 +43,7 @@ __all__ = [
     "normalize",
     "validate_icp_number",
     "validate_mobile",
+    "validate_phone",
     "validate_psb_number",
     "validate_resident_id",
     "validate_uscc",
@@ -254,6 +255,28 @@ def validate_mobile(value: str) -> str:
     if len(national) != 11:  # defensive: mainland mobiles are always 11 digits
         raise IdentifierError("invalid", _("This is not a valid phone number."))
     return national
+
+
+def validate_phone(value: str) -> str:
+    """Validate a mainland China contact number, mobile or landline, and return it normalised: 11 digits for a
+    mobile, ``0<area code>-<number>`` for a landline (e.g. ``010-69712345``)."""
+    text = _required(value, _("Enter a phone number."))
+    bad_format = IdentifierError("format", _("Enter a phone number using digits only."))
+    if not _PHONE_CHARS.fullmatch(text):
+        raise bad_format
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise bad_format from None
+    if parsed.country_code != 86:
+        raise IdentifierError("country", _("Enter a mainland China phone number."))
+    if not phonenumbers.is_valid_number(parsed):
+        raise IdentifierError("invalid", _("This is not a valid phone number."))
+    if phonenumbers.number_type(parsed) in _MOBILE_TYPES:
+        return phonenumbers.national_significant_number(parsed)
+    national = phonenumbers.national_significant_number(parsed)
+    area = phonenumbers.length_of_geographical_area_code(parsed)
+    return f"0{national[:area]}-{national[area:]}" if area else f"0{national}"
 
 
 # --------------------------------------------------------------------------- ICP

@@ -37,6 +37,13 @@ class Perm(StrEnum):
     VIEW_DASHBOARD = "dashboard.view"
     MANAGE_CONVENTION = "convention.manage"
     MANAGE_MEMBERS = "members.manage"
+    APPLY_FOR_MEMBERSHIP = "members.apply"
+    VIEW_APPLICATIONS = "members.view_applications"
+    REVIEW_APPLICATIONS = "members.review_applications"
+    VIEW_MEMBER_PRIVATE = "members.view_private"
+    WITHDRAW_MEMBERSHIP = "members.withdraw"
+    REVOKE_MEMBERSHIP = "members.revoke"
+    PUBLISH_BULLETINS = "members.publish_bulletins"
     VIEW_DRAFT_CONVENTION = "convention.view_draft"
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_API_KEYS = "apikeys.manage"
@@ -51,6 +58,15 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.VIEW_DASHBOARD: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.MANAGE_CONVENTION: frozenset({Role.STAFF, SUPERUSER}),
     Perm.MANAGE_MEMBERS: frozenset({Role.STAFF, SUPERUSER}),
+    # Anyone with an account may apply; a member's representative may apply again after the member withdrew.
+    Perm.APPLY_FOR_MEMBERSHIP: frozenset({Role.PUBLIC, Role.MEMBER}),
+    Perm.VIEW_APPLICATIONS: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.REVIEW_APPLICATIONS: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.VIEW_MEMBER_PRIVATE: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.WITHDRAW_MEMBERSHIP: frozenset({Role.MEMBER}),
+    # Revocation is a sanction (Art. 18): only the discipline workflow calls it, with a decision reference.
+    Perm.REVOKE_MEMBERSHIP: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.PUBLISH_BULLETINS: frozenset({Role.STAFF, SUPERUSER}),
     Perm.VIEW_DRAFT_CONVENTION: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.VIEW_AUDIT_LOG: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.MANAGE_API_KEYS: frozenset({Role.MEMBER}),

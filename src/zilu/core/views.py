@@ -6,30 +6,48 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zilu.core import audit
-from zilu.core.actions import do_create_api_key, do_revoke_api_key
+from zilu.core.actions import do_create_api_key, do_register_user, do_revoke_api_key
 from zilu.core.errors import DomainError
 from zilu.core.files import can_view, path_of
-from zilu.core.forms import ApiKeyForm, ThrottledAuthenticationForm
+from zilu.core.forms import ApiKeyForm, RegistrationForm, ThrottledAuthenticationForm
 from zilu.core.models import ApiKey, AuditEntry, StoredFile
 from zilu.core.notify import do_mark_read
 from zilu.core.roles import Perm, require, role_of, signed_in
 
 
-def run_action(request: HttpRequest, action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+def run_action(request: HttpRequest, action: Callable[..., Any], /, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Call an action from a page; a refused action becomes an error message. Returns (ok, result)."""
     try:
         return True, action(*args, **kwargs)
     except DomainError as exc:
         messages.error(request, str(exc.message))
+        return False, exc
+
+
+def run_form_action(
+    request: HttpRequest, form: Any, action: Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> tuple[bool, Any]:
+    """Like :func:`run_action`, but field-level errors land on the form's fields (others on the form itself)."""
+    try:
+        return True, action(*args, **kwargs)
+    except DomainError as exc:
+        field_errors = exc.errors()
+        if not field_errors:
+            form.add_error(None, str(exc.message))
+        for error in field_errors:
+            field = error.get("field")
+            form.add_error(field if field in form.fields else None, error["reason"])
         return False, exc
 
 
@@ -39,6 +57,31 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Create a public account, then sign in."""
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, user = run_form_action(
+            request,
+            form,
+            do_register_user,
+            username=data["username"],
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+        )
+        if ok:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is created."))
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+            return redirect(target if safe and target else "account")
+    return render(request, "core/register.html", {"form": form})
 
 
 @login_required

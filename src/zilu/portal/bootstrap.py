@@ -78,7 +78,13 @@ def ensure_demo_accounts(actor: SystemActor) -> list[DemoLogin]:
     member = Member.objects.filter(uscc=DEMO_MEMBER_USCC, status=Member.Status.ACTIVE).first()
     if member is None:
         member = member_actions.do_register_founding_member(
-            actor, name=DEMO_MEMBER_NAME, uscc=DEMO_MEMBER_USCC, joined_on=date(2021, 7, 15)
+            actor,
+            name=DEMO_MEMBER_NAME,
+            uscc=DEMO_MEMBER_USCC,
+            joined_on=date(2021, 7, 15),
+            signer_name="王示例",
+            responsible_person="赵示例",
+            contact_phone="010-69700000",
         )
     logins = []
     for username, role, display in DEMO_ACCOUNTS:

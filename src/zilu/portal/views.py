@@ -10,7 +10,7 @@ from django.utils import timezone
 from zilu.convention.models import ConventionVersion
 from zilu.core import audit
 from zilu.core.roles import Perm, require
-from zilu.members.models import Member
+from zilu.members.models import Application, Member
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,6 +49,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "late": [v for v in versions if v.published_late],
             "current": ConventionVersion.objects.current(today),
             "members": Member.objects.filter(status=Member.Status.ACTIVE).count(),
+            "member_counts": member_counts(),
             "head": audit.head(),
         },
     )
+
+
+def member_counts() -> dict[str, int]:
+    """Membership status counts, computed from the same records the registry lists."""
+    registry = Member.objects.in_registry()
+    counts = {status: registry.filter(status=status).count() for status in Member.Status.values}
+    counts["pending"] = Application.objects.open().count()
+    return counts

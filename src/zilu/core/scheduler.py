@@ -1,0 +1,61 @@
+"""Periodic tasks: one schedule, run by Celery beat in production and by a thread of ``zilu serve`` otherwise.
+
+The schedule names Celery tasks by name; with ``ZILU_BROKER_URL`` set, ``zilu worker --beat`` (or a separate
+``celery -A zilu beat``) sends them. Without a broker, :func:`start_in_process_scheduler` runs each due task in the
+serving process, so the embedded default keeps withdrawals and bulletins on time too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+# task (dotted path) -> seconds between runs. Each task is idempotent, so running it more often is harmless.
+SCHEDULE: dict[str, float] = {
+    "zilu.members.tasks.apply_due_withdrawals_task": 3600.0,
+    "zilu.members.tasks.publish_due_bulletin_task": 6 * 3600.0,
+}
+
+
+def beat_schedule() -> dict[str, dict[str, object]]:
+    """The schedule in Celery beat's format."""
+    return {path: {"task": import_string(path).name, "schedule": seconds} for path, seconds in SCHEDULE.items()}
+
+
+def run_due(last_run: dict[str, float], now: float) -> list[str]:
+    """Run, in this process, every task whose interval has passed. Returns the names run."""
+    ran = []
+    for name, seconds in SCHEDULE.items():
+        if now - last_run.get(name, float("-inf")) < seconds:
+            continue
+        last_run[name] = now
+        try:
+            result = import_string(name).apply()
+            if result.failed():
+                logger.error("periodic task %s failed: %s", name, result.result)
+        except Exception:  # a failing task must not stop the others or the server
+            logger.exception("periodic task %s failed", name)
+        ran.append(name)
+    return ran
+
+
+def start_in_process_scheduler(tick: float = 60.0) -> threading.Thread | None:
+    """Start the in-process scheduler thread unless a broker (and so Celery beat) is configured."""
+    if settings.BROKER_URL:
+        return None
+    last_run: dict[str, float] = {}
+
+    def loop() -> None:
+        while True:
+            run_due(last_run, time.monotonic())
+            time.sleep(tick)
+
+    thread = threading.Thread(target=loop, name="zilu-scheduler", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,40 @@
+"""Every state change of membership. See ``applications`` (apply, review, sign) and ``membership`` (withdraw,
+revoke, founding signatories); bulletins are in :mod:`zilu.members.bulletins`."""
+
+from zilu.members.actions.applications import (
+    access_application,
+    check_may_apply,
+    do_apply,
+    do_approve_application,
+    do_cancel_application,
+    do_reject_application,
+    do_request_information,
+    do_sign,
+    do_update_application,
+    next_member_number,
+)
+from zilu.members.actions.membership import (
+    apply_due_withdrawals,
+    do_notify_withdrawal,
+    do_register_founding_member,
+    do_revoke_membership,
+    member_of,
+)
+
+__all__ = [
+    "access_application",
+    "apply_due_withdrawals",
+    "check_may_apply",
+    "do_apply",
+    "do_approve_application",
+    "do_cancel_application",
+    "do_notify_withdrawal",
+    "do_register_founding_member",
+    "do_reject_application",
+    "do_request_information",
+    "do_revoke_membership",
+    "do_sign",
+    "do_update_application",
+    "member_of",
+    "next_member_number",
+]
