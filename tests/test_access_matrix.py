@@ -12,17 +12,23 @@ complete list of what the site exposes.
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, make_uscc
 from tests.helpers import ARTICLE_3, ARTICLE_3_V2, ROLES, assert_problem, make_versions
+from tests.members.helpers import sign_form, unit_form
 from zilu.convention.models import ConventionVersion
 from zilu.core.actions import do_create_api_key
 from zilu.core.models import ApiKey, AuditEntry
 from zilu.core.roles import Role
+from zilu.core.system import SystemActor
+from zilu.members.bulletins import do_publish_bulletin
+from zilu.members.models import Application, Signature
 
 LOGIN = "302 /accounts/login/?next="  # a page that needs a signed-in user
 ADMIN = "302 /backoffice/login/?next="  # Django admin's own gate (which then sends on, see below)
@@ -98,6 +104,69 @@ POST_ONLY = {
     "api/v1/api-keys/<key_id>/revoke",
     "api/v1/notifications/<notification_id>/read",
     "i18n/setlang/",
+    # membership: asserted per role in MEMBERSHIP_POSTS below and step by step in tests/members
+    "membership/applications/<int:application_id>/cancel",
+    "staff/applications/<int:application_id>/<slug:decision>",
+    "api/v1/members/applications/<application_id>/cancel",
+    "api/v1/members/applications/<application_id>/approve",
+    "api/v1/members/applications/<application_id>/reject",
+    "api/v1/members/applications/<application_id>/request-info",
+    "api/v1/members/applications/<application_id>/sign",
+    "api/v1/members/me/withdraw",
+}
+# fmt: on
+
+# Membership (see the ``membership`` fixture): ``{app}`` is an approved application of the public account,
+# ``{sub}`` a submitted application of another account; the member account represents member CP-2026-0001
+# (signed version 1); bulletin No. 1 covers 2025Q3.
+REP = "302 /account/"  # accounts/register/ for someone already signed in
+# fmt: off
+MEMBERSHIP_PAGES: dict[str, tuple[int | str, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/membership/apply/":                        (LOGIN,  200,    200,    403,    403,    403),
+    "/membership/applications/{app}/":           (LOGIN,  200,    404,    200,    200,    200),
+    "/membership/applications/{app}/sign":       (LOGIN,  200,    404,    200,    403,    200),
+    "/account/member/":                          (LOGIN,  404,    200,    404,    404,    404),
+    "/registry/":                                (200,    200,    200,    200,    200,    200),
+    "/registry/CP-2026-0001/":                   (200,    200,    200,    200,    200,    200),
+    "/registry/CP-2099-0001/":                   (404,    404,    404,    404,    404,    404),
+    "/registry/CP-2026-0001/certificate.pdf":    (LOGIN,  404,    200,    200,    200,    200),
+    "/registry/verify/":                         (200,    200,    200,    200,    200,    200),
+    "/registry/verify/CP-2026-0001":             (200,    200,    200,    200,    200,    200),
+    "/registry/bulletins/":                      (200,    200,    200,    200,    200,    200),
+    "/registry/bulletins/1/":                    (200,    200,    200,    200,    200,    200),
+    "/registry/bulletins/1.csv":                 (200,    200,    200,    200,    200,    200),
+    "/registry/bulletins/1.pdf":                 (200,    200,    200,    200,    200,    200),
+    "/registry/bulletins/9/":                    (404,    404,    404,    404,    404,    404),
+    "/staff/applications/":                      (LOGIN,  403,    403,    200,    200,    200),
+    "/staff/applications/{app}/":                (LOGIN,  403,    403,    200,    200,    200),
+    "/staff/bulletins/":                         (LOGIN,  403,    403,    200,    403,    200),
+    "/accounts/register/":                       (200,    REP,    REP,    REP,    REP,    REP),
+}
+
+MEMBERSHIP_API: dict[str, tuple[int, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/api/v1/members/applications":              (401,    200,    200,    200,    200,    200),
+    "/api/v1/members/applications/{app}":        (401,    200,    404,    200,    200,    200),
+    "/api/v1/members/registry":                  (200,    200,    200,    200,    200,    200),
+    "/api/v1/members/registry/CP-2026-0001":     (200,    200,    200,    200,    200,    200),
+    "/api/v1/members/registry/CP-2099-0001":     (404,    404,    404,    404,    404,    404),
+    "/api/v1/members/bulletins":                 (200,    200,    200,    200,    200,    200),
+    "/api/v1/members/bulletins/1":               (200,    200,    200,    200,    200,    200),
+    "/api/v1/members/bulletins/9":               (404,    404,    404,    404,    404,    404),
+}
+
+# State changes through the API: (path, JSON body or None for multipart) -> the status per role.
+MEMBERSHIP_POSTS: dict[str, tuple[int, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/api/v1/members/applications":              (401,    409,    403,    403,    403,    403),
+    "/api/v1/members/applications/{sub}/approve":(401,    403,    403,    200,    403,    200),
+    "/api/v1/members/applications/{sub}/reject": (401,    403,    403,    200,    403,    200),
+    "/api/v1/members/applications/{sub}/request-info": (401, 403, 403,    200,    403,    200),
+    "/api/v1/members/applications/{sub}/cancel": (401,    404,    404,    403,    403,    403),
+    "/api/v1/members/applications/{app}/sign":   (401,    201,    404,    403,    403,    403),
+    "/api/v1/members/me/withdraw":               (401,    403,    201,    403,    403,    403),
+    "/api/v1/members/bulletins":                 (401,    403,    403,    201,    403,    201),
 }
 # fmt: on
 
@@ -131,6 +200,29 @@ ROUTE_ROWS = {
     "files/<uuid:file_id>": MISSING_FILE,
     "backoffice/": "/backoffice/",
     "backoffice/login/": "/backoffice/login/",
+    "membership/apply/": "/membership/apply/",
+    "membership/applications/<int:application_id>/": "/membership/applications/{app}/",
+    "membership/applications/<int:application_id>/sign": "/membership/applications/{app}/sign",
+    "account/member/": "/account/member/",
+    "registry/": "/registry/",
+    "registry/verify/": "/registry/verify/",
+    "registry/verify/<str:number>": "/registry/verify/CP-2026-0001",
+    "registry/bulletins/": "/registry/bulletins/",
+    "registry/bulletins/<int:number>/": "/registry/bulletins/1/",
+    "registry/bulletins/<int:number>.csv": "/registry/bulletins/1.csv",
+    "registry/bulletins/<int:number>.pdf": "/registry/bulletins/1.pdf",
+    "registry/<str:number>/certificate.pdf": "/registry/CP-2026-0001/certificate.pdf",
+    "registry/<str:number>/": "/registry/CP-2026-0001/",
+    "staff/applications/": "/staff/applications/",
+    "staff/applications/<int:application_id>/": "/staff/applications/{app}/",
+    "staff/bulletins/": "/staff/bulletins/",
+    "accounts/register/": "/accounts/register/",
+    "api/v1/members/applications": "/api/v1/members/applications",
+    "api/v1/members/applications/<application_id>": "/api/v1/members/applications/{app}",
+    "api/v1/members/registry": "/api/v1/members/registry",
+    "api/v1/members/registry/<number>": "/api/v1/members/registry/CP-2026-0001",
+    "api/v1/members/bulletins": "/api/v1/members/bulletins",
+    "api/v1/members/bulletins/<number>": "/api/v1/members/bulletins/1",
 }
 
 
@@ -257,7 +349,7 @@ def test_every_route_is_in_the_matrix():
         if route in POST_ONLY:
             continue
         row = ROUTE_ROWS.get(route)
-        if row is None or (row not in PAGES and row not in API):
+        if row is None or not any(row in table for table in (PAGES, API, MEMBERSHIP_PAGES, MEMBERSHIP_API)):
             missing.append(route)
     assert not missing, f"routes without a row in the access matrix: {missing}"
 
@@ -272,6 +364,121 @@ def test_every_backoffice_model_is_in_the_matrix():
         if model._meta.app_label != "auth"  # Django's groups: no Zilu role holds Django's model permissions
     }
     assert registered <= set(PAGES), registered - set(PAGES)
+
+
+# ------------------------------------------------------------------------------------------ membership
+
+
+@pytest.fixture
+def membership(users, versions):
+    """The records the membership rows need; returns the ids that fill ``{app}`` and ``{sub}``."""
+    v1, _v2 = versions
+    member = users["member"].member
+    member.number = "CP-2026-0001"
+    member.save(update_fields=["number"])
+    unit = {
+        "kind": "unit", "registered_address": "北京市昌平区科技园区1号", "legal_representative": "张三",
+        "responsible_person": "李四", "contact_phone": "13800138000",
+    }  # fmt: skip
+    signed = Application.objects.create(
+        applicant=users["member"], status="signed", name=member.name, uscc=member.uscc, member=member, **unit
+    )
+    Signature.objects.create(
+        member=member, application=signed, convention_version=v1, convention_sha256=v1.sha256, signer_name="张三",
+        signer_capacity="legal_representative", responsible_person="李四", contact_phone="13800138000",
+        signed_on=date(2021, 7, 15), signed_by=users["member"],
+    )  # fmt: skip
+    app = Application.objects.create(
+        applicant=users["public"], status="approved", name="申请中的公司", uscc=make_uscc(8001), **unit
+    )
+    sub = Application.objects.create(
+        applicant=UserFactory(role=Role.PUBLIC), status="submitted", name="待审的公司", uscc=make_uscc(8002), **unit
+    )
+    MemberFactory(number="CP-2025-0001", joined_on=date(2025, 8, 1))
+    do_publish_bulletin(SystemActor("cli:tests"), "2025Q3")
+    return {"app": app.pk, "sub": sub.pk, "signed": signed.pk}
+
+
+def _fill(path: str, membership: dict[str, int]) -> str:
+    return path.format(**membership)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(MEMBERSHIP_PAGES))
+def test_membership_page_access(client_for, membership, monkeypatch, path, role, expected):
+    """The membership pages answer each role as the table says. (The PDFs themselves are tested in tests/members;
+    here a stub renders them, which keeps this table fast.)"""
+    for renderer in ("render_certificate", "render_bulletin"):
+        monkeypatch.setattr(f"zilu.members.documents.{renderer}", lambda data: b"%PDF-1.7 stub")
+    path = _fill(path, membership)
+    response = client_for(role).get(path)
+    _assert_answer(response, path, expected)
+    if expected != 200:
+        return
+    if path.endswith(".pdf"):
+        assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    elif path.endswith(".csv"):
+        assert response.content.startswith(b"\xef\xbb\xbf") and b"CP-2025-0001" in response.content
+    elif path == "/account/member/":
+        assert "CP-2026-0001" in response.content.decode()
+    elif path.startswith("/registry/"):
+        assert "CP-2026-0001" in response.content.decode() or "bulletins" in path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(MEMBERSHIP_API))
+def test_membership_api_access(client_for, users, membership, path, role, expected):
+    """The membership endpoints answer each role as the table says; refusals are problem details."""
+    path = _fill(path, membership)
+    response = client_for(role).get(path)
+    if expected != 200:
+        assert_problem(response, expected, {401: "unauthenticated", 403: "forbidden", 404: "not_found"}[expected])
+        return
+    assert response.status_code == 200, response.content
+    data = response.json()
+    if path == "/api/v1/members/applications":
+        own = {"public": {membership["app"]}, "member": {membership["signed"]}}
+        every = {membership["app"], membership["sub"], membership["signed"]}
+        assert {a["id"] for a in data} == own.get(role, every)
+    elif path.startswith("/api/v1/members/applications/"):
+        assert data["id"] == membership["app"]
+    elif path == "/api/v1/members/registry":
+        assert [m["number"] for m in data["results"]] == ["CP-2025-0001", "CP-2026-0001"]
+    elif path == "/api/v1/members/bulletins":
+        assert [b["number"] for b in data] == [1]
+    else:
+        assert data["number"] in {"CP-2026-0001", 1}
+
+
+def _post_body(path: str, version: ConventionVersion) -> tuple[dict, str | None]:
+    if path.endswith("/sign"):
+        data = sign_form(version.sha256, signed_on=timezone.localdate().isoformat())
+        data.pop("has_read")
+        return data, None  # multipart
+    if path.endswith("/applications"):
+        return unit_form(8003), "application/json"
+    if path.endswith("/withdraw"):
+        return {"effective_on": (timezone.localdate() + timedelta(days=30)).isoformat()}, "application/json"
+    if path.endswith("/bulletins"):
+        return {"period": "2025Q2"}, "application/json"
+    return {"reason": "材料不全。", "request": "请补充材料。"}, "application/json"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(MEMBERSHIP_POSTS))
+def test_membership_state_changes_by_role(client_for, versions, membership, path, role, expected):
+    """Each membership state change, by role: a refusal is a problem and changes nothing (no audit entry)."""
+    path = _fill(path, membership)
+    entries = AuditEntry.objects.count()
+    data, content_type = _post_body(path, versions[0])
+    client = client_for(role)
+    response = client.post(path, data, content_type=content_type) if content_type else client.post(path, data)
+    if expected >= 400:
+        assert_problem(response, expected)
+        assert AuditEntry.objects.count() == entries
+    else:
+        assert response.status_code == expected, response.content
+        assert AuditEntry.objects.count() > entries
 
 
 # ------------------------------------------------------------------------------------------ state changes by role

@@ -66,7 +66,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
 @router.get("/applications", response=list[ApplicationOut], auth=SIGNED_IN, summary="Applications you may see")
 def applications(request: HttpRequest, status: str | None = None) -> list[Application]:
     qs = Application.objects.visible_to(request.user).select_related("member")
-    return list(qs.filter(status=status) if status else qs[:500])
+    return list((qs.filter(status=status) if status else qs)[:500])
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, auth=SIGNED_IN)

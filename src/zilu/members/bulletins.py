@@ -70,13 +70,16 @@ def content_hash(period: str, entries: dict[str, Any], corrects: int | None, not
 
 
 @transaction.atomic
-def do_publish_bulletin(actor: Any, period: str, *, corrects: int | None = None, note: str = "") -> Bulletin:
+def do_publish_bulletin(
+    actor: Any, period: str, *, corrects: int | None = None, note: str = "", today: date | None = None
+) -> Bulletin:
     """Publish the join/withdraw list for a period that has ended. A period is published once; to change a
     published bulletin, publish a correction that names it (``corrects``) and says why (``note``)."""
     require(actor, Perm.PUBLISH_BULLETINS)
     start, end = parse_period(period)
     period = period.strip().upper()
-    if end >= timezone.localdate():
+    today = today or timezone.localdate()
+    if end >= today:
         raise InvalidTransition(_("The period has not ended yet."), field="period")
     corrected = None
     note = (note or "").strip()
@@ -106,7 +109,7 @@ def do_publish_bulletin(actor: Any, period: str, *, corrects: int | None = None,
         content_sha256=content_hash(period, entries, corrects, note),
         corrects=corrected,
         note=note,
-        published_on=timezone.localdate(),
+        published_on=today,
         published_by_label=actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
     )
     audit.record(
@@ -127,7 +130,8 @@ def do_publish_bulletin(actor: Any, period: str, *, corrects: int | None = None,
 
 def publish_due_bulletin(actor: Any, today: date | None = None) -> Bulletin | None:
     """The periodic task's work: publish the previous quarter's bulletin unless it already exists."""
-    period = previous_quarter(today or timezone.localdate())
+    today = today or timezone.localdate()
+    period = previous_quarter(today)
     if Bulletin.objects.filter(period=period).exists():
         return None
-    return do_publish_bulletin(actor, period)
+    return do_publish_bulletin(actor, period, today=today)

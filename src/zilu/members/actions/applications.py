@@ -52,6 +52,24 @@ def tell(user: User, subject: Any, body: Any, url: str, kind: str) -> None:
         notify(user, str(subject), str(body), url=url, kind=kind)
 
 
+def _tell_staff(subject: str, application: Application, kind: str) -> None:
+    """Notify the executing body's staff of an application to review."""
+    staff = User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = (
+            _("Registered outside Changping: the reviewer must record why it qualifies.")
+            if application.outside_changping
+            else ""
+        )
+        notify(
+            staff,
+            subject,
+            body,
+            url=reverse("members:review", kwargs={"application_id": application.pk}),
+            kind=kind,
+        )
+
+
 def _application_url(application: Application) -> str:
     return reverse("members:application", kwargs={"application_id": application.pk})
 
@@ -90,8 +108,17 @@ def check_may_apply(actor: User, data: dict[str, Any], *, exclude: int | None = 
         if open_same.exists():
             raise Duplicate(_("An application for this unified social credit code is already pending."), field="uscc")
         identity, field = Q(uscc=uscc), "uscc"
-    elif resident_id:  # an individual: the waiting period after a revocation applies to the person too
+    elif resident_id:  # an individual: the same rules apply to the person, by resident ID number
         identity, field = Q(kind=Kind.INDIVIDUAL, resident_id=resident_id), "resident_id"
+        if Member.objects.filter(identity, status=Member.Status.ACTIVE).exists():
+            raise Duplicate(_("This person is already an active member."), field="resident_id")
+        if (
+            Application.objects.open()
+            .filter(kind=Kind.INDIVIDUAL, resident_id=resident_id)
+            .exclude(pk=exclude)
+            .exists()
+        ):
+            raise Duplicate(_("An application for this person is already pending."), field="resident_id")
     else:
         return
     wait = timedelta(days=settings.ZILU_REJOIN_AFTER_REVOCATION_DAYS)
@@ -119,17 +146,11 @@ def do_apply(actor: User, data: dict[str, Any]) -> Application:
     except IntegrityError as exc:  # a concurrent duplicate got in first
         raise Duplicate(_("An application for this unified social credit code is already pending.")) from exc
     audit.record(actor, "members.application.submit", application, after=_public_fields(application))
-    staff = User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            staff,
-            _("New membership application: %(name)s") % {"name": application.name},
-            _("Registered outside Changping: the reviewer must record why it qualifies.")
-            if application.outside_changping
-            else "",
-            url=reverse("members:review", kwargs={"application_id": application.pk}),
-            kind="members.application.submitted",
-        )
+    _tell_staff(
+        _("New membership application: %(name)s") % {"name": application.name},
+        application,
+        "members.application.submitted",
+    )
     return application
 
 
@@ -147,6 +168,11 @@ def do_update_application(actor: User, application_id: int, data: dict[str, Any]
         setattr(application, field, value)
     application.save()
     audit.record(actor, "members.application.resubmit", application, before=before, after=_public_fields(application))
+    _tell_staff(
+        _("Membership application resubmitted: %(name)s") % {"name": application.name},
+        application,
+        "members.application.resubmitted",
+    )
     return application
 
 

@@ -52,7 +52,7 @@ def do_notify_withdrawal(actor: User, *, effective_on: date, reason: str = "") -
             staff,
             _("%(name)s withdraws from the convention") % {"name": member.name},
             _("Effective on %(date)s.") % {"date": effective_on.isoformat()},
-            url=reverse("members:registry_detail", kwargs={"number": member.number}),
+            url=reverse("members:registry_detail", kwargs={"number": member.number}) if member.number else "",
             kind="members.member.withdrawal",
         )
     if effective_on <= today:
