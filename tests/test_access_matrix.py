@@ -68,6 +68,10 @@ PAGES: dict[str, tuple[int | str, ...]] = {
     "/backoffice/core/auditentry/":              (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/core/apikey/":                  (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/members/member/":               (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/members/application/":          (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/members/signature/":            (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/members/withdrawal/":           (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/members/bulletin/":             (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/convention/conventionversion/": (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
 }
 
@@ -113,6 +117,9 @@ POST_ONLY = {
     "api/v1/members/applications/<application_id>/request-info",
     "api/v1/members/applications/<application_id>/sign",
     "api/v1/members/me/withdraw",
+    # screening: asserted per role in tests/banks/test_screen_api.py::test_who_may_screen
+    "api/v1/screen",
+    "api/v1/screen/batch",
 }
 # fmt: on
 

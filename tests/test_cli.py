@@ -85,6 +85,10 @@ def test_serve_answers_http(tmp_path):
         ({"ZILU_ENV": "production"}, "ZILU_SECRET_KEY is required"),
         ({"ZILU_ENV": "production", "ZILU_SECRET_KEY": "short"}, "at least 50 characters"),
         ({"ZILU_ENV": "production", "ZILU_SECRET_KEY": LONG_KEY}, "ZILU_ALLOWED_HOSTS is required"),
+        (
+            {"ZILU_ENV": "production", "ZILU_SECRET_KEY": LONG_KEY, "ZILU_ALLOWED_HOSTS": "zilu.example.cn"},
+            "ZILU_BASE_URL is required",
+        ),
         ({"ZILU_ENV": "staging"}, "ZILU_ENV must be"),
         ({"ZILU_DATABASE_URL": "nonsense://"}, "ZILU_DATABASE_URL is not a valid database URL"),
         ({"ZILU_DEBUG": "maybe"}, "ZILU_DEBUG must be true or false"),
@@ -105,7 +109,12 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "--fail-level",
         "WARNING",
         cwd=tmp_path,
-        extra_env={"ZILU_ENV": "production", "ZILU_SECRET_KEY": LONG_KEY, "ZILU_ALLOWED_HOSTS": "zilu.example.cn"},
+        extra_env={
+            "ZILU_ENV": "production",
+            "ZILU_SECRET_KEY": LONG_KEY,
+            "ZILU_ALLOWED_HOSTS": "zilu.example.cn",
+            "ZILU_BASE_URL": "https://zilu.example.cn",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

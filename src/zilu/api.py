@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from zilu import __version__
+from zilu.banks.api import router as screening_router
 from zilu.convention.api import router as convention_router
 from zilu.core import problems
 from zilu.core.api import router as core_router
@@ -43,3 +44,4 @@ api.add_exception_handler(PermissionDenied, problems.on_permission_denied)
 api.add_router("/", core_router)
 api.add_router("/convention", convention_router)
 api.add_router("/members", members_router)
+api.add_router("/", screening_router)

@@ -92,6 +92,8 @@ if PRODUCTION and DEBUG:
 if PRODUCTION and env("ZILU_ALLOWED_HOSTS") is None:
     raise ConfigurationError("ZILU_ALLOWED_HOSTS is required when ZILU_ENV=production (comma-separated)")
 ALLOWED_HOSTS = env_list("ZILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+if PRODUCTION and env("ZILU_BASE_URL") is None:
+    raise ConfigurationError("ZILU_BASE_URL is required when ZILU_ENV=production (printed in certificates)")
 CSRF_TRUSTED_ORIGINS = env_list("ZILU_CSRF_TRUSTED_ORIGINS", [])
 
 # --- applications --------------------------------------------------------------------------------------------------
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
     "zilu.core",
     "zilu.members",
     "zilu.convention",
+    "zilu.banks",
     "zilu.portal",
     "zilu.core.admin_site.ZiluAdminConfig",
     "django.contrib.auth",
@@ -235,6 +238,16 @@ DEFAULT_FROM_EMAIL = env("ZILU_DEFAULT_FROM_EMAIL", "zilu@localhost")
 ZILU_REJOIN_AFTER_REVOCATION_DAYS = env_int("ZILU_REJOIN_AFTER_REVOCATION_DAYS", 365)
 # The public address of the site, printed in certificates' verification links and QR codes.
 ZILU_BASE_URL = (env("ZILU_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# --- screening service -------------------------------------------------------------------------------------------
+# Comma-separated file paths of the platform's banks (see zilu.banks.service) and the policy file.
+ZILU_SCREENING_TERMS = env_list("ZILU_SCREENING_TERMS", [])
+ZILU_SCREENING_ALLOW = env_list("ZILU_SCREENING_ALLOW", [])
+ZILU_SCREENING_DOMAINS = env_list("ZILU_SCREENING_DOMAINS", [])
+ZILU_SCREENING_BANKS = env_list("ZILU_SCREENING_BANKS", [])
+ZILU_SCREENING_POLICY = env("ZILU_SCREENING_POLICY")
+# "houbb": the term files use the houbb/sensitive-word numeric tags (1 drugs, 2 porn, 3 gambling, 4 illegal).
+ZILU_SCREENING_TERM_LABELS = env("ZILU_SCREENING_TERM_LABELS", "")
 
 # --- calendar ------------------------------------------------------------------------------------------------------
 # A JSON file of official holiday schedules not yet in the chinesecalendar package (see core.deadlines).

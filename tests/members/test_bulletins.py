@@ -304,8 +304,10 @@ def test_no_page_changes_a_published_bulletin(client_for, published):
     before = (published.entries, published.content_sha256)
     staff = client_for("superuser")
     staff.post("/registry/bulletins/1/", {"note": "改"})
-    assert staff.get("/backoffice/members/bulletin/").status_code == 404  # not in the back office at all
-    assert staff.get(f"/backoffice/members/bulletin/{published.pk}/change/").status_code == 404
+    assert staff.get("/backoffice/members/bulletin/").status_code == 200  # listed, read-only
+    change = staff.post(f"/backoffice/members/bulletin/{published.pk}/change/", {"note": "改", "period": "2000Q1"})
+    assert change.status_code == 403
+    assert staff.post(f"/backoffice/members/bulletin/{published.pk}/delete/", {"post": "yes"}).status_code == 403
     published.refresh_from_db()
     assert (published.entries, published.content_sha256) == before
 

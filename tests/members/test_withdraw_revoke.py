@@ -74,7 +74,7 @@ def test_withdrawal_effective_today_through_the_api(client_for, rep, member, use
             "action", "actor_id"
         )
     )
-    assert actions == [("members.member.notify_withdrawal", rep.pk), ("members.member.withdrawn", None)]
+    assert actions == [("members.member.notify_withdrawal", rep.pk), ("members.member.withdrawn", rep.pk)]
     notified = Notification.objects.filter(kind="members.member.withdrawal")
     assert {n.user for n in notified} == {users["staff"], users["superuser"]}
     assert all(n.url == f"/registry/{member.number}/" for n in notified)

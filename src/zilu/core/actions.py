@@ -99,6 +99,8 @@ def authenticate_token(token: str) -> ApiKey | None:
         return None
     if not key.created_by.is_active or key.created_by.member_id != key.member_id:
         return None
+    if key.member.status != "active":  # a withdrawn or revoked member's systems lose API access
+        return None
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

@@ -20,5 +20,7 @@ def zilu(request: HttpRequest) -> dict[str, Any]:
         "can_dashboard": has_perm(user, Perm.VIEW_DASHBOARD),
         "can_backoffice": has_perm(user, Perm.VIEW_BACKOFFICE),
         "can_api_keys": has_perm(user, Perm.MANAGE_API_KEYS),
+        # Visitors see the entrance too: applying starts with creating an account.
+        "can_apply": role_of(user) == "anonymous" or has_perm(user, Perm.APPLY_FOR_MEMBERSHIP),
         "unread_notifications": unread,
     }

@@ -84,3 +84,19 @@ class Throttled(DomainError):
     status = 429
     code = "throttled"
     default_message = _("Too many attempts. Please try again later.")
+
+
+class ServiceUnavailable(DomainError):
+    """A part the action needs is not working (e.g. misconfigured banks)."""
+
+    status = 503
+    code = "service_unavailable"
+    default_message = _("The service is temporarily unavailable.")
+
+
+class PayloadTooLarge(DomainError):
+    """Input beyond a documented size limit."""
+
+    status = 413
+    code = "payload_too_large"
+    default_message = _("The submitted content is too large.")

@@ -44,6 +44,7 @@ class Perm(StrEnum):
     WITHDRAW_MEMBERSHIP = "members.withdraw"
     REVOKE_MEMBERSHIP = "members.revoke"
     PUBLISH_BULLETINS = "members.publish_bulletins"
+    USE_SCREENING = "screening.use"
     VIEW_DRAFT_CONVENTION = "convention.view_draft"
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_API_KEYS = "apikeys.manage"
@@ -67,6 +68,8 @@ RULES: dict[Perm, frozenset[str]] = {
     # Revocation is a sanction (Art. 18): only the discipline workflow calls it, with a decision reference.
     Perm.REVOKE_MEMBERSHIP: frozenset({Role.STAFF, SUPERUSER}),
     Perm.PUBLISH_BULLETINS: frozenset({Role.STAFF, SUPERUSER}),
+    # The screening service: member systems (API keys) and the staff who curate the banks.
+    Perm.USE_SCREENING: frozenset({Role.MEMBER, Role.STAFF, SUPERUSER}),
     Perm.VIEW_DRAFT_CONVENTION: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.VIEW_AUDIT_LOG: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.MANAGE_API_KEYS: frozenset({Role.MEMBER}),

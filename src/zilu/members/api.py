@@ -217,7 +217,13 @@ class WithdrawalOut(Schema):
     member_status: str = Field(alias="member.status")
 
 
-@router.post("/me/withdraw", response={201: WithdrawalOut}, auth=SIGNED_IN, summary="Notify withdrawal (Art. 23)")
+@router.post(
+    "/me/withdraw",
+    response={201: WithdrawalOut},
+    auth=django_auth,
+    summary="Notify withdrawal (Art. 23)",
+    description="Needs a signed-in representative: an API key cannot withdraw its member.",
+)
 def withdraw(request: HttpRequest, payload: WithdrawIn) -> Status[Any]:
     return Status(201, actions.do_notify_withdrawal(signed_in(request), **payload.dict()))
 

@@ -11,12 +11,13 @@ from zilu.members.bulletins import publish_due_bulletin
 
 @shared_task(name="zilu.members.apply_due_withdrawals")
 def apply_due_withdrawals_task() -> int:
-    """Daily: let notified withdrawals take effect on their date."""
+    """Let notified withdrawals take effect on their date (hourly, see core.scheduler.SCHEDULE)."""
     return apply_due_withdrawals()
 
 
 @shared_task(name="zilu.members.publish_due_bulletin")
 def publish_due_bulletin_task() -> int | None:
-    """Daily (it acts once a quarter): publish the previous quarter's join/withdraw bulletin if not yet done."""
+    """Publish the previous quarter's join/withdraw bulletin if not yet done (checked every few hours, acts once a
+    quarter)."""
     bulletin = publish_due_bulletin(SystemActor("system:scheduler"))
     return bulletin.number if bulletin else None

@@ -1,5 +1,60 @@
 """The screening engine (先审后发): pure Python, no Django.
 
 An import-linter contract (pyproject.toml) keeps this package free of Django and of the platform apps, so
-members can run the same engine inside their own services.
+members can run the same engine inside their own services::
+
+    from zilu.screening import Banks, Policy, Screener, load_terms
+
+    screener = Screener(Banks(terms=tuple(load_terms("terms.txt"))), Policy.from_file("policy.toml"))
+    verdict = screener.screen("出售冰毒，联系13800138000")
+    verdict.suggestion, [hit.to_dict() for hit in verdict.hits]
+
+See docs/screening.md for the formats, the normalization rules and the measured costs.
 """
+
+from zilu.screening.banks import (
+    HOUBB_LABELS,
+    Banks,
+    BlockedDomain,
+    Term,
+    bank_document,
+    canonical_domain,
+    load_allow,
+    load_bank,
+    load_domains,
+    load_terms,
+    parse_domains,
+    parse_terms,
+)
+from zilu.screening.errors import BankFormatError, InputTooLarge, PolicyError, ScreeningError
+from zilu.screening.normalize import normalize_text
+from zilu.screening.policy import Evasion, Policy, Suggestion
+from zilu.screening.screener import Screener, ScreenerInfo
+from zilu.screening.verdict import Hit, Verdict
+
+__all__ = [
+    "HOUBB_LABELS",
+    "BankFormatError",
+    "Banks",
+    "BlockedDomain",
+    "Evasion",
+    "Hit",
+    "InputTooLarge",
+    "Policy",
+    "PolicyError",
+    "Screener",
+    "ScreenerInfo",
+    "ScreeningError",
+    "Suggestion",
+    "Term",
+    "Verdict",
+    "bank_document",
+    "canonical_domain",
+    "load_allow",
+    "load_bank",
+    "load_domains",
+    "load_terms",
+    "normalize_text",
+    "parse_domains",
+    "parse_terms",
+]

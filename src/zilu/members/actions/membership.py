@@ -23,6 +23,7 @@ from zilu.core.identifiers import IdentifierError, validate_uscc
 from zilu.core.models import User
 from zilu.core.notify import notify
 from zilu.core.roles import Perm, Role, has_perm, require
+from zilu.core.system import SystemActor
 from zilu.members.actions.applications import next_member_number, tell
 from zilu.members.models import Kind, Member, Signature, Withdrawal
 
@@ -56,11 +57,11 @@ def do_notify_withdrawal(actor: User, *, effective_on: date, reason: str = "") -
             kind="members.member.withdrawal",
         )
     if effective_on <= today:
-        _apply_withdrawal(withdrawal)
+        _apply_withdrawal(withdrawal, actor)
     return withdrawal
 
 
-def _apply_withdrawal(withdrawal: Withdrawal) -> None:
+def _apply_withdrawal(withdrawal: Withdrawal, actor: Any) -> None:
     member = withdrawal.member
     member.status = Member.Status.WITHDRAWN
     member.withdrawn_on = withdrawal.effective_on
@@ -68,13 +69,13 @@ def _apply_withdrawal(withdrawal: Withdrawal) -> None:
     withdrawal.applied_at = timezone.now()
     withdrawal.save(update_fields=["applied_at"])
     audit.record(
-        None, "members.member.withdrawn", member, before={"status": "active"},
+        actor, "members.member.withdrawn", member, before={"status": "active"},
         after={"status": "withdrawn", "withdrawn_on": withdrawal.effective_on},
     )  # fmt: skip
 
 
 def apply_due_withdrawals(today: date | None = None) -> int:
-    """Let every notified withdrawal whose date has come take effect. Run daily (a periodic task)."""
+    """Let every notified withdrawal whose date has come take effect (a periodic task, see core.scheduler)."""
     today = today or timezone.localdate()
     done = 0
     for withdrawal_id in Withdrawal.objects.filter(applied_at__isnull=True, effective_on__lte=today).values_list(
@@ -83,7 +84,7 @@ def apply_due_withdrawals(today: date | None = None) -> int:
         with transaction.atomic():
             withdrawal = Withdrawal.objects.select_for_update().select_related("member").get(pk=withdrawal_id)
             if withdrawal.applied_at is None and withdrawal.member.status == Member.Status.ACTIVE:
-                _apply_withdrawal(withdrawal)
+                _apply_withdrawal(withdrawal, SystemActor("system:scheduler"))
                 done += 1
     return done
 

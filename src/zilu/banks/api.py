@@ -1,0 +1,114 @@
+"""``POST /api/v1/screen`` and ``/api/v1/screen/batch``: the engine, served with the platform's banks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from zilu.banks.service import get_screener
+from zilu.core.apiauth import SIGNED_IN
+from zilu.core.errors import Forbidden, PayloadTooLarge, ServiceUnavailable
+from zilu.core.roles import Perm, require
+from zilu.screening import InputTooLarge, ScreeningError
+
+logger = logging.getLogger(__name__)
+router = Router(tags=["screening"])
+BATCH_MAX_ITEMS = 100
+BATCH_MAX_CHARS = 2_000_000
+
+
+class ScreenIn(Schema):
+    id: str | int | None = Field(None, description="your reference, echoed back")
+    text: str
+    title: str | None = None
+
+
+class HitOut(Schema):
+    kind: str = Field(description="term, pii or link")
+    label: str
+    labels: list[str]
+    entry: str | None = Field(description="the bank entry that matched (term, blocked domain); none for PII")
+    field: str = Field(description="text or title")
+    start: int = Field(description="code-point offset into the ORIGINAL text (inclusive)")
+    end: int = Field(description="code-point offset into the ORIGINAL text (exclusive)")
+    text: str = Field(description="the original substring")
+    severity: int
+    form: str | None = Field(description="how a term matched: exact, normalized, pinyin or homophone")
+    value: str | None = None
+    context: str | None = None
+    suggestion: str
+
+
+class VerdictOut(Schema):
+    id: str | int | None = None
+    suggestion: str = Field(description="pass, review or block")
+    labels: list[str]
+    hits: list[HitOut]
+    masked_text: str | None = None
+    masked_title: str | None = None
+
+
+class BatchIn(Schema):
+    items: list[ScreenIn] = Field(max_length=BATCH_MAX_ITEMS)
+
+
+class BatchOut(Schema):
+    results: list[VerdictOut]
+
+
+def _require_active(request: HttpRequest) -> None:
+    require(request.user, Perm.USE_SCREENING)
+    member = getattr(request.user, "member", None)
+    if member is not None and member.status != "active":
+        raise Forbidden(_("Only active members may use the screening service."))
+
+
+def _screen(items: list[ScreenIn]) -> list[dict[str, Any]]:
+    try:
+        screener = get_screener()
+    except ScreeningError as exc:  # a configured bank or policy file is missing or malformed
+        logger.exception("the platform's screening banks cannot be loaded")
+        raise ServiceUnavailable(_("The screening service is not available: its banks cannot be loaded.")) from exc
+    try:
+        verdicts = list(screener.screen_many([(item.text, item.title) for item in items]))
+    except InputTooLarge as exc:
+        raise PayloadTooLarge(
+            _("Too long: %(size)d characters; the limit is %(limit)d.") % {"size": exc.size, "limit": exc.limit},
+            field=exc.field,
+        ) from exc
+    return [{"id": item.id, **verdict.to_dict()} for item, verdict in zip(items, verdicts, strict=True)]
+
+
+@router.post(
+    "/screen",
+    response=VerdictOut,
+    auth=SIGNED_IN,
+    summary="Screen one text before publishing (先审后发)",
+    description="Authenticate with a member API key. Hits carry code-point offsets into the original text.",
+)
+def screen(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
+    _require_active(request)
+    return _screen([payload])[0]
+
+
+@router.post(
+    "/screen/batch",
+    response=BatchOut,
+    auth=SIGNED_IN,
+    summary="Screen up to 100 texts",
+    description=f"At most {BATCH_MAX_ITEMS} items and {BATCH_MAX_CHARS:,} characters in all; verdicts come back in "
+    "the order of the items, each with its `id`.",
+)
+def screen_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+    _require_active(request)
+    total = sum(len(item.text) + len(item.title or "") for item in payload.items)
+    if total > BATCH_MAX_CHARS:
+        raise PayloadTooLarge(
+            _("The batch has %(size)d characters; the limit is %(limit)d.") % {"size": total, "limit": BATCH_MAX_CHARS},
+            field="items",
+        )
+    return {"results": _screen(payload.items)}

@@ -1,0 +1,12 @@
+"""App configuration for the banks and the screening service."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BanksConfig(AppConfig):
+    """Signal banks and the platform's screening service."""
+
+    name = "zilu.banks"
+    label = "banks"
+    verbose_name = _("Signal banks")

@@ -1,0 +1,208 @@
+"""Regenerate ``data/charmap.txt``, the character tables behind normalization.
+
+Run ``python -m zilu.screening._generate`` (needs the ``opencc`` wheel, which the ``test`` extra installs) after
+changing a rule here or moving to a Python with a newer Unicode database. The engine itself reads only the generated
+file, so its results do not depend on the installed OpenCC or on the Python version's ``unicodedata``.
+
+The file has one section per switchable table, each a list of ``FIRST LAST DELTA`` lines (hexadecimal code points;
+every code point in ``FIRST..LAST`` maps to itself plus ``DELTA``), and two range sections without a delta:
+
+``width``      NFKC compatibility forms that become a single character (full-width Latin, circled letters, ...)
+``case``       single-character lower-casing
+``digits``     number styles: every character whose value is one digit (①, ⑴, ⒈, ０, 一, 壹, ...) becomes ASCII
+``trad``       traditional to simplified, character by character (OpenCC t2s, then tw2s and hk2s)
+``noise``      characters deleted between the characters of a term (symbols, spaces, emoji, zero-width, ...)
+``invisible``  noise characters that do not count towards the gap bound (zero-width, joiners, variation selectors)
+``space``, ``dash``, ``format``  separators, dashes and format characters, for the one-to-one PII/link view
+
+``data/pinyin.txt`` has one line per toneless syllable (``ü`` written ``v``) with every character whose *default*
+reading it is, from pypinyin's character table; it drives pinyin spellings of terms and homophone classes.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from zilu.screening.charclass import BOUNDARY, EXTRA_DIGITS
+
+OUTPUT = Path(__file__).with_name("data") / "charmap.txt"
+PINYIN = Path(__file__).with_name("data") / "pinyin.txt"
+_SKIP = range(0xD800, 0xE000)  # surrogates never reach the tables as characters
+
+
+def _code_points() -> Iterator[int]:
+    for cp in range(0x110000):
+        if cp not in _SKIP:
+            yield cp
+
+
+def _strip_decoration(text: str) -> str:
+    """What is left of an NFKC expansion once brackets, dots and spaces are gone (``⑴`` -> ``1``)."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def _digit_value(ch: str) -> int | None:
+    if ch in EXTRA_DIGITS:
+        return EXTRA_DIGITS[ch]
+    value = unicodedata.digit(ch, None)
+    if value is not None:
+        return value
+    expansion = _strip_decoration(unicodedata.normalize("NFKC", ch))
+    if len(expansion) == 1 and expansion != ch:
+        inner = expansion
+        if inner in EXTRA_DIGITS:
+            return EXTRA_DIGITS[inner]
+        return unicodedata.digit(inner, None)
+    return None
+
+
+def width_pairs() -> dict[int, int]:
+    """Compatibility forms (NFKC) that reduce to one letter or symbol; digits are left to ``digits``."""
+    pairs = {}
+    for cp in _code_points():
+        ch = chr(cp)
+        nfkc = unicodedata.normalize("NFKC", ch)
+        if nfkc == ch:
+            continue
+        if len(nfkc) != 1:
+            nfkc = _strip_decoration(nfkc)
+        if len(nfkc) == 1 and nfkc != ch and _digit_value(ch) is None:
+            pairs[cp] = ord(nfkc)
+    return pairs
+
+
+def case_pairs() -> dict[int, int]:
+    """Single-character lower-casing (``A`` -> ``a``, ``Ａ`` -> ``ａ``, ``Σ`` -> ``σ``)."""
+    pairs = {}
+    for cp in _code_points():
+        lower = chr(cp).lower()
+        if len(lower) == 1 and lower != chr(cp):
+            pairs[cp] = ord(lower)
+    return pairs
+
+
+def digit_pairs() -> dict[int, int]:
+    """Every character whose value is a single digit, to the ASCII digit."""
+    pairs = {}
+    for cp in _code_points():
+        ch = chr(cp)
+        if "0" <= ch <= "9":
+            continue
+        value = _digit_value(ch)
+        if value is not None and 0 <= value <= 9:
+            pairs[cp] = ord(str(value))
+    return pairs
+
+
+def trad_pairs() -> dict[int, int]:
+    """Traditional (and Taiwan/Hong Kong variant) characters to simplified ones, one character at a time."""
+    import opencc
+
+    blocks = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F)]
+    chars = [chr(cp) for lo, hi in blocks for cp in range(lo, hi + 1) if unicodedata.category(chr(cp)) == "Lo"]
+    pairs: dict[int, int] = {}
+    for config in ("t2s", "tw2s", "hk2s"):
+        converter = opencc.OpenCC(config)
+        converted = converter.convert("\n".join(chars)).split("\n")
+        assert len(converted) == len(chars), config
+        for src, dst in zip(chars, converted, strict=True):
+            if len(dst) == 1 and dst != src and ord(src) not in pairs:
+                pairs[ord(src)] = ord(dst)
+    return pairs
+
+
+def is_noise(ch: str) -> bool:
+    """Symbols, punctuation other than clause punctuation, separators, controls, marks, unassigned and private use."""
+    if ch in BOUNDARY:
+        return False
+    category = unicodedata.category(ch)
+    return category[0] in "SPZC" or category in ("Mn", "Me")
+
+
+def is_invisible(ch: str) -> bool:
+    """Noise that takes no room on screen: format characters, marks, controls and emoji modifiers."""
+    category = unicodedata.category(ch)
+    return category in ("Cf", "Mn", "Me", "Cc") or 0x1F3FB <= ord(ch) <= 0x1F3FF
+
+
+def _ranges(flags: Iterable[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for cp in flags:
+        if out and out[-1][1] == cp - 1:
+            out[-1] = (out[-1][0], cp)
+        else:
+            out.append((cp, cp))
+    return out
+
+
+def _delta_ranges(pairs: dict[int, int]) -> list[tuple[int, int, int]]:
+    out: list[tuple[int, int, int]] = []
+    for src in sorted(pairs):
+        delta = pairs[src] - src
+        if out and out[-1][1] == src - 1 and out[-1][2] == delta:
+            out[-1] = (out[-1][0], src, delta)
+        else:
+            out.append((src, src, delta))
+    return out
+
+
+def render() -> str:
+    """The text of ``data/charmap.txt`` for this Python's Unicode database and the installed OpenCC."""
+    import opencc
+
+    version = getattr(opencc, "__version__", "unknown")
+    lines = [
+        f"# zilu-charmap/1 unicode={unicodedata.unidata_version} opencc={version}",
+        "# generated by `python -m zilu.screening._generate`; do not edit by hand",
+    ]
+    tables = {"width": width_pairs(), "case": case_pairs(), "digits": digit_pairs(), "trad": trad_pairs()}
+    for name, pairs in tables.items():
+        lines.append(f"@{name}")
+        lines.extend(f"{lo:X} {hi:X} {delta}" for lo, hi, delta in _delta_ranges(pairs))
+    noise = [cp for cp in _code_points() if is_noise(chr(cp))]
+    lines.append("@noise")
+    lines.extend(f"{lo:X} {hi:X}" for lo, hi in _ranges(noise))
+    lines.append("@invisible")
+    lines.extend(f"{lo:X} {hi:X}" for lo, hi in _ranges(cp for cp in noise if is_invisible(chr(cp))))
+    kinds = {
+        "space": lambda ch: unicodedata.category(ch) == "Zs" or ch == "\t",
+        "dash": lambda ch: unicodedata.category(ch) == "Pd" or ch in "\u2212\ufe63\uff0d",
+        "format": lambda ch: unicodedata.category(ch) == "Cf",
+    }
+    for name, test in kinds.items():
+        lines.append(f"@{name}")
+        lines.extend(f"{lo:X} {hi:X}" for lo, hi in _ranges(cp for cp in range(0x10000) if test(chr(cp))))
+    return "\n".join(lines) + "\n"
+
+
+def render_pinyin() -> str:
+    """The text of ``data/pinyin.txt``: ``syllable characters`` lines from pypinyin's default readings."""
+    import pypinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from zilu.screening.normalize import TONES
+
+    groups: dict[str, list[str]] = {}
+    for cp in sorted(pinyin_dict):
+        syllable = pinyin_dict[cp].split(",", 1)[0].translate(TONES)
+        if syllable.isascii() and syllable.isalpha():
+            groups.setdefault(syllable, []).append(chr(cp))
+    lines = [f"# zilu-pinyin/1 pypinyin={pypinyin.__version__}: default toneless reading of each character"]
+    lines.extend(f"{syllable} {''.join(chars)}" for syllable, chars in sorted(groups.items()))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    """Write the file and say how big it is."""
+    OUTPUT.parent.mkdir(exist_ok=True)
+    for path, text in ((OUTPUT, render()), (PINYIN, render_pinyin())):
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path} ({len(text.splitlines())} lines)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

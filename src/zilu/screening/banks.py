@@ -1,0 +1,311 @@
+"""Banks as plain data, and loaders for the simple line formats and for Zilu's own bank export.
+
+Line formats (UTF-8, ``#`` starts a comment line, blank lines are skipped):
+
+* terms: ``term label[,label]`` -- the last whitespace-separated field is the labels; a line without whitespace is a
+  term with the loader's default label;
+* allow-list: one word or phrase a line;
+* domains: one domain a line (a scheme, path, port, ``*.`` prefix or upper case are tolerated and removed).
+
+The bank export (``zilu-bank/1``) is one JSON document per bank; see docs/screening.md for the schema::
+
+    {"format": "zilu-bank/1", "kind": "terms", "version": 3,
+     "entries": [{"term": "冰毒", "labels": ["drugs"], "severity": 3},
+                 {"term": "出售", "labels": ["illegal"], "context": ["枪支", "枪"], "window": 10}]}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zilu.screening.errors import BankFormatError
+
+FORMAT = "zilu-bank/1"
+KINDS = ("terms", "allow", "domains")
+
+#: Labels for the numeric tags of the houbb/sensitive-word lexicon (``load_terms(path, label_map=HOUBB_LABELS)``).
+HOUBB_LABELS: dict[str, str] = {"1": "drugs", "2": "porn", "3": "gambling", "4": "illegal"}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A bank term: its text, labels, severity (1-3) and, optionally, context terms one of which must be nearby."""
+
+    text: str
+    labels: tuple[str, ...]
+    severity: int = 2
+    context: tuple[str, ...] = ()
+    window: int | None = None  # None: the policy's context_window
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedDomain:
+    """A harmful domain; it covers its subdomains (``bad.example`` blocks ``www.bad.example``)."""
+
+    domain: str
+    label: str = "link.blocked"
+    severity: int = 3
+
+
+@dataclass(frozen=True)
+class Banks:
+    """Everything the engine matches against, as plain data."""
+
+    terms: tuple[Term, ...] = ()
+    allow: tuple[str, ...] = ()
+    domains: tuple[BlockedDomain, ...] = ()
+    versions: Mapping[str, int] = field(default_factory=dict)  # bank kind -> export version, for the record
+
+    def merge(self, other: Banks) -> Banks:
+        """Both banks together; a term in both gets the union of labels and the higher severity."""
+        return Banks(
+            terms=merge_terms([*self.terms, *other.terms]),
+            allow=tuple(dict.fromkeys([*self.allow, *other.allow])),
+            domains=tuple({d.domain: d for d in [*self.domains, *other.domains]}.values()),
+            versions={**self.versions, **other.versions},
+        )
+
+    @classmethod
+    def from_files(
+        cls,
+        terms: Iterable[str | Path] = (),
+        allow: Iterable[str | Path] = (),
+        domains: Iterable[str | Path] = (),
+        exports: Iterable[str | Path] = (),
+        label_map: Mapping[str, str] | None = None,
+    ) -> Banks:
+        """Load and merge line-format files and bank exports."""
+        banks = cls(
+            terms=merge_terms([t for path in terms for t in load_terms(path, label_map=label_map)]),
+            allow=tuple(dict.fromkeys(w for path in allow for w in load_allow(path))),
+            domains=tuple({d.domain: d for path in domains for d in load_domains(path)}.values()),
+        )
+        for path in exports:
+            banks = banks.merge(load_bank(path))
+        return banks
+
+
+def merge_terms(terms: Iterable[Term]) -> tuple[Term, ...]:
+    """One entry per term text: labels united in order of appearance, the highest severity, contexts united."""
+    merged: dict[str, Term] = {}
+    for term in terms:
+        old = merged.get(term.text)
+        if old is None:
+            merged[term.text] = term
+            continue
+        merged[term.text] = Term(
+            text=term.text,
+            labels=tuple(dict.fromkeys([*old.labels, *term.labels])),
+            severity=max(old.severity, term.severity),
+            context=tuple(dict.fromkeys([*old.context, *term.context])),
+            window=old.window if old.window is not None else term.window,
+            id=old.id or term.id,
+        )
+    return tuple(merged.values())
+
+
+def _lines(path: str | Path) -> Iterable[tuple[int, str]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise BankFormatError(f"{path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BankFormatError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield number, line
+
+
+def parse_terms(
+    lines: Iterable[str],
+    *,
+    label_map: Mapping[str, str] | None = None,
+    default_label: str = "term",
+    severity: int = 2,
+) -> list[Term]:
+    """Parse ``term label[,label]`` lines; ``label_map`` renames labels (e.g. :data:`HOUBB_LABELS`)."""
+    out = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.rsplit(maxsplit=1)
+        if len(parts) == 2:
+            text, label_field = parts
+            labels = [label.strip() for label in label_field.split(",") if label.strip()]
+        else:
+            text, labels = line, []
+        labels = [label_map.get(label, label) if label_map else label for label in labels] or [default_label]
+        out.append(Term(text=text.strip(), labels=tuple(dict.fromkeys(labels)), severity=severity))
+    return out
+
+
+def load_terms(path: str | Path, **options: Any) -> list[Term]:
+    """Load a ``term label[,label]`` file (options as for :func:`parse_terms`)."""
+    return parse_terms((line for _, line in _lines(path)), **options)
+
+
+def load_allow(path: str | Path) -> list[str]:
+    """Load an allow-list file: one word or phrase a line."""
+    return [line for _, line in _lines(path)]
+
+
+def canonical_domain(value: str) -> str | None:
+    """``HTTP://WWW.Bad.Example:81/x`` -> ``www.bad.example``; punycode labels are decoded; ``None`` if not a host."""
+    host = value.strip().lower()
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    for sep in "/?#":
+        host = host.split(sep, 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].replace("。", ".").replace("．", ".")
+    host = host.removeprefix("*.").strip(".")
+    labels = host.split(".")
+    if not host or any(not label or len(label) > 63 or any(ch.isspace() for ch in label) for label in labels):
+        return None
+    decoded = []
+    for label in labels:
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode").lower()
+            except (UnicodeError, ValueError):
+                return None
+        decoded.append(label)
+    return ".".join(decoded)
+
+
+def parse_domains(lines: Iterable[str], *, label: str = "link.blocked", severity: int = 3) -> list[BlockedDomain]:
+    """Parse one domain a line; lines that are not a host name are skipped."""
+    out = []
+    for line in lines:
+        domain = canonical_domain(line)
+        if domain:
+            out.append(BlockedDomain(domain=domain, label=label, severity=severity))
+    return out
+
+
+def load_domains(path: str | Path, **options: Any) -> list[BlockedDomain]:
+    """Load a domain blocklist file (options as for :func:`parse_domains`)."""
+    return parse_domains((line for _, line in _lines(path)), **options)
+
+
+# --------------------------------------------------------------------------- zilu-bank/1
+
+
+def load_bank(source: str | Path | Mapping[str, Any]) -> Banks:
+    """Load one bank export (a path to the JSON file, or the parsed document)."""
+    if isinstance(source, Mapping):
+        doc: Any = source
+        where = "bank"
+    else:
+        where = str(source)
+        try:
+            doc = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise BankFormatError(f"{where}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise BankFormatError(f"{where}: not JSON ({exc})") from None
+    if not isinstance(doc, Mapping) or doc.get("format") != FORMAT:
+        raise BankFormatError(f'{where}: not a bank export (expected "format": "{FORMAT}")')
+    kind = doc.get("kind")
+    version = doc.get("version")
+    entries = doc.get("entries")
+    if kind not in KINDS:
+        raise BankFormatError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise BankFormatError(f"{where}: version must be a non-negative integer")
+    if not isinstance(entries, list):
+        raise BankFormatError(f"{where}: entries must be a list")
+    versions = {kind: version}
+    if kind == "terms":
+        return Banks(terms=merge_terms(_term_entry(e, f"{where}: entries[{i}]") for i, e in enumerate(entries)),
+                     versions=versions)  # fmt: skip
+    if kind == "allow":
+        words = [_allow_entry(e, f"{where}: entries[{i}]") for i, e in enumerate(entries)]
+        return Banks(allow=tuple(dict.fromkeys(words)), versions=versions)
+    domains = [_domain_entry(e, f"{where}: entries[{i}]") for i, e in enumerate(entries)]
+    return Banks(domains=tuple({d.domain: d for d in domains}.values()), versions=versions)
+
+
+def _severity(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
+        raise BankFormatError(f"{where}: severity must be 1, 2 or 3")
+    return value
+
+
+def _strings(value: Any, where: str, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise BankFormatError(f"{where}: {name} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _term_entry(entry: Any, where: str) -> Term:
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("term"), str) or not entry["term"].strip():
+        raise BankFormatError(f'{where}: a term entry is an object with a non-empty "term"')
+    unknown = set(entry) - {"term", "labels", "severity", "context", "window", "id"}
+    if unknown:
+        raise BankFormatError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    labels = _strings(entry.get("labels"), where, "labels")
+    if not labels:
+        raise BankFormatError(f"{where}: labels must not be empty")
+    window = entry.get("window")
+    if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
+        raise BankFormatError(f"{where}: window must be a non-negative integer")
+    ident = entry.get("id")
+    return Term(
+        text=entry["term"].strip(),
+        labels=labels,
+        severity=_severity(entry.get("severity", 2), where),
+        context=_strings(entry.get("context", []), where, "context"),
+        window=window,
+        id=None if ident is None else str(ident),
+    )
+
+
+def _allow_entry(entry: Any, where: str) -> str:
+    if isinstance(entry, Mapping):
+        entry = entry.get("term")
+    if not isinstance(entry, str) or not entry.strip():
+        raise BankFormatError(f'{where}: an allow entry is a string or an object with a "term"')
+    return entry.strip()
+
+
+def _domain_entry(entry: Any, where: str) -> BlockedDomain:
+    label, severity = "link.blocked", 3
+    if isinstance(entry, Mapping):
+        label = entry.get("label", label)
+        if not isinstance(label, str) or not label:
+            raise BankFormatError(f"{where}: label must be a non-empty string")
+        severity = _severity(entry.get("severity", severity), where)
+        entry = entry.get("domain")
+    domain = canonical_domain(entry) if isinstance(entry, str) else None
+    if domain is None:
+        raise BankFormatError(f'{where}: a domain entry is a host name or an object with a "domain"')
+    return BlockedDomain(domain=domain, label=label, severity=severity)
+
+
+def bank_document(kind: str, entries: Iterable[Any], version: int = 1) -> dict[str, Any]:
+    """A ``zilu-bank/1`` document for ``entries`` (Term, BlockedDomain or str objects), ready for ``json.dump``."""
+    if kind not in KINDS:
+        raise BankFormatError(f"kind must be one of {', '.join(KINDS)}")
+    out: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, Term):
+            item: dict[str, Any] = {"term": entry.text, "labels": list(entry.labels), "severity": entry.severity}
+            if entry.context:
+                item["context"] = list(entry.context)
+            if entry.window is not None:
+                item["window"] = entry.window
+            if entry.id is not None:
+                item["id"] = entry.id
+            out.append(item)
+        elif isinstance(entry, BlockedDomain):
+            out.append({"domain": entry.domain, "label": entry.label, "severity": entry.severity})
+        else:
+            out.append(str(entry))
+    return {"format": FORMAT, "kind": kind, "version": version, "entries": out}

@@ -1,0 +1,48 @@
+"""Character classes that are design choices rather than Unicode data (see docs/screening.md).
+
+Kept in a module of their own so that the table generator, the fast path and the reference matcher read the same
+definitions.
+"""
+
+from __future__ import annotations
+
+#: Clause punctuation and line breaks. These are never noise: a term cannot match across them, so
+#: ``我喜欢吃冰，毒品是违法的`` does not contain ``冰毒``. The ASCII full stop is *not* here: between Chinese characters
+#: it is far more often an evasion (``冰.毒``) than a sentence end, and Latin terms have word boundaries anyway.
+BOUNDARY = frozenset(
+    "。，、；：？！…‥⋯︰︐︑︒︓︔︕︖︙﹐﹑﹒﹔﹕﹖﹗｡､"  # CJK and small/vertical forms
+    ",;:?!‼⁇⁈⁉"  # ASCII and Latin clause marks
+    "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # line and paragraph breaks
+)
+
+#: Chinese numerals read as one digit, in addition to Unicode's own digit values (①, ０, ⑴ ...).
+#: ``幺`` is how a 1 is read out in phone numbers; ``两`` is left out because it is an ordinary word (``两性``).
+EXTRA_DIGITS: dict[str, int] = {
+    **{ch: i for i, ch in enumerate("〇一二三四五六七八九")},
+    **{ch: i for i, ch in enumerate("零壹贰叁肆伍陆柒捌玖")},
+    "貳": 2,
+    "參": 3,
+    "叄": 3,
+    "陸": 6,
+    "幺": 1,
+}
+
+
+def is_latin_word(ch: str) -> bool:
+    """Whether ``ch`` belongs to a Latin word: letters and digits of the Latin blocks (ASCII and full-width)."""
+    if not ch.isalnum():
+        return False
+    cp = ord(ch)
+    return cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0xFF10 <= cp <= 0xFF5A
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is a CJK ideograph (unified, extension A-G or compatibility)."""
+    cp = ord(ch)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x20000 <= cp <= 0x323AF
+        or cp == 0x3007  # 〇
+    )

@@ -1,0 +1,202 @@
+"""The term matcher: banks compiled into automata over normalized text, candidates verified on the original.
+
+Views of a block of text (numpy arrays, built at C speed):
+
+* ``cps``: the code points of the original text;
+* ``N``: their codes with noise deleted (``idx1`` maps an N position back to the original);
+* ``C``: N with each run of one repeated character reduced to one (``idx2`` maps a C position to the first N
+  position of its run); two equal characters more than ``max_gap`` characters apart do not form a run;
+* ``V``: C through the homophone classes.
+
+Terms are collapsed the same way and remember how long each run must be (``qq`` needs a run of two ``q``), so
+``冰冰毒毒`` matches ``冰毒`` and ``qqq`` matches ``qq`` but ``q`` does not. The *sound* automaton scans V for the
+terms that may match by homophone; the *exact* automaton scans C for everything else (pinyin spellings, Latin
+terms, terms with repeated characters, allow-list and context words). Candidates are verified by
+:mod:`zilu.screening.verify` and resolved by :mod:`zilu.screening.resolve`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from zilu.screening.backends import Scanner, make_scanner
+from zilu.screening.banks import Banks
+from zilu.screening.charclass import is_cjk
+from zilu.screening.charmap import U16, U32, Bools, CharMap, charmap
+from zilu.screening.normalize import boundary_codes, homophone_map, pinyin_spelling
+from zilu.screening.policy import Evasion
+from zilu.screening.resolve import TermHits, TermInfo, resolve
+from zilu.screening.verify import ALLOW, CONTEXT, NORMALIZED, PINYIN, TERM, Checker, Found, Variant, VariantTable
+
+__all__ = ["ALLOW", "CONTEXT", "TERM", "Lexicon", "TermHits", "Variant", "collapse_runs"]
+
+
+def collapse_runs(values: list[int]) -> tuple[list[int], tuple[int, ...] | None]:
+    """``[a, a, b]`` -> ``([a, b], (2, 1))``; the runs are ``None`` when no character repeats."""
+    chars: list[int] = []
+    runs: list[int] = []
+    for value in values:
+        if chars and chars[-1] == value:
+            runs[-1] += 1
+        else:
+            chars.append(value)
+            runs.append(1)
+    return chars, (tuple(runs) if len(chars) < len(values) else None)
+
+
+class Lexicon:
+    """Banks' terms, allow-list and context terms, compiled for one set of evasion switches."""
+
+    def __init__(self, banks: Banks, evasion: Evasion, backend: str | None = None, *, context_window: int = 20) -> None:
+        self.banks = banks
+        self.evasion = evasion
+        self.context_words: list[str] = list(dict.fromkeys(w for t in banks.terms for w in t.context))
+        entries: list[tuple[int, int, str]] = [(TERM, i, t.text) for i, t in enumerate(banks.terms)]
+        entries += [(ALLOW, i, w) for i, w in enumerate(banks.allow)]
+        entries += [(CONTEXT, i, w) for i, w in enumerate(self.context_words)]
+        self.cmap: CharMap = charmap(**evasion.char_switches()).with_chars({ch for _, _, t in entries for ch in t})
+        self.table = self.cmap.table
+        self.word = self.cmap.word
+        self.homophones: U16 | None = homophone_map(self.cmap) if evasion.homophone else None
+        self.exact: dict[bytes, list[Variant]] = {}
+        self.sound: dict[bytes, list[Variant]] = {}
+        self._compile(entries)
+        self.exact_keys = list(self.exact)
+        self.sound_keys = list(self.sound)
+        self.exact_table = VariantTable([self.exact[k] for k in self.exact_keys])
+        self.sound_table = VariantTable([self.sound[k] for k in self.sound_keys])
+        self.info = TermInfo(banks.terms, self.context_words, context_window)
+        self.exact_scanner: Scanner = make_scanner(self.exact_keys, backend)
+        self.sound_scanner: Scanner = make_scanner(self.sound_keys, backend)
+
+    # ------------------------------------------------------------------ compile
+
+    def _compile(self, entries: list[tuple[int, int, str]]) -> None:
+        """Normalize every entry in one numpy pass, then file each form under its automaton key."""
+        if not entries:
+            return
+        texts = [text for _, _, text in entries]
+        cps = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = self.table[cps]
+        keep = codes != 0
+        kept_before = np.concatenate(([0], np.cumsum(keep)))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        raw_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        starts = kept_before[raw_starts].tolist()
+        ends = kept_before[raw_starts + lengths].tolist()
+        values = codes[keep].tolist()
+        edge = set(np.flatnonzero(boundary_codes(self.cmap)).tolist())
+        for k, (kind, ref, _text) in enumerate(entries):
+            s, e = starts[k], ends[k]
+            while s < e and values[s] in edge:
+                s += 1
+            while e > s and values[e - 1] in edge:
+                e -= 1
+            if s < e:
+                self._add(kind, ref, values[s:e], NORMALIZED)
+
+    def _add(self, kind: int, ref: int, form: list[int], how: int) -> None:
+        ev = self.evasion
+        chars, runs = collapse_runs(form) if ev.repeat else (form, None)
+        cjk = _cjk_codes(self.cmap)
+        n_cjk = sum(1 for c in chars if cjk[c])
+        words = self.word
+        homophone = (
+            kind == TERM
+            and how == NORMALIZED
+            and self.homophones is not None
+            and runs is None
+            and len(chars) >= max(2, ev.homophone_min_chars)
+            and n_cjk >= 2
+        )
+        data = np.asarray(chars, dtype=np.uint16)
+        variant = Variant(kind, ref, data.tobytes(), how, homophone, bool(words[chars[0]]), bool(words[chars[-1]]),
+                          len(chars), runs)  # fmt: skip
+        if homophone and self.homophones is not None:
+            self.sound.setdefault(self.homophones[data].tobytes(), []).append(variant)
+        else:
+            self.exact.setdefault(variant.form, []).append(variant)
+        if kind == TERM and how == NORMALIZED and ev.pinyin and 2 <= len(form) <= ev.pinyin_max_chars and n_cjk:
+            self._add_pinyin(ref, form)
+
+    def _add_pinyin(self, ref: int, form: list[int]) -> None:
+        decode = self.cmap.decode
+        text = "".join(chr(decode[code]) for code in form)
+        if not all(is_cjk(ch) or (ch.isascii() and ch.isalnum()) for ch in text):
+            return
+        spelled = pinyin_spelling(text)
+        if spelled is None or sum(ch.isalpha() for ch in spelled) < self.evasion.pinyin_min_letters:
+            return
+        self._add(TERM, ref, self.cmap.encode(spelled).tolist(), PINYIN)
+
+    @property
+    def backend(self) -> str:
+        """The scanner in use (``hyperscan``, ``ahocorasick`` or ``none``)."""
+        return self.exact_scanner.name if self.exact_keys else self.sound_scanner.name
+
+    @property
+    def patterns(self) -> int:
+        """How many distinct automaton keys the banks compiled to."""
+        return len(self.exact_keys) + len(self.sound_keys)
+
+    # ------------------------------------------------------------------ match
+
+    def match(self, text: str, starts: list[int], cps: U32 | None = None, lengths: list[int] | None = None) -> TermHits:
+        """Verified term hits in ``text``, a block of segments beginning at ``starts`` (sorted offsets).
+
+        ``cps`` may pass the text's code points when the caller already has them, ``lengths`` the segments'
+        lengths (by default each runs to the next start).
+        """
+        if not text or not (self.exact_keys or self.sound_keys):
+            return TermHits([], [], [], [], [], [])
+        if cps is None:
+            cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = self.table[cps]
+        keep = codes != 0
+        n_view = codes[keep]
+        idx1 = None
+        keep2: Bools | None = None
+        c_view = n_view
+        if self.evasion.repeat and len(n_view) > 1:
+            keep2 = np.empty(len(n_view), dtype=np.bool_)
+            keep2[0] = True
+            np.not_equal(n_view[1:], n_view[:-1], out=keep2[1:])
+            repeats = np.flatnonzero(~keep2)
+            if len(repeats) and self.evasion.noise:
+                # Equal characters further apart than the gap bound start a new run.
+                idx1 = np.flatnonzero(keep)
+                far = (idx1[repeats] - idx1[repeats - 1]) > self.evasion.max_gap + 1
+                keep2[repeats[far]] = True
+            c_view = n_view[keep2]
+        exact_ids, exact_ends = self.exact_scanner.scan(c_view.tobytes())
+        sound_ids: list[int] = []
+        sound_ends: list[int] = []
+        if self.sound_keys and self.homophones is not None:
+            sound_ids, sound_ends = self.sound_scanner.scan(self.homophones[c_view].tobytes())
+        if not exact_ids and not sound_ids:
+            return TermHits([], [], [], [], [], [])
+        checker = Checker(self.evasion.max_gap, self.word, cps, codes, keep, keep2, c_view, n_view, idx1)
+        parts = []
+        if exact_ids:
+            parts.append(checker.run(exact_ids, exact_ends, self.exact_table))
+        if sound_ids:
+            parts.append(checker.run(sound_ids, sound_ends, self.sound_table))
+        found = parts[0] if len(parts) == 1 else Found(*(np.concatenate(c) for c in zip(*parts, strict=True)))
+        seg_starts = np.asarray(starts, dtype=np.int64)
+        if lengths is None:
+            seg_ends = np.append(seg_starts[1:] - 1, len(text))
+        else:
+            seg_ends = seg_starts + np.asarray(lengths, dtype=np.int64)
+        return resolve(found, cps, seg_starts, seg_ends, self.info)
+
+
+@cache
+def _cjk_codes(cmap: CharMap) -> Bools:
+    """``_cjk_codes(cmap)[code]``: the code stands for a CJK ideograph."""
+    out = np.zeros(0x10000, dtype=np.bool_)
+    decode = cmap.decode
+    for code in np.flatnonzero(decode).tolist():
+        out[code] = is_cjk(chr(decode[code]))
+    return out

@@ -1,0 +1,95 @@
+"""The fast path (numpy views, automata, batching) agrees with the plain-Python reference matcher."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.screening.helpers import term
+from zilu.screening import Banks, Evasion, Policy, Screener
+from zilu.screening.backends import hyperscan_available
+from zilu.screening.reference import ReferenceMatcher
+
+BANK = Banks(
+    terms=(
+        term("冰毒"),
+        term("冰读"),
+        term("毒品"),
+        term("大麻"),
+        term("av"),
+        term("sex"),
+        term("qq"),
+        term("售qq"),
+        term("妈妈"),
+        term("1夜"),
+        term("出售", context=("枪",), window=3),
+        term("枪"),
+        term("性福"),
+        term("a b"),
+    ),
+    allow=("大麻烦", "avatar"),
+)
+ALPHABET = [*"冰毒读兵品大麻烦售枪出性幸福妈马1一壹①夜qQｑavAVsexh ,，。.*-_\u200b😀\n槍", "bing", "du", "mama"]
+BACKENDS = ["ahocorasick", *(["hyperscan"] if hyperscan_available() else [])]
+EVASIONS = [
+    Evasion(),
+    Evasion(repeat=False),
+    Evasion(noise=False),
+    Evasion(homophone=False, pinyin=False),
+    Evasion(case=False, width=False, digits=False, traditional=False),
+    Evasion(max_gap=1, pinyin_min_letters=4),
+]
+
+
+@cache
+def pair(backend: str, index: int) -> tuple[Screener, ReferenceMatcher]:
+    policy = Policy(evasion=EVASIONS[index], context_window=4)
+    return Screener(BANK, policy, backend=backend), ReferenceMatcher(BANK, policy)
+
+
+def fast_hits(screener: Screener, text: str) -> list[tuple[str, int, int, str, str | None]]:
+    return [(h.entry, h.start, h.end, h.form, h.context) for h in screener.screen(text).hits if h.kind == "term"]
+
+
+def ref_hits(reference: ReferenceMatcher, text: str) -> list[tuple[str, int, int, str, str | None]]:
+    return [(m.term, m.start, m.end, m.form, m.context) for m in reference.match(text)]
+
+
+CURATED = [
+    "出售冰毒", "冰 毒", "冰冰毒毒品", "兵读", "冰读", "bing du", "BINGDU", "the av film", "have", "h a v e", "a v",
+    "真是大麻烦", "大 麻 烦 大麻", "售qqq", "售q q", "妈妈妈", "妈 妈", "一夜", "壹夜", "十一夜", "出售枪",
+    "出售了很多枪",
+    "幸福", "avatar", "sex", "sexx", "s e x", "a b", "ab", "冰\u200b\u200b\u200b\u200b\u200b\u200b毒", "冰*****毒",
+    "冰，毒", "冰\n毒", "冰😀毒品", "槍", "ｑｑ售ｑｑ", "冰      冰毒",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("index", range(len(EVASIONS)))
+def test_curated_texts(backend, index):
+    screener, reference = pair(backend, index)
+    for text in CURATED:
+        assert fast_hits(screener, text) == ref_hits(reference, text), (text, EVASIONS[index])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(ALPHABET), max_size=30), index=st.integers(0, len(EVASIONS) - 1))
+def test_fast_equals_reference(backend, pieces, index):
+    screener, reference = pair(backend, index)
+    text = "".join(pieces)
+    assert fast_hits(screener, text) == ref_hits(reference, text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(ALPHABET), max_size=12).map("".join), max_size=12))
+def test_batching_does_not_change_results(texts):
+    screener, _ = pair(BACKENDS[-1], 0)
+    one_by_one = [screener.screen(t) for t in texts]
+    assert list(screener.screen_many(texts, batch_chars=7)) == one_by_one
+    assert list(screener.screen_many(texts)) == one_by_one
+    pairs = [(t, t[::-1]) for t in texts]
+    assert list(screener.screen_many(pairs, batch_chars=5)) == [screener.screen(a, b) for a, b in pairs]
