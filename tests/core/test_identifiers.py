@@ -342,3 +342,39 @@ def test_psb_invalid(raw: str, code: str) -> None:
 def test_psb_prefix_table_matches_icp_provinces() -> None:
     assert set(ids.PSB_PROVINCE_PREFIXES) == ids.ICP_PROVINCES
     assert len(set(ids.PSB_PROVINCE_PREFIXES.values())) == 31
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("010-69712345", "010-69712345"),
+        ("01069712345", "010-69712345"),
+        ("+86 10 6971 2345", "010-69712345"),
+        ("(010)69712345", "010-69712345"),
+        ("0755-86013388", "0755-86013388"),
+        ("13800138000", "13800138000"),
+        ("+86 138 0013 8000", "13800138000"),
+    ],
+)
+def test_validate_phone_accepts_mobiles_and_landlines(value, expected):
+    from zilu.core.identifiers import validate_phone
+
+    assert validate_phone(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("", "required"),
+        ("12345", "invalid"),
+        ("010-1234", "invalid"),
+        ("+1 650 253 0000", "country"),
+        ("电话", "format"),
+    ],
+)
+def test_validate_phone_refuses(value, code):
+    from zilu.core.identifiers import IdentifierError, validate_phone
+
+    with pytest.raises(IdentifierError) as excinfo:
+        validate_phone(value)
+    assert excinfo.value.code == code

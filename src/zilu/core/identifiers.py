@@ -230,15 +230,12 @@ _PHONE_CHARS = re.compile(r"\(?\+?[0-9()\-.]+")
 _MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
-def validate_mobile(value: str) -> str:
-    """Validate a mainland China mobile number and return its 11 digits.
-
-    Accepts national (``13800138000``) and international forms (``+86 138 0013
-    8000``, ``86-13800138000``, ``0086...``). Landlines are refused with
-    ``not_mobile`` and numbers of other countries or regions with ``country``.
-    """
-    text = _required(value, _("Enter a mobile phone number."))
-    bad_format = IdentifierError("format", _("Enter a mobile phone number using digits only."))
+def _parse_cn_number(text: str, *, mobile: bool) -> phonenumbers.PhoneNumber:
+    """Parse a phone number that must be a valid mainland China number (shared by the two validators)."""
+    bad_format = IdentifierError(
+        "format",
+        _("Enter a mobile phone number using digits only.") if mobile else _("Enter a phone number using digits only."),
+    )
     if not _PHONE_CHARS.fullmatch(text):
         raise bad_format
     try:
@@ -246,9 +243,23 @@ def validate_mobile(value: str) -> str:
     except phonenumbers.NumberParseException:
         raise bad_format from None
     if parsed.country_code != 86:
-        raise IdentifierError("country", _("Enter a mainland China mobile phone number."))
+        raise IdentifierError(
+            "country",
+            _("Enter a mainland China mobile phone number.") if mobile else _("Enter a mainland China phone number."),
+        )
     if not phonenumbers.is_valid_number(parsed):
         raise IdentifierError("invalid", _("This is not a valid phone number."))
+    return parsed
+
+
+def validate_mobile(value: str) -> str:
+    """Validate a mainland China mobile number and return its 11 digits.
+
+    Accepts national (``13800138000``) and international forms (``+86 138 0013
+    8000``, ``86-13800138000``, ``0086...``). Landlines are refused with
+    ``not_mobile`` and numbers of other countries or regions with ``country``.
+    """
+    parsed = _parse_cn_number(_required(value, _("Enter a mobile phone number.")), mobile=True)
     if phonenumbers.number_type(parsed) not in _MOBILE_TYPES:
         raise IdentifierError("not_mobile", _("Enter a mobile number, not a landline."))
     national = phonenumbers.national_significant_number(parsed)
@@ -260,21 +271,10 @@ def validate_mobile(value: str) -> str:
 def validate_phone(value: str) -> str:
     """Validate a mainland China contact number, mobile or landline, and return it normalised: 11 digits for a
     mobile, ``0<area code>-<number>`` for a landline (e.g. ``010-69712345``)."""
-    text = _required(value, _("Enter a phone number."))
-    bad_format = IdentifierError("format", _("Enter a phone number using digits only."))
-    if not _PHONE_CHARS.fullmatch(text):
-        raise bad_format
-    try:
-        parsed = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        raise bad_format from None
-    if parsed.country_code != 86:
-        raise IdentifierError("country", _("Enter a mainland China phone number."))
-    if not phonenumbers.is_valid_number(parsed):
-        raise IdentifierError("invalid", _("This is not a valid phone number."))
-    if phonenumbers.number_type(parsed) in _MOBILE_TYPES:
-        return phonenumbers.national_significant_number(parsed)
+    parsed = _parse_cn_number(_required(value, _("Enter a phone number.")), mobile=False)
     national = phonenumbers.national_significant_number(parsed)
+    if phonenumbers.number_type(parsed) in _MOBILE_TYPES:
+        return national
     area = phonenumbers.length_of_geographical_area_code(parsed)
     return f"0{national[:area]}-{national[area:]}" if area else f"0{national}"
 
