@@ -87,6 +87,12 @@ API: dict[str, tuple[int, ...]] = {
     "/api/v1/convention/versions/1":             (200,    200,    200,    200,    200,    200),
     "/api/v1/convention/versions/2":             (404,    404,    404,    200,    200,    200),
     "/api/v1/convention/versions/9":             (404,    404,    404,    404,    404,    404),
+    "/api/v1/convention/amendments":             (200,    200,    200,    200,    200,    200),
+    "/api/v1/convention/amendments/9":           (404,    404,    404,    404,    404,    404),
+    "/api/v1/convention/votes/9":                (404,    404,    404,    404,    404,    404),
+    "/api/v1/convention/annexes":                (200,    200,    200,    200,    200,    200),
+    "/api/v1/convention/annexes/9":              (404,    404,    404,    404,    404,    404),
+    "/api/v1/convention/interpretations":        (200,    200,    200,    200,    200,    200),
     "/api/v1/openapi.json":                      (200,    200,    200,    200,    200,    200),
     "/api/v1/docs":                              (200,    200,    200,    200,    200,    200),
 }
@@ -120,6 +126,20 @@ POST_ONLY = {
     # screening: asserted per role in tests/banks/test_screen_api.py::test_who_may_screen
     "api/v1/screen",
     "api/v1/screen/batch",
+    # convention governance API: asserted per role step by step in tests/convention/test_governance_api.py
+    "api/v1/convention/amendments/<number>/cosign",
+    "api/v1/convention/amendments/<number>/withdraw",
+    "api/v1/convention/amendments/<number>/vote",
+    "api/v1/convention/votes/<vote_id>/ballot",
+    "api/v1/convention/votes/<vote_id>/close",
+    "api/v1/convention/annexes/<number>/vote",
+    # convention governance: asserted per role in GOVERNANCE_POSTS below and step by step in tests/convention
+    "convention/v<int:number>/acknowledge",
+    "convention/amendments/<int:number>/cosign",
+    "convention/amendments/<int:number>/withdraw",
+    "convention/amendments/<int:number>/open-vote",
+    "convention/votes/<int:vote_id>/close",
+    "convention/annexes/<int:number>/open-vote",
 }
 # fmt: on
 
@@ -230,6 +250,20 @@ ROUTE_ROWS = {
     "api/v1/members/registry/<number>": "/api/v1/members/registry/CP-2026-0001",
     "api/v1/members/bulletins": "/api/v1/members/bulletins",
     "api/v1/members/bulletins/<number>": "/api/v1/members/bulletins/1",
+    "api/v1/convention/amendments": "/api/v1/convention/amendments",
+    "api/v1/convention/amendments/<number>": "/api/v1/convention/amendments/9",
+    "api/v1/convention/votes/<vote_id>": "/api/v1/convention/votes/9",
+    "api/v1/convention/annexes": "/api/v1/convention/annexes",
+    "api/v1/convention/annexes/<number>": "/api/v1/convention/annexes/9",
+    "api/v1/convention/interpretations": "/api/v1/convention/interpretations",
+    "convention/amendments/": "/convention/amendments/",
+    "convention/amendments/new": "/convention/amendments/new",
+    "convention/amendments/<int:number>/": "/convention/amendments/1/",
+    "convention/votes/<int:vote_id>/": "/convention/votes/{vote}/",
+    "convention/annexes/": "/convention/annexes/",
+    "convention/annexes/new": "/convention/annexes/new",
+    "convention/annexes/<int:number>/": "/convention/annexes/1/",
+    "staff/convention/interpretations/": "/staff/convention/interpretations/",
 }
 
 
@@ -356,7 +390,9 @@ def test_every_route_is_in_the_matrix():
         if route in POST_ONLY:
             continue
         row = ROUTE_ROWS.get(route)
-        if row is None or not any(row in table for table in (PAGES, API, MEMBERSHIP_PAGES, MEMBERSHIP_API)):
+        if row is None or not any(
+            row in table for table in (PAGES, API, MEMBERSHIP_PAGES, MEMBERSHIP_API, GOVERNANCE_PAGES)
+        ):
             missing.append(route)
     assert not missing, f"routes without a row in the access matrix: {missing}"
 
@@ -637,3 +673,79 @@ def test_list_endpoints_query_counts(client_for, users, versions, django_assert_
             response = staff.get(path)
         baseline[path] = len(response.json())
     assert baseline == {"/api/v1/audit/entries": 13, "/api/v1/notifications": 30}
+
+
+# ------------------------------------------------------------------------------------------ convention governance
+
+# (see the ``governance`` fixture): amendment No. 1 proposed by the staff and put to the vote ``{vote}``; annex
+# No. 1 proposed by the member's unit. Amendments, votes and annexes are public; proposing and managing are not.
+# fmt: off
+GOVERNANCE_PAGES: dict[str, tuple[int | str, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/convention/amendments/":                   (200,    200,    200,    200,    200,    200),
+    "/convention/amendments/new":                (LOGIN,  403,    200,    200,    403,    200),
+    "/convention/amendments/1/":                 (200,    200,    200,    200,    200,    200),
+    "/convention/amendments/9/":                 (404,    404,    404,    404,    404,    404),
+    "/convention/votes/{vote}/":                 (200,    200,    200,    200,    200,    200),
+    "/convention/votes/999/":                    (404,    404,    404,    404,    404,    404),
+    "/convention/annexes/":                      (200,    200,    200,    200,    200,    200),
+    "/convention/annexes/new":                   (LOGIN,  403,    200,    403,    403,    403),
+    "/convention/annexes/1/":                    (200,    200,    200,    200,    200,    200),
+    "/convention/annexes/9/":                    (404,    404,    404,    404,    404,    404),
+    "/staff/convention/interpretations/":        (LOGIN,  403,    403,    200,    403,    200),
+}
+
+# POSTs: "302 <target>" when the action ran (or was refused with a message on the page), LOGIN for anonymous.
+VOTE = "302 /convention/votes/{next}/"
+AMD1 = "302 /convention/amendments/1/"
+GOVERNANCE_POSTS: dict[str, tuple[int | str, ...]] = {
+    #                                             anon    public  member  staff   superv  su
+    "/convention/annexes/1/open-vote":           (LOGIN,  403,    403,    VOTE,   403,    VOTE),
+    "/convention/amendments/1/withdraw":         (LOGIN,  AMD1,   AMD1,   AMD1,   AMD1,   AMD1),
+}
+# fmt: on
+
+
+@pytest.fixture
+def governance(users, versions):
+    from tests.helpers import draft_text
+    from zilu.convention.actions import do_open_amendment_vote, do_propose_amendment, do_propose_annex
+
+    do_propose_amendment(users["staff"], title="执行机构提案", reasons="理由", text=draft_text())
+    vote = do_open_amendment_vote(users["staff"], 1, closes_at=timezone.now() + timedelta(days=7))
+    do_propose_annex(users["member"], title="直播行业自律协议", sector="网络直播", text="一、主播实名。")
+    return {"vote": vote.pk, "next": vote.pk + 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(GOVERNANCE_PAGES))
+def test_governance_page_access(client_for, governance, path, role, expected):
+    """The governance pages answer each role as the table says."""
+    path = path.format(**governance)
+    response = client_for(role).get(path)
+    _assert_answer(response, path, expected)
+    if expected == 200 and "/amendments/1/" in path:
+        assert "执行机构提案" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "role", "expected"), _cells(GOVERNANCE_POSTS))
+def test_governance_posts_by_role(client_for, governance, path, role, expected):
+    """Opening a vote is the staff's; withdrawing is the proposer's or the staff's, and anyone else gets an error
+    message with nothing changed (no audit entry)."""
+    from zilu.convention.models import Amendment, Annex
+
+    path = path.format(**governance)
+    expected = expected.format(**governance) if isinstance(expected, str) else expected
+    entries = AuditEntry.objects.count()
+    response = client_for(role).post(
+        path, {"closes_at": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")}
+    )
+    _assert_answer(response, path, expected)
+    changed = AuditEntry.objects.count() > entries
+    if path.endswith("open-vote"):
+        assert changed == (role in {"staff", "superuser"})
+        assert Annex.objects.get(number=1).status == ("voting" if changed else "proposed")
+    else:  # amendment No. 1 is being voted on: nobody may withdraw it now
+        assert not changed
+        assert Amendment.objects.get(number=1).status == Amendment.Status.VOTING

@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from zilu import __version__
 from zilu.banks.api import router as screening_router
 from zilu.convention.api import router as convention_router
+from zilu.convention.governance_api import router as governance_router
 from zilu.core import problems
 from zilu.core.api import router as core_router
 from zilu.core.errors import DomainError
@@ -43,5 +44,6 @@ api.add_exception_handler(PermissionDenied, problems.on_permission_denied)
 
 api.add_router("/", core_router)
 api.add_router("/convention", convention_router)
+api.add_router("/convention", governance_router)
 api.add_router("/members", members_router)
 api.add_router("/", screening_router)

@@ -17,6 +17,7 @@ PASSTHROUGH = {
     "audit": "verify the audit hash chain (audit verify [--head HASH]) or print its head (audit head)",
     "convention": "import, publish and list convention versions (convention import FILE)",
     "calendar": "the holiday calendar: coverage, Civil Code periods and working days",
+    "votes": "verify a vote's tally against the audit log (votes verify VOTE_ID)",
     "bulletins": "publish the join/withdraw bulletin of a period (bulletins publish --period 2026Q4)",
     "manage": "any Django management command (migrate, createsuperuser, check --deploy, ...)",
 }

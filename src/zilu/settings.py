@@ -239,6 +239,17 @@ ZILU_REJOIN_AFTER_REVOCATION_DAYS = env_int("ZILU_REJOIN_AFTER_REVOCATION_DAYS",
 # The public address of the site, printed in certificates' verification links and QR codes.
 ZILU_BASE_URL = (env("ZILU_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
+# --- convention governance (Art. 22, 24) ------------------------------------------------------------------------
+# Art. 22 counts member units (成员单位); set true if the association decides that individual members count too.
+ZILU_GOVERNANCE_COUNT_INDIVIDUALS = env_bool("ZILU_GOVERNANCE_COUNT_INDIVIDUALS", False)
+# The consent rule for annexes (Art. 24), as "numerator/denominator" of all member units; default Art. 22's two thirds.
+_annex_rule = env("ZILU_ANNEX_RULE", "2/3") or "2/3"
+try:
+    ZILU_ANNEX_RULE = tuple(int(part) for part in _annex_rule.split("/"))
+    assert len(ZILU_ANNEX_RULE) == 2 and 0 < ZILU_ANNEX_RULE[0] <= ZILU_ANNEX_RULE[1]
+except (ValueError, AssertionError):
+    raise ConfigurationError(f"ZILU_ANNEX_RULE must look like 2/3, not {_annex_rule!r}") from None
+
 # --- screening service -------------------------------------------------------------------------------------------
 # Comma-separated file paths of the platform's banks (see zilu.banks.service) and the policy file.
 ZILU_SCREENING_TERMS = env_list("ZILU_SCREENING_TERMS", [])

@@ -34,6 +34,7 @@ def test_beat_schedule_names_the_registered_tasks():
     assert {entry["task"] for entry in schedule.values()} == {
         "zilu.members.apply_due_withdrawals",
         "zilu.members.publish_due_bulletin",
+        "zilu.convention.close_due_votes",
     }
 
 

@@ -102,3 +102,26 @@ class ConventionVersion(models.Model):
         """Published, but after the Art. 21 deadline."""
         deadline = self.art21_deadline
         return bool(self.published_on and deadline and self.published_on > deadline)
+
+
+from zilu.convention.governance import (  # noqa: E402  (models of the same app, kept in their own module)
+    Acknowledgement,
+    Amendment,
+    Annex,
+    Ballot,
+    CoSignature,
+    Interpretation,
+    Vote,
+)
+
+__all__ = [
+    "PUBLICATION_PERIOD_DAYS",
+    "Acknowledgement",
+    "Amendment",
+    "Annex",
+    "Ballot",
+    "CoSignature",
+    "ConventionVersion",
+    "Interpretation",
+    "Vote",
+]

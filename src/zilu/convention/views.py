@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from zilu.convention import actions
 from zilu.convention.forms import AttachForm, ImportVersionForm, PublishForm, WithdrawForm
-from zilu.convention.models import ConventionVersion
+from zilu.convention.models import Acknowledgement, ConventionVersion, Interpretation
 from zilu.core.files import files_of
-from zilu.core.roles import Perm, require
+from zilu.core.roles import Perm, has_perm, require
 from zilu.core.views import run_action
+from zilu.members.models import Member, Signature
 
 
 def convention_page(request: HttpRequest, number: int | None = None) -> HttpResponse:
@@ -35,8 +36,23 @@ def convention_page(request: HttpRequest, number: int | None = None) -> HttpResp
             "parsed": version.parsed if version else None,
             "attachments": files_of(version) if version else [],
             "versions": visible.order_by("-number"),
+            "interpretations": list(Interpretation.objects.order_by("article", "number")) if version else [],
+            "can_acknowledge": _can_acknowledge(request, version),
         },
     )
+
+
+def _can_acknowledge(request: HttpRequest, version: ConventionVersion | None) -> bool:
+    """A member's representative is asked to acknowledge a published version newer than the one it signed."""
+    if version is None or not version.is_public or not has_perm(request.user, Perm.WITHDRAW_MEMBERSHIP):
+        return False
+    member_id = getattr(request.user, "member_id", None)
+    if not Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).exists():
+        return False
+    signed = Signature.objects.filter(member_id=member_id).order_by("-convention_version__number").first()
+    if signed is None or signed.convention_version.number >= version.number:
+        return False
+    return not Acknowledgement.objects.filter(member_id=member_id, version=version).exists()
 
 
 def convention_text(request: HttpRequest, number: int) -> HttpResponse:

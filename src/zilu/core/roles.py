@@ -45,6 +45,8 @@ class Perm(StrEnum):
     REVOKE_MEMBERSHIP = "members.revoke"
     PUBLISH_BULLETINS = "members.publish_bulletins"
     USE_SCREENING = "screening.use"
+    ACT_AS_MEMBER_UNIT = "convention.act_as_member_unit"
+    REPRESENT_MEMBER = "members.represent"
     VIEW_DRAFT_CONVENTION = "convention.view_draft"
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_API_KEYS = "apikeys.manage"
@@ -70,6 +72,10 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.PUBLISH_BULLETINS: frozenset({Role.STAFF, SUPERUSER}),
     # The screening service: member systems (API keys) and the staff who curate the banks.
     Perm.USE_SCREENING: frozenset({Role.MEMBER, Role.STAFF, SUPERUSER}),
+    # Co-signing amendment proposals, voting, proposing annexes (Art. 22, 24); the unit must also be active.
+    Perm.ACT_AS_MEMBER_UNIT: frozenset({Role.MEMBER}),
+    # Acts of a member through its representative (e.g. acknowledging a new version of the convention).
+    Perm.REPRESENT_MEMBER: frozenset({Role.MEMBER}),
     Perm.VIEW_DRAFT_CONVENTION: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.VIEW_AUDIT_LOG: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
     Perm.MANAGE_API_KEYS: frozenset({Role.MEMBER}),

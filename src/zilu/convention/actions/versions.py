@@ -76,6 +76,7 @@ def do_import_version(
     effective_date: date | None = None,
     source_name: str = "",
     note: str = "",
+    allow_known_text: bool = False,
 ) -> ConventionVersion:
     """Parse a convention text and store it as a new draft version.
 
@@ -104,7 +105,7 @@ def do_import_version(
         )
     digest = text_sha256(raw_text)
     clash = ConventionVersion.objects.exclude(status=ConventionVersion.Status.WITHDRAWN).filter(sha256=digest)
-    if clash.exists():
+    if clash.exists() and not allow_known_text:
         raise Duplicate(
             _("This exact text is already version %(n)d.") % {"n": clash.first().number},
             field="text",

@@ -1,0 +1,51 @@
+"""Every state change of the convention app: versions (``versions``) and governance (``governance``)."""
+
+from zilu.convention.actions.governance import (
+    close_due_votes,
+    current_tally,
+    do_acknowledge_version,
+    do_cast,
+    do_close_vote,
+    do_cosign,
+    do_open_amendment_vote,
+    do_open_annex_vote,
+    do_propose_amendment,
+    do_propose_annex,
+    do_publish_interpretation,
+    do_withdraw_amendment,
+    unit_of,
+    voting_units,
+)
+from zilu.convention.actions.versions import (
+    SIGNED_COPY,
+    access_version,
+    do_attach_signed_copy,
+    do_import_version,
+    do_publish_version,
+    do_withdraw_draft,
+    signing_date,
+)
+
+__all__ = [
+    "SIGNED_COPY",
+    "access_version",
+    "close_due_votes",
+    "current_tally",
+    "do_acknowledge_version",
+    "do_attach_signed_copy",
+    "do_cast",
+    "do_close_vote",
+    "do_cosign",
+    "do_import_version",
+    "do_open_amendment_vote",
+    "do_open_annex_vote",
+    "do_propose_amendment",
+    "do_propose_annex",
+    "do_publish_interpretation",
+    "do_publish_version",
+    "do_withdraw_amendment",
+    "do_withdraw_draft",
+    "signing_date",
+    "unit_of",
+    "voting_units",
+]
