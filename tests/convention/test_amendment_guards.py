@@ -15,6 +15,16 @@ from zilu.core.system import SystemActor
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the site's default language is Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def _propose(marker: str):
     text = V1_TEXT.replace("本公约由昌平区互联网协会负责解释。", f"本公约由昌平区互联网协会负责解释（{marker}）。")
     return actions.do_propose_amendment(SystemActor(), title=marker, reasons="理由", text=text)
@@ -40,7 +50,9 @@ def test_a_proposal_drafted_on_an_older_version_cannot_go_to_the_vote():
     v1 = published_v1()
     stale = _propose("旧")
     newer = actions.do_import_version(
-        SystemActor(), V1_TEXT.replace("负责解释。", "负责解释（新）。"), effective_date=v1.effective_date + timedelta(days=1)
+        SystemActor(),
+        V1_TEXT.replace("负责解释。", "负责解释（新）。"),
+        effective_date=v1.effective_date + timedelta(days=1),
     )
     actions.do_publish_version(SystemActor(), newer.pk)
     with pytest.raises(InvalidTransition, match="changed since"):

@@ -28,6 +28,16 @@ from zilu.members.models import Member, Signature
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the site's default language is Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
