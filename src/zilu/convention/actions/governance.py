@@ -305,7 +305,7 @@ def do_close_vote(actor: Any, vote_id: int) -> Vote:
     draft version of the convention (effective on the day of adoption; Art. 21 publication within 30 days); an
     adopted annex is published with the units that agreed."""
     require(actor, Perm.MANAGE_CONVENTION)
-    vote = Vote.objects.select_for_update().select_related("amendment", "annex").filter(pk=vote_id).first()
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("amendment", "annex").filter(pk=vote_id).first()
     if vote is None:
         raise NotFound()
     if vote.status != Vote.Status.OPEN:
