@@ -124,6 +124,7 @@ POST_ONLY = {
     "api/v1/members/applications/<application_id>/sign",
     "api/v1/members/me/withdraw",
     # screening: asserted per role in tests/banks/test_screen_api.py::test_who_may_screen
+    "api/v1/convention/versions/<number>/publish",  # by role in tests/convention/test_governance_api.py
     "api/v1/screen",
     "api/v1/screen/batch",
     # convention governance API: asserted per role step by step in tests/convention/test_governance_api.py

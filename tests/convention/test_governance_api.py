@@ -140,6 +140,13 @@ def test_a_member_units_amendment_from_proposal_to_new_draft_version(staff):
     assert anonymous.get(f"{API}/current").json()["number"] == 1
     assert anonymous.get(f"{API}/versions/2").status_code == 404
 
+    # Staff publish it through the API (a representative may not); it is then the version in force.
+    assert_problem(post(reps[0], "/versions/2/publish", {}), 404, "not_found")  # a draft is invisible to members
+    published = post(staff, "/versions/2/publish", {})
+    assert published.status_code == 200, published.content
+    assert published.json()["status"] == "published"
+    assert anonymous.get(f"{API}/current").json()["number"] == 2
+
     # The published result verifies against the audit log.
     call_command("votes", "verify", str(vote_id))
 

@@ -200,3 +200,14 @@ def test_deadline_appears_once_the_calendar_learns_the_next_year(client_for):
         assert "ZILU_HOLIDAYS_FILE" not in client_for("staff").get("/staff/").content.decode()
     finally:
         deadlines.clear_supplements()
+
+
+@pytest.mark.parametrize(("role", "status"), [("anonymous", 401), ("public", 404), ("supervisor", 403), ("staff", 200)])
+def test_publish_through_the_api_by_role(client_for, role, status):
+    version = draft()
+    response = client_for(role).post(
+        f"/api/v1/convention/versions/{version.number}/publish", {}, content_type="application/json"
+    )
+    assert response.status_code == status
+    version.refresh_from_db()
+    assert (version.status == "published") == (status == 200)

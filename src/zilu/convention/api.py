@@ -8,7 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from zilu.convention.actions import do_publish_version
 from zilu.convention.models import ConventionVersion
+from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import NotFound
 
 router = Router(tags=["convention"])
@@ -90,3 +92,21 @@ def version(request: HttpRequest, number: int) -> dict[str, Any]:
     if found is None:
         raise NotFound()
     return _detail(found)
+
+
+class PublishIn(Schema):
+    published_on: date | None = None
+
+
+@router.post(
+    "/versions/{number}/publish",
+    response=VersionSummaryOut,
+    auth=SIGNED_IN,
+    summary="Publish a draft version (staff; Art. 21)",
+    description="Publishing notifies every member's representatives, who are asked to acknowledge the new version.",
+)
+def publish(request: HttpRequest, number: int, payload: PublishIn) -> ConventionVersion:
+    found = ConventionVersion.objects.visible_to(request.user).filter(number=number).first()
+    if found is None:
+        raise NotFound()
+    return do_publish_version(request.user, found.pk, published_on=payload.published_on)
