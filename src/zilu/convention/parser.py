@@ -46,12 +46,18 @@ _CN_RE = re.compile(rf"^(?:([{_D}])百(零(?=[{_D}]\Z))?)?(?:([{_D}])?(十))?([{
 
 
 class ConventionParseError(ValueError):
-    """The text is not a well-formed convention; ``line`` is 1-based in the canonical text."""
+    """The text is not a well-formed convention; ``line`` is 1-based in the canonical text.
 
-    def __init__(self, message: str, line: int) -> None:
+    ``code`` and ``params`` name the problem for callers that word it in another language (the platform's staff
+    pages show it in Chinese); ``message`` is the English wording.
+    """
+
+    def __init__(self, message: str, line: int, code: str = "invalid", **params: object) -> None:
         super().__init__(message, line)  # both in args, so the error pickles
         self.message = message
         self.line = line
+        self.code = code
+        self.params = params
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -316,26 +322,26 @@ def _numeral(s: str, line: int) -> int:
     try:
         return cn_numeral(s)
     except ValueError as exc:
-        raise ConventionParseError(str(exc), line) from None
+        raise ConventionParseError(str(exc), line, "numeral", text=s) from None
 
 
 def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvention:
     """Parse convention text; raises :class:`ConventionParseError` with a canonical line number."""
     lines = canonical_text(raw).split("\n")[:-1]
     if not lines:
-        raise ConventionParseError("the text is empty: no title and no chapters", 1)
+        raise ConventionParseError("the text is empty: no title and no chapters", 1, "empty_text")
     title = lines[0].strip()
     if _CHAPTER_RE.match(title) or _ARTICLE_RE.match(title):
-        raise ConventionParseError("the first line must be the convention's title", 1)
+        raise ConventionParseError("the first line must be the convention's title", 1, "title_missing")
     start = next((i for i, ln in enumerate(lines) if _CHAPTER_RE.match(ln.strip())), None)
     if start is None:
         where = next((i for i in range(1, len(lines)) if lines[i]), 0) + 1
-        raise ConventionParseError("no chapters: expected a '第一章 …' heading", where)
+        raise ConventionParseError("no chapters: expected a '第一章 …' heading", where, "no_chapters")
     for i in range(1, start):
         if _ARTICLE_RE.match(lines[i].strip()):
-            raise ConventionParseError("article before the first chapter", i + 1)
+            raise ConventionParseError("article before the first chapter", i + 1, "article_before_chapter")
         if lines[i] and not allow_preamble:
-            raise ConventionParseError("only the title may precede the first chapter", i + 1)
+            raise ConventionParseError("only the title may precede the first chapter", i + 1, "preamble")
     preamble = "\n".join(lines[1:start]).strip("\n")
 
     chapters: list[Chapter] = []
@@ -351,7 +357,9 @@ def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvent
         nonlocal article
         if article is not None:
             if not blocks:
-                raise ConventionParseError(f"empty article {article[1]}", article[2])
+                raise ConventionParseError(
+                    f"empty article {article[1]}", article[2], "empty_article", article=article[1]
+                )
             assert chapter is not None
             chapter_articles.append(Article.from_blocks(*article[:2], list(blocks), chapter[0]))
             article = None
@@ -360,7 +368,9 @@ def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvent
     def close_chapter() -> None:
         if chapter is not None:
             if not chapter_articles:
-                raise ConventionParseError(f"chapter {chapter[1]!r} has no articles", chapter[2])
+                raise ConventionParseError(
+                    f"chapter {chapter[1]!r} has no articles", chapter[2], "empty_chapter", chapter=chapter[1]
+                )
             number, heading, _, title = chapter
             chapters.append(Chapter(number, title, heading, tuple(chapter_articles)))
             chapter_articles.clear()
@@ -371,7 +381,7 @@ def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvent
         if signature is not None:
             if heading:
                 msg = f"heading {line!r} after the signature block (line {signature_line})"
-                raise ConventionParseError(msg, no)
+                raise ConventionParseError(msg, no, "after_signature", heading=line, signature_line=signature_line)
             signature.append(raw_line)
         elif not line:
             continue
@@ -382,7 +392,7 @@ def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvent
             if num != len(chapters) + 1:
                 want = f"第{to_cn_numeral(len(chapters) + 1)}章"
                 msg = f"chapters must be numbered 1, 2, … without gaps: expected {want}, got {line!r}"
-                raise ConventionParseError(msg, no)
+                raise ConventionParseError(msg, no, "chapter_order", expected=want, got=line)
             chapter = (num, line, no, re.sub(r"\s+", "", m.group(2)))
         elif m := _ARTICLE_RE.match(line):
             close_article()
@@ -390,11 +400,11 @@ def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvent
             title_cn = line[: m.end(1) + 1]
             if num in seen:
                 msg = f"duplicate article {title_cn} (first on line {seen[num]})"
-                raise ConventionParseError(msg, no)
+                raise ConventionParseError(msg, no, "duplicate_article", article=title_cn, first_line=seen[num])
             if num != expected:
                 want = f"第{to_cn_numeral(expected)}条"
                 msg = f"article numbers must not skip or go back: expected {want}, got {title_cn}"
-                raise ConventionParseError(msg, no)
+                raise ConventionParseError(msg, no, "article_order", expected=want, got=title_cn)
             seen[num] = no
             article = (num, title_cn, no)
             if m.group(2):
@@ -404,19 +414,23 @@ def parse_convention(raw: str, *, allow_preamble: bool = False) -> ParsedConvent
             signature, signature_line = [raw_line], no
         elif article is None:
             assert chapter is not None
-            raise ConventionParseError(f"text in {chapter[1]!r} before its first article", no)
+            raise ConventionParseError(
+                f"text in {chapter[1]!r} before its first article", no, "text_before_article", chapter=chapter[1]
+            )
         elif m := _ITEM_RE.match(line):
             num = _numeral(m.group(1)[1:-1], no)
             expected = sum(isinstance(b, Item) for b in blocks) + 1
             if num != expected:
                 want = f"({to_cn_numeral(expected)})"
                 msg = f"item labels out of order in {article[1]}: expected {want}, got {m.group(1)}"
-                raise ConventionParseError(msg, no)
+                raise ConventionParseError(msg, no, "item_order", article=article[1], expected=want, got=m.group(1))
             if not blocks:
                 msg = f"{article[1]} must open with a paragraph, not an item"
-                raise ConventionParseError(msg, no)
+                raise ConventionParseError(msg, no, "item_first", article=article[1])
             if not m.group(2):
-                raise ConventionParseError(f"empty item {m.group(1)} in {article[1]}", no)
+                raise ConventionParseError(
+                    f"empty item {m.group(1)} in {article[1]}", no, "empty_item", item=m.group(1), article=article[1]
+                )
             blocks.append(Item(num, m.group(1), m.group(2)))
         else:
             blocks.append(line)

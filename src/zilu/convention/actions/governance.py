@@ -24,6 +24,7 @@ from zilu.convention.models import (
     Interpretation,
     Vote,
 )
+from zilu.convention.parse_messages import describe
 from zilu.convention.parser import ConventionParseError, canonical_text, parse_convention
 from zilu.convention.tally import ADOPTION_RULE, COSIGN_RULE, Tally, electorate_hash, tally
 from zilu.core import audit
@@ -98,8 +99,7 @@ def do_propose_amendment(actor: Any, *, title: str, reasons: str, text: str) -> 
     try:
         parsed = parse_convention(text or "")
     except ConventionParseError as exc:
-        reason = _("Line %(line)s: %(reason)s") % {"line": exc.line, "reason": exc.message}
-        errors.append({"field": "text", "reason": reason, "code": "parse"})
+        errors.append({"field": "text", "reason": describe(exc), "code": "parse"})
     else:
         if canonical_text(text) == base.text:
             errors.append({"field": "text", "reason": _("The text does not change anything."), "code": "unchanged"})

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zilu.convention.models import PUBLICATION_PERIOD_DAYS, ConventionVersion
+from zilu.convention.parse_messages import describe
 from zilu.convention.parser import (
     ConventionParseError,
     canonical_text,
@@ -93,9 +94,7 @@ def do_import_version(
         parsed = parse_convention(raw_text)
     except ConventionParseError as exc:
         raise ValidationFailed(
-            _("The text could not be read as a convention (line %(line)s): %(reason)s")
-            % {"line": exc.line, "reason": exc},
-            field="text",
+            _("The text could not be read as a convention. %(reason)s") % {"reason": describe(exc)}, field="text"
         ) from exc
     effective_date = effective_date or signing_date(raw_text)
     if effective_date is None:
