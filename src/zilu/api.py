@@ -1,5 +1,7 @@
 """The HTTP API at /api/v1/: mounts the apps' routers and the problem-details error handlers."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -23,7 +25,55 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 7807 problem details (application/problem+json).",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:zilu:problem:<code>"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}, "code": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEMS = {
+    "401": "Not signed in, or no valid API key",
+    "403": "The role does not allow this",
+    "404": "Not found, or not visible to you",
+    "409": "Not allowed in the record's current state, or a duplicate",
+    "422": "Invalid input; `errors` names each field",
+}
+
+
+class ZiluAPI(NinjaAPI):
+    """The API, whose OpenAPI schema also declares the problem responses every operation can give."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for code, description in PROBLEMS.items():
+                    if code in {"401", "403"} and not operation.get("security"):
+                        continue  # public operations answer neither
+                    responses.setdefault(code, {"description": description, "content": problem})
+        return schema
+
+
+api = ZiluAPI(
     renderer=Utf8Renderer(),
     title="Zilu API",
     version=__version__,

@@ -196,6 +196,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_FAILURE_LIMIT = env_int("ZILU_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("ZILU_LOGIN_FAILURE_WINDOW", 900)
+# New accounts per client address and hour (the registration page).
+ZILU_REGISTRATION_LIMIT = env_int("ZILU_REGISTRATION_LIMIT", 10)
 
 # --- i18n ----------------------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

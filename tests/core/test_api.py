@@ -514,3 +514,27 @@ def test_unknown_api_path_and_wrong_method_are_problems(client):
     assert wrong.status_code == 405
     assert wrong["Content-Type"].startswith("application/problem+json")
     assert "POST" in wrong["Allow"]
+
+
+@pytest.mark.django_db
+def test_registration_is_limited_per_address(client, settings):
+    from zilu.core.models import User
+
+    settings.ZILU_REGISTRATION_LIMIT = 2
+    for i in range(3):
+        client.logout()
+        client.post(
+            "/accounts/register/",
+            {"username": f"new{i}", "email": f"new{i}@example.invalid", "password1": "a-Long-pass-1234",
+             "password2": "a-Long-pass-1234"},
+            REMOTE_ADDR="203.0.113.7",
+        )  # fmt: skip
+    assert set(User.objects.filter(username__startswith="new").values_list("username", flat=True)) == {"new0", "new1"}
+    client.logout()
+    other = client.post(
+        "/accounts/register/",
+        {"username": "new9", "email": "new9@example.invalid", "password1": "a-Long-pass-1234",
+         "password2": "a-Long-pass-1234"},
+        REMOTE_ADDR="198.51.100.1",
+    )  # fmt: skip
+    assert other.status_code == 302 and User.objects.filter(username="new9").exists()

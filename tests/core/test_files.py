@@ -131,3 +131,32 @@ def test_member_cannot_attach(client_for):
     )
     assert response.status_code == 403
     assert not StoredFile.objects.exists()
+
+
+def test_committed_upload_moves_into_place_and_a_rolled_back_one_is_cleaned(
+    client_for, settings, django_capture_on_commit_callbacks
+):
+    import os
+    import time
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from zilu.convention.actions import do_attach_signed_copy
+    from zilu.core.files import clean_pending_uploads
+    from zilu.core.system import SystemActor
+
+    version = published_v1()
+    with django_capture_on_commit_callbacks(execute=True):
+        (stored,) = do_attach_signed_copy(SystemActor(), version.pk, [upload("a.pdf", PDF)])
+    final = path_of(stored)
+    assert final.read_bytes() == PDF and "pending" not in final.parts
+    with pytest.raises(RuntimeError), transaction.atomic():
+        do_attach_signed_copy(SystemActor(), version.pk, [upload("b.pdf", PDF)])
+        raise RuntimeError("roll back")
+    pending = list((Path(settings.MEDIA_ROOT) / "pending").iterdir())
+    assert len(pending) == 1  # the rolled-back upload's bytes, with no record
+    old = time.time() - 7200
+    os.utime(pending[0], (old, old))
+    assert clean_pending_uploads() == 1
+    assert not pending[0].exists() and final.exists()

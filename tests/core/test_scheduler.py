@@ -35,6 +35,7 @@ def test_beat_schedule_names_the_registered_tasks():
         "zilu.members.apply_due_withdrawals",
         "zilu.members.publish_due_bulletin",
         "zilu.convention.close_due_votes",
+        "zilu.core.clean_pending_uploads",
     }
 
 

@@ -8,8 +8,11 @@ rule registered here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,7 @@ import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -140,7 +143,9 @@ def store_uploads(
     stored = []
     for upload, content_type in zip(uploads, types, strict=True):
         storage_name = secrets.token_hex(20)
-        path = root / storage_name[:2] / storage_name
+        # Bytes go to pending/ first and move into place when the transaction commits; a rolled-back upload
+        # leaves only a pending file, which clean_pending_uploads() removes.
+        path = root / PENDING / storage_name
         path.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         with path.open("xb") as out:
@@ -148,6 +153,7 @@ def store_uploads(
                 digest.update(chunk)
                 out.write(chunk)
         path.chmod(0o600)
+        transaction.on_commit(functools.partial(_settle, storage_name), robust=True)
         stored.append(
             StoredFile.objects.create(
                 owner_type=owner_type,
@@ -158,15 +164,53 @@ def store_uploads(
                 size=upload.size or 0,
                 sha256=digest.hexdigest(),
                 storage_name=storage_name,
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                uploaded_by_id=getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None,
             )
         )
     return stored
 
 
+PENDING = "pending"
+
+
+def _final_path(storage_name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / storage_name[:2] / storage_name
+
+
+def _settle(storage_name: str) -> None:
+    """Move a committed upload from pending/ to its place."""
+    pending = Path(settings.MEDIA_ROOT) / PENDING / storage_name
+    final = _final_path(storage_name)
+    if pending.exists():
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(pending, final)
+
+
 def path_of(stored: StoredFile) -> Path:
-    """Where the bytes of ``stored`` are on disk."""
-    return Path(settings.MEDIA_ROOT) / stored.storage_name[:2] / stored.storage_name
+    """Where the bytes of ``stored`` are on disk (still under pending/ until its transaction's commit hook ran)."""
+    final = _final_path(stored.storage_name)
+    if final.exists():
+        return final
+    return Path(settings.MEDIA_ROOT) / PENDING / stored.storage_name
+
+
+def clean_pending_uploads(older_than_seconds: float = 3600.0) -> int:
+    """Settle pending files whose record exists (their move failed) and delete the others (their transaction
+    rolled back). Only files older than ``older_than_seconds`` are touched, so uploads in flight are left alone."""
+    folder = Path(settings.MEDIA_ROOT) / PENDING
+    if not folder.exists():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in folder.iterdir():
+        if path.stat().st_mtime > cutoff:
+            continue
+        if StoredFile.objects.filter(storage_name=path.name).exists():
+            _settle(path.name)
+        else:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def files_of(owner: models.Model, purpose: str | None = None) -> models.QuerySet[StoredFile]:

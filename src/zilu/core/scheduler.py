@@ -21,6 +21,7 @@ SCHEDULE: dict[str, float] = {
     "zilu.members.tasks.apply_due_withdrawals_task": 3600.0,
     "zilu.members.tasks.publish_due_bulletin_task": 6 * 3600.0,
     "zilu.convention.tasks.close_due_votes_task": 300.0,
+    "zilu.core.tasks.clean_pending_uploads_task": 3600.0,
 }
 
 

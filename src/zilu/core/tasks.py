@@ -56,3 +56,11 @@ def send_notification_email(notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task(name="zilu.core.clean_pending_uploads")
+def clean_pending_uploads_task() -> int:
+    """Remove uploads whose transaction rolled back (hourly, see core.scheduler.SCHEDULE)."""
+    from zilu.core.files import clean_pending_uploads
+
+    return clean_pending_uploads()

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zilu.core import audit
+from zilu.core import audit, throttle
 from zilu.core.actions import do_create_api_key, do_register_user, do_revoke_api_key
 from zilu.core.errors import DomainError
 from zilu.core.files import can_view, path_of
@@ -64,7 +64,10 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("account")
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and throttle.registrations_exhausted(request):
+        form.is_valid()
+        form.add_error(None, _("Too many accounts were created from your network recently. Please try again later."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ok, user = run_form_action(
             request,
@@ -76,6 +79,7 @@ def register(request: HttpRequest) -> HttpResponse:
             first_name=data["first_name"],
         )
         if ok:
+            throttle.record_registration(request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is created."))
             target = request.GET.get("next", "")
