@@ -104,6 +104,16 @@ class Annex(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def adopters(self) -> models.QuerySet:
+        """The member units that agreed to the annex in its vote, once adopted (empty before)."""
+        from zilu.members.models import Member
+
+        vote = getattr(self, "vote", None)
+        if self.status != self.Status.ADOPTED or vote is None or not vote.result:
+            return Member.objects.none()
+        agreed = [int(pk) for pk, choice in vote.result["roll"].items() if choice == "agree"]
+        return Member.objects.filter(pk__in=agreed)
+
 
 class Vote(models.Model):
     """A vote of the member units on an amendment or an annex. Opening snapshots the electorate; the result is

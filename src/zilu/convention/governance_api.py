@@ -304,12 +304,8 @@ class AnnexOut(Schema):
 
 
 def _annex_detail(annex: Annex) -> dict[str, Any]:
-    adopters: list[dict[str, Any]] = []
     vote_id = _vote_id(annex)
-    if annex.status == Annex.Status.ADOPTED and vote_id is not None:
-        roll = annex.vote.result["roll"] if annex.vote.result else {}
-        agreed = [int(pk) for pk, choice in roll.items() if choice == "agree"]
-        adopters = [_member_ref(m) for m in Member.objects.filter(pk__in=agreed).order_by("number")]
+    adopters = [_member_ref(m) for m in annex.adopters().order_by("number")]
     return {
         "number": annex.number,
         "title": annex.title,

@@ -297,10 +297,7 @@ def annex_detail(request: HttpRequest, number: int) -> HttpResponse:
     if annex is None:
         raise Http404
     vote = Vote.objects.filter(annex=annex).first()
-    adopters: list[Member] = []
-    if annex.status == Annex.Status.ADOPTED and vote is not None and vote.result:
-        agreed = [int(pk) for pk, choice in vote.result["roll"].items() if choice == "agree"]
-        adopters = list(Member.objects.filter(pk__in=agreed).order_by("name"))
+    adopters = list(annex.adopters().order_by("name"))
     return render(
         request,
         "convention/governance/annex.html",

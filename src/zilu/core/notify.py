@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zilu.core.errors import NotFound
 from zilu.core.models import Notification, User
+from zilu.core.roles import Role
 from zilu.core.tasks import enqueue, send_notification_email
 
 
@@ -35,6 +37,11 @@ def notify(
             if user.email:
                 enqueue(send_notification_email, notification.pk)
     return created
+
+
+def executing_body_staff() -> QuerySet[User]:
+    """The active accounts of the executing body (staff and the association's superusers), for notices to it."""
+    return User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
 
 
 def do_mark_read(user: User, notification_id: int | None = None) -> int:

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.core import audit
 from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, require
 from zilu.members.models import Bulletin, Member
 
@@ -99,7 +99,7 @@ def do_publish_bulletin(
             field="period",
         )
     entries = bulletin_entries(start, end)
-    number = (Bulletin.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+    number = next_number(Bulletin.objects.select_for_update())
     bulletin = Bulletin.objects.create(
         number=number,
         period=period,

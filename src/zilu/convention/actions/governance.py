@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from zilu.core.deadlines import at_least_fraction
 from zilu.core.errors import Duplicate, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.models import User
 from zilu.core.notify import notify
+from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, Role, has_perm, require
 from zilu.members.models import Kind, Member
 
@@ -106,7 +106,7 @@ def do_propose_amendment(actor: Any, *, title: str, reasons: str, text: str) -> 
     if errors:
         raise ValidationFailed(errors=errors)
     amendment = Amendment.objects.create(
-        number=(Amendment.objects.aggregate(n=Max("number"))["n"] or 0) + 1,
+        number=next_number(Amendment.objects.all()),
         title=title,
         reasons=reasons,
         status=Amendment.Status.PROPOSED if by_executing_body else Amendment.Status.COLLECTING,
@@ -382,7 +382,7 @@ def do_propose_annex(actor: Any, *, title: str, sector: str, text: str) -> Annex
     if errors:
         raise ValidationFailed(errors=errors)
     annex = Annex.objects.create(
-        number=(Annex.objects.aggregate(n=Max("number"))["n"] or 0) + 1,
+        number=next_number(Annex.objects.all()),
         title=title.strip()[:200],
         sector=sector.strip()[:100],
         text=canonical_text(text),
@@ -410,7 +410,7 @@ def do_publish_interpretation(actor: Any, *, article: int, title: str, text: str
     if errors:
         raise ValidationFailed(errors=errors)
     interpretation = Interpretation.objects.create(
-        number=(Interpretation.objects.aggregate(n=Max("number"))["n"] or 0) + 1,
+        number=next_number(Interpretation.objects.all()),
         article=article,
         title=title.strip()[:200],
         text=text.strip(),

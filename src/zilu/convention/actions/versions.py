@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationF
 from zilu.core.files import UploadPolicy, store_uploads
 from zilu.core.models import StoredFile, User
 from zilu.core.notify import notify
+from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, Role, require
 from zilu.members.models import Member
 
@@ -113,7 +113,7 @@ def do_import_version(
         deadline: date | None = deadlines.add_period(effective_date, PUBLICATION_PERIOD_DAYS)
     except deadlines.CalendarCoverageError:
         deadline = None
-    number = (ConventionVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = next_number(ConventionVersion.objects.all())
     version = ConventionVersion.objects.create(
         number=number,
         title=parsed.title,

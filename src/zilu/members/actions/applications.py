@@ -23,7 +23,7 @@ from zilu.core.errors import Duplicate, Forbidden, InvalidTransition, NotFound, 
 from zilu.core.files import UploadPolicy, check_uploads, store_uploads
 from zilu.core.identifiers import IdentifierError, validate_phone
 from zilu.core.models import User
-from zilu.core.notify import notify
+from zilu.core.notify import executing_body_staff, notify
 from zilu.core.roles import Perm, Role, require
 from zilu.members.checks import check_application
 from zilu.members.models import Application, Kind, Member, Signature
@@ -54,7 +54,7 @@ def tell(user: User, subject: Any, body: Any, url: str, kind: str) -> None:
 
 def _tell_staff(subject: str, application: Application, kind: str) -> None:
     """Notify the executing body's staff of an application to review."""
-    staff = User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
+    staff = executing_body_staff()
     with translation.override(settings.LANGUAGE_CODE):
         body = (
             _("Registered outside Changping: the reviewer must record why it qualifies.")

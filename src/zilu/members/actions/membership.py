@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,8 +20,8 @@ from zilu.core import audit
 from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.identifiers import IdentifierError, validate_uscc
 from zilu.core.models import User
-from zilu.core.notify import notify
-from zilu.core.roles import Perm, Role, has_perm, require
+from zilu.core.notify import executing_body_staff, notify
+from zilu.core.roles import Perm, has_perm, require
 from zilu.core.system import SystemActor
 from zilu.members.actions.applications import next_member_number, tell
 from zilu.members.models import Kind, Member, Signature, Withdrawal
@@ -47,7 +46,7 @@ def do_notify_withdrawal(actor: User, *, effective_on: date, reason: str = "") -
     audit.record(
         actor, "members.member.notify_withdrawal", member, after={"effective_on": effective_on, "reason": reason}
     )
-    staff = User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
+    staff = executing_body_staff()
     with translation.override(settings.LANGUAGE_CODE):
         notify(
             staff,
