@@ -15,14 +15,21 @@ Measured, with UTF-8 megabytes of the posts as the unit:
 * ``Screener.screen_many`` over the posts one by one (posts per second);
 * lexicon load: parsing the files, building the screener cold (Hyperscan compiles) and warm (from the cache);
 * peak memory (max RSS of the process);
-* a per-switch table: hits and throughput with each switch off, against all on.
+* a per-switch table: hits and throughput with each switch off, against all on;
+* rumors and clickbait (``--rumors-only`` for just these): the rumor matcher's posts per second against the 342
+  claims of ``rumors/checked_fake_with_debunk.jsonl`` and against 100,000 claims (those 342 and synthetic ones, each
+  one to four corpus posts joined), through ``screen_many`` and one post at a time; clickbait items per second on
+  ``clickbait/hancd_sina.csv`` (headline and body).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
+import json
 import os
+import random
 import resource
 import sys
 import tempfile
@@ -33,8 +40,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 os.environ["ZILU_SCREENING_CACHE"] = tempfile.mkdtemp(prefix="zilu-bench-cache-")  # cold, then warm, every run
 
-from zilu.screening import HOUBB_LABELS, Banks, Policy, Screener, load_terms  # noqa: E402
+from zilu.screening import HOUBB_LABELS, Banks, Policy, RumorClaim, Screener, load_rumors, load_terms  # noqa: E402
 from zilu.screening.backends import hyperscan_available  # noqa: E402
+from zilu.screening.clickbait import clickbait_score, default_model  # noqa: E402
 
 SWITCHES = ("case", "width", "traditional", "digits", "noise", "repeat", "pinyin", "homophone")
 
@@ -123,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="use only the first N posts")
     parser.add_argument("--chunk-chars", type=int, default=1_000_000, help="characters per screen() call")
     parser.add_argument("--skip-switches", action="store_true", help="leave out the per-switch table")
+    parser.add_argument("--rumors-only", action="store_true", help="only the rumor and clickbait lines")
     args = parser.parse_args(argv)
     shared = Path(os.environ.get("ZILU_SHARED_DIR") or REPO.parent / "shared") / "data"
+    if args.rumors_only:
+        return rumors_and_clickbait(shared)
     lexicon, corpus = shared / "lexicon" / "houbb_tags.txt", shared / "corpus" / "weibo_ced_posts.txt"
     if not (lexicon.exists() and corpus.exists()):
         print(f"skipped: {lexicon} or {corpus} not found (set ZILU_SHARED_DIR)")
@@ -199,6 +210,66 @@ def main(argv: list[str] | None = None) -> int:
                   f"| {megabytes / other_seconds:.1f} | {zilu_rate:.1f} |")  # fmt: skip
         print(f"(all on: {hits:,} hits, {with_hits:,} posts with hits)")
     print(f"peak memory: {peak_mb():.0f} MB")
+    rumors_and_clickbait(shared, posts)
+    return 0
+
+
+def cpu_timed(function, *args):  # type: ignore[no-untyped-def]
+    """Like :func:`timed`, in CPU seconds of this process: one core's work, whatever else the machine is doing."""
+    started = time.process_time()
+    result = function(*args)
+    return result, time.process_time() - started
+
+
+def rumors_and_clickbait(shared: Path, posts: list[str] | None = None) -> int:
+    """Rumor matcher posts/s against the real claims and 100,000 claims; clickbait items/s (per CPU second)."""
+    claims_file = shared / "rumors" / "checked_fake_with_debunk.jsonl"
+    negatives_file = shared / "rumors" / "checked_real_dev.jsonl"
+    corpus, originals = shared / "corpus" / "weibo_ced_posts.txt", shared / "corpus" / "weibo_ced_originals.jsonl"
+    hancd = shared / "clickbait" / "hancd_sina.csv"
+    needed = (claims_file, negatives_file, corpus, originals, hancd)
+    if not all(path.exists() for path in needed):
+        print(f"skipped: one of {', '.join(map(str, needed))} not found (set ZILU_SHARED_DIR)")
+        return 0
+    if posts is None:
+        with corpus.open(encoding="utf-8") as handle:
+            posts = [line.rstrip("\n") for line in handle]
+    claims = load_rumors(claims_file)
+    queries = [json.loads(line)["text"] for path in (originals, negatives_file) for line in path.open(encoding="utf-8")]
+    rng = random.Random(10)
+    pool = [p for p in posts if len(p) >= 15]
+    synthetic = [
+        RumorClaim(id=f"synthetic-{i}", text="".join(rng.sample(pool, rng.randint(1, 4))))
+        for i in range(100_000 - len(claims))
+    ]
+    mean = sum(len(q) for q in queries) / len(queries)
+    print(f"\nRumor matcher: {len(queries):,} Weibo posts as queries (CED originals and CHECKED true news, mean "
+          f"{mean:.0f} characters); synthetic claims: 1-4 corpus posts joined; rates per CPU second\n")  # fmt: skip
+    print("| claims | build s | screen_many posts/s | search() posts/s | posts with a rumor hit |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for bank in (claims, claims + synthetic):
+        gc.collect()
+        screener, build = cpu_timed(Screener, Banks(rumors=tuple(bank)))
+        index = screener.rumors
+        assert index is not None
+        verdicts, seconds = cpu_timed(list, screener.screen_many(queries * 3))
+        _, one_seconds = cpu_timed(lambda found: [found(q, threshold=0.5) for q in queries], index.search)
+        flagged = sum(any(h.kind == "rumor" for h in v.hits) for v in verdicts[: len(queries)])
+        print(f"| {len(bank):,} | {build:.1f} | {3 * len(queries) / seconds:,.0f} | {len(queries) / one_seconds:,.0f} "
+              f"| {flagged:,} |")  # fmt: skip
+    print(f"peak memory: {peak_mb():.0f} MB")
+
+    with hancd.open(encoding="utf-8", newline="") as handle:
+        rows = [(row[1], row[2]) for row in csv.reader(handle) if len(row) >= 3] * 4
+    body = sum(len(text) for _, text in rows) / len(rows)
+    model = default_model()
+    clickbait_score(*rows[0], model)  # the character table loads once, not per item
+    _, seconds = cpu_timed(lambda: [clickbait_score(title, text, model) for title, text in rows])
+    titled = Screener()
+    _, many_seconds = cpu_timed(list, titled.screen_many([{"title": t, "text": x} for t, x in rows]))
+    print(f"\nClickbait ({model.source}): {len(rows):,} HanCD items (mean body {body:,.0f} characters): "
+          f"{len(rows) / seconds:,.0f} items/s scored alone, {len(rows) / many_seconds:,.0f} items/s "
+          f"through screen_many (titles and bodies screened too)")  # fmt: skip
     return 0
 
 

@@ -9,6 +9,8 @@ members can run the same engine inside their own services::
     verdict = screener.screen("出售冰毒，联系13800138000")
     verdict.suggestion, [hit.to_dict() for hit in verdict.hits]
 
+Known rumors go in ``Banks(rumors=(RumorClaim(id, text, debunk, source), ...))``; a title gets a clickbait score.
+
 See docs/screening.md for the formats, the normalization rules and the measured costs.
 """
 
@@ -26,9 +28,11 @@ from zilu.screening.banks import (
     parse_domains,
     parse_terms,
 )
+from zilu.screening.clickbait import ClickbaitModel, clickbait_score
 from zilu.screening.errors import BankFormatError, InputTooLarge, PolicyError, ScreeningError
 from zilu.screening.normalize import normalize_text
 from zilu.screening.policy import Evasion, Policy, Suggestion
+from zilu.screening.rumors import RumorClaim, RumorIndex, RumorMatch, load_rumors, parse_rumors
 from zilu.screening.screener import Screener, ScreenerInfo
 from zilu.screening.verdict import Hit, Verdict
 
@@ -37,11 +41,15 @@ __all__ = [
     "BankFormatError",
     "Banks",
     "BlockedDomain",
+    "ClickbaitModel",
     "Evasion",
     "Hit",
     "InputTooLarge",
     "Policy",
     "PolicyError",
+    "RumorClaim",
+    "RumorIndex",
+    "RumorMatch",
     "Screener",
     "ScreenerInfo",
     "ScreeningError",
@@ -50,11 +58,14 @@ __all__ = [
     "Verdict",
     "bank_document",
     "canonical_domain",
+    "clickbait_score",
     "load_allow",
     "load_bank",
     "load_domains",
+    "load_rumors",
     "load_terms",
     "normalize_text",
     "parse_domains",
+    "parse_rumors",
     "parse_terms",
 ]

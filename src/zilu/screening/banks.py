@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from zilu.screening.errors import BankFormatError
+from zilu.screening.rumors import RumorClaim, load_rumors, merge_rumors, parse_rumors
 
 FORMAT = "zilu-bank/1"
-KINDS = ("terms", "allow", "domains")
+KINDS = ("terms", "allow", "domains", "rumors")
 
 #: Labels for the numeric tags of the houbb/sensitive-word lexicon (``load_terms(path, label_map=HOUBB_LABELS)``).
 HOUBB_LABELS: dict[str, str] = {"1": "drugs", "2": "porn", "3": "gambling", "4": "illegal"}
@@ -60,14 +61,17 @@ class Banks:
     allow: tuple[str, ...] = ()
     domains: tuple[BlockedDomain, ...] = ()
     versions: Mapping[str, int] = field(default_factory=dict)  # bank kind -> export version, for the record
+    rumors: tuple[RumorClaim, ...] = ()  # known rumors with their debunks (one per id)
 
     def merge(self, other: Banks) -> Banks:
-        """Both banks together; a term in both gets the union of labels and the higher severity."""
+        """Both banks together; a term in both gets the union of labels and the higher severity; a rumor claim id in
+        both keeps the other bank's claim."""
         return Banks(
             terms=merge_terms([*self.terms, *other.terms]),
             allow=tuple(dict.fromkeys([*self.allow, *other.allow])),
             domains=tuple({d.domain: d for d in [*self.domains, *other.domains]}.values()),
             versions={**self.versions, **other.versions},
+            rumors=merge_rumors([*self.rumors, *other.rumors]),
         )
 
     @classmethod
@@ -78,12 +82,14 @@ class Banks:
         domains: Iterable[str | Path] = (),
         exports: Iterable[str | Path] = (),
         label_map: Mapping[str, str] | None = None,
+        rumors: Iterable[str | Path] = (),
     ) -> Banks:
-        """Load and merge line-format files and bank exports."""
+        """Load and merge line-format files, rumor claim files (JSON Lines) and bank exports."""
         banks = cls(
             terms=merge_terms([t for path in terms for t in load_terms(path, label_map=label_map)]),
             allow=tuple(dict.fromkeys(w for path in allow for w in load_allow(path))),
             domains=tuple({d.domain: d for path in domains for d in load_domains(path)}.values()),
+            rumors=merge_rumors(claim for path in rumors for claim in load_rumors(path)),
         )
         for path in exports:
             banks = banks.merge(load_bank(path))
@@ -228,6 +234,8 @@ def load_bank(source: str | Path | Mapping[str, Any]) -> Banks:
     if kind == "allow":
         words = [_allow_entry(e, f"{where}: entries[{i}]") for i, e in enumerate(entries)]
         return Banks(allow=tuple(dict.fromkeys(words)), versions=versions)
+    if kind == "rumors":
+        return Banks(rumors=merge_rumors(parse_rumors(entries, f"{where}: entries")), versions=versions)
     domains = [_domain_entry(e, f"{where}: entries[{i}]") for i, e in enumerate(entries)]
     return Banks(domains=tuple({d.domain: d for d in domains}.values()), versions=versions)
 
@@ -290,7 +298,7 @@ def _domain_entry(entry: Any, where: str) -> BlockedDomain:
 
 
 def bank_document(kind: str, entries: Iterable[Any], version: int = 1) -> dict[str, Any]:
-    """A ``zilu-bank/1`` document for ``entries`` (Term, BlockedDomain or str objects), ready for ``json.dump``."""
+    """A ``zilu-bank/1`` document for ``entries`` (Term, BlockedDomain, RumorClaim or str), ready for ``json.dump``."""
     if kind not in KINDS:
         raise BankFormatError(f"kind must be one of {', '.join(KINDS)}")
     out: list[Any] = []
@@ -306,6 +314,9 @@ def bank_document(kind: str, entries: Iterable[Any], version: int = 1) -> dict[s
             out.append(item)
         elif isinstance(entry, BlockedDomain):
             out.append({"domain": entry.domain, "label": entry.label, "severity": entry.severity})
+        elif isinstance(entry, RumorClaim):
+            claim = {"id": entry.id, "text": entry.text, "debunk": entry.debunk}
+            out.append(claim | {k: v for k, v in (("source", entry.source), ("date", entry.date)) if v is not None})
         else:
             out.append(str(entry))
     return {"format": FORMAT, "kind": kind, "version": version, "entries": out}

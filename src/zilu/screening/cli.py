@@ -1,7 +1,8 @@
 """``zilu screen``: JSON Lines in, one JSON verdict per line out (the contract evaluation tools drive).
 
 Input lines are ``{"id": ..., "text": "...", "title": "..."}`` (``title`` optional, ``id`` any JSON value). Each
-output line is the verdict with the same ``id``; a line that cannot be screened gets
+output line is the verdict with the same ``id`` (with ``clickbait``, the title's score, when the line has a title;
+``--rumors`` adds ``rumor`` hits naming the claim, its score and its debunk); a line that cannot be screened gets
 ``{"id": ..., "line": N, "error": {"code": ..., "message": ...}}`` instead, and screening goes on. Blank lines
 are skipped. A progress bar goes to stderr when it is a terminal (never when piped; ``--progress`` forces it).
 Exit status: 0 when the input was read to the end, 2 when a bank or policy could not be loaded.
@@ -36,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow", action="append", default=[], metavar="FILE", help="allow-list: one word a line")
     parser.add_argument("--domains", action="append", default=[], metavar="FILE", help="blocked domains, one a line")
     parser.add_argument("--bank", action="append", default=[], metavar="EXPORT", help="a zilu-bank/1 JSON export")
+    parser.add_argument(
+        "--rumors",
+        action="append",
+        default=[],
+        metavar="CLAIMS.jsonl",
+        help='known rumors, JSON Lines {"id", "text", "debunk", "source"}: posts restating one get a "rumor" hit',
+    )
     parser.add_argument("--policy", metavar="FILE", help="policy (.json or .toml); default: the built-in policy")
     parser.add_argument(
         "--label-map",
@@ -44,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--backend", choices=("hyperscan", "ahocorasick"), help="automaton (default: best available)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write verdicts here instead of stdout")
+    parser.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="screen this file for viruses and destructive programs instead (repeatable; exit 1 if any is blocked)",
+    )
+    parser.add_argument("--hashes", metavar="FILE", help="with --file: known-bad SHA-256/MD5 digests, `digest [label]`")
+    parser.add_argument("--clamd", metavar="SOCKET|HOST:PORT", help="with --file: also scan with this ClamAV daemon")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show progress")
     progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
@@ -174,9 +191,45 @@ def run(screener: Screener, source: IO[bytes], sink: IO[bytes], progress: _Progr
     return answered
 
 
+def screen_files(paths: list[str], *, hashes: str | None, clamd: str | None, output: str | None) -> int:
+    """``zilu screen --file PATH``: one JSON file verdict per line; 1 when a file is blocked, 2 on a bad input."""
+    from zilu.screening.clamd import Clamd
+    from zilu.screening.files import FileScanner
+
+    bank: dict[str, str] = {}
+    try:
+        if hashes:
+            for line in Path(hashes).read_text(encoding="utf-8").splitlines():
+                parts = line.split(None, 1)
+                if parts and not parts[0].startswith("#"):
+                    bank[parts[0]] = parts[1].strip() if len(parts) > 1 else "malware"
+        scanner = FileScanner(hashes=bank, clamd=Clamd(clamd) if clamd else None)
+    except (OSError, ValueError) as exc:
+        print(f"zilu screen: {exc}", file=sys.stderr)
+        return 2
+    blocked = False
+    lines = []
+    for path in paths:
+        try:
+            verdict = scanner.scan(path)
+        except (OSError, ValueError) as exc:
+            print(f"zilu screen: {path}: {exc}", file=sys.stderr)
+            return 2
+        blocked = blocked or verdict.suggestion == "block"
+        lines.append(json.dumps({"file": path, **verdict.to_dict()}, ensure_ascii=False))
+    text = "\n".join(lines) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 1 if blocked else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``zilu screen`` (also ``python -m zilu screen``)."""
     args = build_parser().parse_args(argv)
+    if args.file:
+        return screen_files(args.file, hashes=args.hashes, clamd=args.clamd, output=args.output)
     try:
         policy = Policy.from_file(args.policy) if args.policy else Policy()
         banks = Banks.from_files(
@@ -185,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             domains=args.domains,
             exports=args.bank,
             label_map=_label_map(args.label_map),
+            rumors=args.rumors,
         )
         screener = Screener(banks, policy, backend=args.backend)
     except ScreeningError as exc:

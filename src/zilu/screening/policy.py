@@ -84,6 +84,9 @@ class Policy:
     context_window: int = 20  # characters either side in which a term's context term must appear
     max_chars: int = 2_000_000  # longest text or title accepted, in code points
     report_links: bool = False  # also report links that are not blocked (label "link.url")
+    rumor_threshold: float = 0.5  # least score for a "rumor" hit (weighted 3-gram overlap with a bank claim)
+    clickbait: bool = True  # score the title of items that have one (the verdict's "clickbait")
+    clickbait_threshold: float = 0.5  # least clickbait score for a "clickbait" hit on the title
 
     def __post_init__(self) -> None:
         mask: Any = self.mask
@@ -102,6 +105,9 @@ class Policy:
             raise PolicyError("mask_char must be exactly one character")
         if self.max_chars < 1 or self.context_window < 0 or self.evasion.max_gap < 0:
             raise PolicyError("max_chars must be positive, context_window and max_gap not negative")
+        for name in ("rumor_threshold", "clickbait_threshold"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise PolicyError(f"{name} must be between 0 and 1")
 
     # ------------------------------------------------------------------ decisions
 
@@ -150,8 +156,10 @@ class Policy:
                 kwargs[key] = _mask_from(value)
             elif key in ("default", "mask_char"):
                 kwargs[key] = _typed(key, value, str)
-            elif key == "report_links":
+            elif key in ("report_links", "clickbait"):
                 kwargs[key] = _typed(key, value, bool)
+            elif key in ("rumor_threshold", "clickbait_threshold"):
+                kwargs[key] = float(_typed(key, value, (int, float)))
             else:
                 kwargs[key] = _typed(key, value, int)
         return cls(**kwargs)
@@ -186,6 +194,9 @@ class Policy:
             "context_window": self.context_window,
             "max_chars": self.max_chars,
             "report_links": self.report_links,
+            "rumor_threshold": self.rumor_threshold,
+            "clickbait": self.clickbait,
+            "clickbait_threshold": self.clickbait_threshold,
         }
 
     def with_evasion(self, **switches: Any) -> Policy:
@@ -193,11 +204,12 @@ class Policy:
         return replace(self, evasion=replace(self.evasion, **switches))
 
 
-def _typed(key: str, value: Any, kind: type) -> Any:
-    if kind is int and isinstance(value, bool):
-        raise PolicyError(f"{key} must be an integer")
+def _typed(key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
+    if kind is not bool and isinstance(value, bool):
+        raise PolicyError(f"{key} must be a number")
     if not isinstance(value, kind):
-        raise PolicyError(f"{key} must be {kind.__name__}, not {type(value).__name__}")
+        name = "number" if isinstance(kind, tuple) else kind.__name__
+        raise PolicyError(f"{key} must be {name}, not {type(value).__name__}")
     return value
 
 

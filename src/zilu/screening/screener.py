@@ -18,17 +18,21 @@ import numpy as np
 
 from zilu.screening.banks import Banks
 from zilu.screening.charmap import pii_table
+from zilu.screening.clickbait import ClickbaitModel, default_model
 from zilu.screening.errors import InputTooLarge, ScreeningError
 from zilu.screening.lexicon import Lexicon
 from zilu.screening.links import Blocklist, LinkMatch, find_links, public_suffix
 from zilu.screening.pii import PiiMatch, find_pii
 from zilu.screening.policy import RANK, SUGGESTIONS, Policy, Suggestion
+from zilu.screening.rumors import RumorIndex, RumorMatch
 from zilu.screening.verdict import PASS, Hit, Verdict
 from zilu.screening.verify import FORMS
 
 Item = str | tuple[str, str | None] | Mapping[str, Any]
 _ORDER = itemgetter(7, 4, 5, 0)  # field, start, end, kind (term hits arrive in this order already)
 _SEPARATOR = "\n"
+RUMOR_SEVERITY = 2  # review under the built-in policy; a policy changes it with the label "rumor"
+CLICKBAIT_SEVERITY = 1  # likewise, with the label "clickbait"
 
 
 @dataclass(frozen=True)
@@ -42,15 +46,28 @@ class ScreenerInfo:
     patterns: int
     build_seconds: float
     cached: bool
+    rumors: int = 0  # rumor claims indexed
+    clickbait: str | None = None  # where the clickbait weights come from ("rules" or the data file), None when off
 
 
 class Screener:
     """Screens texts against banks under a policy. Build once, share freely (thread-safe, no mutable state)."""
 
-    def __init__(self, banks: Banks | None = None, policy: Policy | None = None, *, backend: str | None = None) -> None:
+    def __init__(
+        self,
+        banks: Banks | None = None,
+        policy: Policy | None = None,
+        *,
+        backend: str | None = None,
+        clickbait: ClickbaitModel | None = None,
+    ) -> None:
         started = time.perf_counter()
         self.banks = banks or Banks()
         self.policy = policy or Policy()
+        self.rumors = RumorIndex(self.banks.rumors) if self.banks.rumors else None
+        self.clickbait = (clickbait or default_model()) if self.policy.clickbait else None
+        self._rumor_suggestion = self.policy.suggest(("rumor",), RUMOR_SEVERITY)
+        self._clickbait_suggestion = self.policy.suggest(("clickbait",), CLICKBAIT_SEVERITY)
         self.lexicon = Lexicon(self.banks, self.policy.evasion, backend, context_window=self.policy.context_window)
         self.blocklist = Blocklist(self.banks.domains)
         self._folding = pii_table()
@@ -67,6 +84,8 @@ class Screener:
             patterns=self.lexicon.patterns,
             build_seconds=time.perf_counter() - started,
             cached=bool(getattr(self.lexicon.exact_scanner, "cached", False)),
+            rumors=len(self.rumors) if self.rumors else 0,
+            clickbait=self.clickbait.source if self.clickbait else None,
         )
 
     # ------------------------------------------------------------------ public
@@ -144,11 +163,8 @@ class Screener:
             t = templates.get(ref * 4 + form) or self._template(ref, form)
             start -= base
             end -= base
-            segment_hits.append(
-                make(
-                    Hit, ("term", t[0], t[1], t[2], start, end, text[start:end], field, t[3], t[4], None, context, t[5])
-                )
-            )
+            segment_hits.append(make(Hit, ("term", t[0], t[1], t[2], start, end, text[start:end], field, t[3], t[4],
+                                           None, context, t[5], None, None, None)))  # fmt: skip
         others: list[PiiMatch | LinkMatch] = [*pii, *links]
         for other in others:
             where = bisect_right(starts, other.start) - 1
@@ -157,7 +173,59 @@ class Screener:
             found = self._other_hit(other, segments[where], starts[where], fields[where])
             if found is not None:
                 by_item.setdefault(item_of[where], []).append(found)
-        return [self._verdict(text, title, by_item.get(i)) for i, (text, title) in enumerate(items)]
+        if self.rumors is not None:
+            texts = [n for n, field in enumerate(fields) if field == "text"]
+            found_rumors = self.rumors.match_block(
+                cps,
+                [starts[n] for n in texts],
+                [len(segments[n]) for n in texts],
+                threshold=self.policy.rumor_threshold,
+            )
+            for number, matches in found_rumors.items():
+                segment = texts[number]
+                by_item.setdefault(item_of[segment], []).extend(self._rumor_hit(m, segments[segment]) for m in matches)
+        scores: list[float | None] = [None] * len(items)
+        if self.clickbait is not None:
+            for index, (text, title) in enumerate(items):
+                if title is None:
+                    continue
+                scores[index] = score = self.clickbait.score(title, text)
+                if score >= self.policy.clickbait_threshold and title.strip():
+                    by_item.setdefault(index, []).append(self._clickbait_hit(title, score))
+        return [self._verdict(text, title, by_item.get(i), scores[i]) for i, (text, title) in enumerate(items)]
+
+    def _rumor_hit(self, match: RumorMatch, text: str) -> Hit:
+        assert self.rumors is not None
+        claim = self.rumors.claims[match.claim]
+        return Hit(
+            kind="rumor",
+            label="rumor",
+            labels=("rumor",),
+            entry=claim.id,
+            start=match.start,
+            end=match.end,
+            text=text[match.start : match.end],
+            severity=RUMOR_SEVERITY,
+            suggestion=self._rumor_suggestion,
+            score=match.score,
+            debunk=claim.debunk or None,
+            source=claim.source,
+        )
+
+    def _clickbait_hit(self, title: str, score: float) -> Hit:
+        return Hit(
+            kind="clickbait",
+            label="clickbait",
+            labels=("clickbait",),
+            entry=None,
+            start=0,
+            end=len(title),
+            text=title,
+            field="title",
+            severity=CLICKBAIT_SEVERITY,
+            suggestion=self._clickbait_suggestion,
+            score=score,
+        )
 
     def _template(self, ref: int, form: int) -> tuple[str, tuple[str, ...], str, int, str, Suggestion]:
         """The parts of a term hit that depend only on the term and the form (cached)."""
@@ -198,11 +266,11 @@ class Screener:
             suggestion=self.policy.suggest(labels, severity),
         )
 
-    def _verdict(self, text: str, title: str | None, hits: list[Hit] | None) -> Verdict:
+    def _verdict(self, text: str, title: str | None, hits: list[Hit] | None, clickbait: float | None) -> Verdict:
         if not hits:
             if not self._masking:
-                return PASS
-            return Verdict("pass", (), (), text, title)
+                return PASS if clickbait is None else Verdict("pass", (), (), clickbait=clickbait)
+            return Verdict("pass", (), (), text, title, clickbait)
         if any(h.kind != "term" for h in hits):
             hits.sort(key=_ORDER)  # stable: terms on one span stay in bank order; "text" sorts before "title"
         rank = max(RANK[suggestion] for suggestion in {h.suggestion for h in hits})
@@ -211,7 +279,7 @@ class Screener:
         if self._masking:
             masked_text = self._mask(text, [h for h in hits if h.field == "text"])
             masked_title = None if title is None else self._mask(title, [h for h in hits if h.field == "title"])
-        return Verdict(SUGGESTIONS[rank], labels, tuple(hits), masked_text, masked_title)
+        return Verdict(SUGGESTIONS[rank], labels, tuple(hits), masked_text, masked_title, clickbait)
 
     def _mask(self, text: str, hits: list[Hit]) -> str:
         spans = sorted((h.start, h.end) for h in hits if self.policy.masks(h.labels))

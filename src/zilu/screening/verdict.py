@@ -14,11 +14,14 @@ from zilu.screening.policy import Suggestion
 class Hit(NamedTuple):
     """One finding.
 
-    ``kind`` is ``term``, ``pii`` or ``link``; ``label`` the first of ``labels``; ``entry`` the bank entry that
-    matched (the term as written in the bank, the blocked domain, or the PII rule); ``form`` how a term matched
+    ``kind`` is ``term``, ``pii``, ``link``, ``rumor`` or ``clickbait``; ``label`` the first of ``labels``; ``entry``
+    the bank entry that matched (the term as written in the bank, the blocked domain, the rumor claim's id; ``None``
+    for PII and clickbait); ``form`` how a term matched
     (``exact``, ``normalized`` after character folding/noise/repeats, ``pinyin`` or ``homophone``); ``value`` the
     normalized value (the digits of a phone number, the host of a link); ``context`` the context term that was found
-    nearby when the term requires one; ``suggestion`` what the policy says about this hit alone.
+    nearby when the term requires one; ``suggestion`` what the policy says about this hit alone; ``score`` the
+    similarity to the rumor claim or the clickbait score (``None`` for other kinds); ``debunk`` and ``source`` the
+    rumor claim's debunk text and where it comes from (``None`` for other kinds).
 
     Hits are immutable named tuples (cheap to make by the ten thousand); use the attribute names, not positions.
     """
@@ -36,6 +39,9 @@ class Hit(NamedTuple):
     value: str | None = None
     context: str | None = None
     suggestion: Suggestion = "review"
+    score: float | None = None
+    debunk: str | None = None
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The hit as a JSON-serialisable dict (every key always present)."""
@@ -53,6 +59,9 @@ class Hit(NamedTuple):
             "value": self.value,
             "context": self.context,
             "suggestion": self.suggestion,
+            "score": self.score,
+            "debunk": self.debunk,
+            "source": self.source,
         }
 
 
@@ -60,7 +69,8 @@ class Verdict(NamedTuple):
     """The result of screening one text: ``pass`` / ``review`` / ``block``, the labels found and every hit.
 
     ``masked_text`` (and ``masked_title``) are present when the policy masks anything: the text with each masked
-    hit's characters replaced one for one by the mask character, so offsets stay valid.
+    hit's characters replaced one for one by the mask character, so offsets stay valid. ``clickbait`` is the
+    clickbait score of the title in [0, 1] when a title was screened (and the policy scores titles), else ``None``.
     """
 
     suggestion: Suggestion
@@ -68,6 +78,7 @@ class Verdict(NamedTuple):
     hits: tuple[Hit, ...]
     masked_text: str | None = None
     masked_title: str | None = None
+    clickbait: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The verdict as a JSON-serialisable dict."""
@@ -80,6 +91,8 @@ class Verdict(NamedTuple):
             out["masked_text"] = self.masked_text
         if self.masked_title is not None:
             out["masked_title"] = self.masked_title
+        if self.clickbait is not None:
+            out["clickbait"] = self.clickbait
         return out
 
 
