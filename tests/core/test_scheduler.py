@@ -30,13 +30,24 @@ def test_run_due_applies_withdrawals_once_per_interval():
 
 
 def test_beat_schedule_names_the_registered_tasks():
+    """Every scheduled path is a registered Celery task, under its own name, and the core ones are there."""
+    from django.utils.module_loading import import_string
+
+    from zilu.celery import app
+
     schedule = beat_schedule()
-    assert {entry["task"] for entry in schedule.values()} == {
+    names = {entry["task"] for entry in schedule.values()}
+    assert len(names) == len(SCHEDULE)
+    for path, entry in schedule.items():
+        assert entry["task"] == import_string(path).name
+        assert entry["task"] in app.tasks, entry["task"]
+    assert {
         "zilu.members.apply_due_withdrawals",
         "zilu.members.publish_due_bulletin",
         "zilu.convention.close_due_votes",
         "zilu.core.clean_pending_uploads",
-    }
+        "zilu.reports.mark_overdue",
+    } <= names
 
 
 def test_no_in_process_scheduler_when_a_broker_runs_beat(settings):

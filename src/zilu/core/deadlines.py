@@ -213,6 +213,27 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
+def add_working_days_provisional(start: date, n: int) -> tuple[date, bool]:
+    """Like :func:`add_working_days`, but past the official calendar's coverage it counts Monday to Friday as
+    working days instead of failing. Returns ``(day, provisional)``; ``provisional`` is True when any uncovered day
+    was counted, so that the caller can flag the date for review once the year's calendar is published. For
+    workflows that must accept a submission whatever the date (public reports), not for legal time limits."""
+    try:
+        return add_working_days(start, n), False
+    except CalendarCoverageError:
+        pass
+    if n < 1:
+        raise ValueError(f"A period must be at least one working day long, got {n}.")
+    day = _as_date(start)
+    remaining = n
+    while remaining:
+        day += timedelta(days=1)
+        working = is_working_day(day) if is_covered(day) else day.weekday() < 5
+        if working:
+            remaining -= 1
+    return day, True
+
+
 def working_days_between(start: date, end: date) -> int:
     """Number of working days in the half-open interval (``start``, ``end``].
 

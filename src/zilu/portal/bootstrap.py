@@ -108,3 +108,40 @@ def ensure_demo_accounts(actor: SystemActor) -> list[DemoLogin]:
     path.write_text(json.dumps(saved, indent=2))
     path.chmod(0o600)
     return logins
+
+
+DEMO_REPORTS = [
+    ("fraud", "https://shop.demo.example.cn/item/1", "商品页面以高额返利为诱饵，诱导用户先行转账。"),
+    ("rumor", "某公众号", "某公众号文章称昌平区将全面停水三天，与官方通知不符。"),
+    ("clickbait", "https://news.demo.example.cn/a/2", "标题写“震惊！99%的人都不知道”，正文与标题毫无关系。"),
+]
+
+
+def ensure_demo_reports(actor: SystemActor) -> int:
+    """A few public reports for the demo: two to the demo member (one answered), one with the staff. Once only."""
+    from zilu.reports.models import Report
+
+    if Report.objects.exists():
+        return 0
+    # The demo's notices stay in the inbox: no e-mails printed to the console while seeding.
+    from django.test.utils import override_settings
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        return _seed_reports()
+
+
+def _seed_reports() -> int:
+    from zilu.reports.actions import do_respond, do_submit_report
+
+    member = Member.objects.filter(uscc=DEMO_MEMBER_USCC, status=Member.Status.ACTIVE).first()
+    representative = User.objects.filter(username="member", member=member).first()
+    created = 0
+    for index, (category, target, text) in enumerate(DEMO_REPORTS):
+        data = {"category": category, "target": target, "description": text}
+        if category != "rumor" and member is not None:
+            data["member"] = member.pk
+        receipt = do_submit_report(None, data)
+        created += 1
+        if index == 0 and representative is not None:
+            do_respond(representative, receipt.report.pk, "removed", "已下架该商品并封禁发布账号，已留存证据。")
+    return created

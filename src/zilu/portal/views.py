@@ -1,4 +1,4 @@
-"""Portal pages: home, the reporting entrance, and the staff dashboard that gathers every app's pending work."""
+"""Portal pages: home and the staff dashboard that gathers every app's pending work."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 from zilu.convention.models import ConventionVersion
 from zilu.core import audit
 from zilu.core.roles import Perm, require
+from zilu.filings.selectors import repeated_failures
 from zilu.members.models import Application, Member
 
 
@@ -25,11 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "member_count": Member.objects.filter(status=Member.Status.ACTIVE).count(),
         },
     )
-
-
-def report(request: HttpRequest) -> HttpResponse:
-    """The entrance for reporting harmful information (Art. 17). The full channel arrives with the reports issue."""
-    return render(request, "portal/report.html")
 
 
 @login_required
@@ -51,8 +47,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "members": Member.objects.filter(status=Member.Status.ACTIVE).count(),
             "member_counts": member_counts(),
             "head": audit.head(),
+            "filing_failures": list(repeated_failures()[:50]),
+            **report_attention(),
         },
     )
+
+
+def report_attention() -> dict[str, object]:
+    """Reports: open counts by where they wait, and the overdue ones, most overdue first."""
+    from zilu.reports.models import OverdueTier, Report, Status
+
+    open_reports = Report.objects.open()
+    return {
+        "report_counts": {
+            "staff_queue": open_reports.filter(status=Status.STAFF_QUEUE).count(),
+            "with_member": open_reports.filter(status=Status.WITH_MEMBER).count(),
+            "responded": open_reports.filter(status=Status.RESPONDED).count(),
+        },
+        "overdue_reports": list(
+            open_reports.filter(status=Status.WITH_MEMBER, overdue_tier__gte=OverdueTier.OVERDUE)
+            .select_related("member")
+            .order_by("-overdue_tier", "due_on")[:50]
+        ),
+    }
 
 
 def member_counts() -> dict[str, int]:

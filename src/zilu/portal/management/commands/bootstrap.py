@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from zilu.core.system import SystemActor
-from zilu.portal.bootstrap import ensure_convention_v1, ensure_demo_accounts
+from zilu.portal.bootstrap import ensure_convention_v1, ensure_demo_accounts, ensure_demo_reports
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if options["demo"]:
             logins = ensure_demo_accounts(actor)
+            ensure_demo_reports(actor)
             base = f"http://{options['host']}:{options['port']}"
             self.stdout.write("Demo accounts (sign in at " + base + "/accounts/login/):")
             for login in logins:

@@ -1,0 +1,553 @@
+"""State changes of reports: submit, route, respond, send back, verify, mark overdue (Art. 10, 12, 17).
+
+Each ``do_*`` checks the actor's permission and the report's state, saves, writes one audit entry and tells the
+people concerned after commit. Audit entries and notifications never carry the reporter's identity or contact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zilu.core import audit
+from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
+from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, check_uploads, store_uploads
+from zilu.core.identifiers import IdentifierError, validate_phone
+from zilu.core.models import User
+from zilu.core.notify import executing_body_staff, notify
+from zilu.core.roles import Perm, Role, has_perm, require
+from zilu.members.models import Member
+from zilu.reports import abuse, routing
+from zilu.reports.models import (
+    Category,
+    Finding,
+    MemberResponse,
+    OverdueTier,
+    Report,
+    ReportEvent,
+    ResponseAction,
+    Status,
+)
+
+# Size per file follows ZILU_UPLOAD_MAX_BYTES (10 MB by default).
+EVIDENCE_POLICY = UploadPolicy(allowed_types=DOCUMENT_TYPES | {"video/mp4"}, max_files=5)
+LIMITS = {"target": 500, "description": 5000, "contact_name": 50, "contact_phone": 20, "contact_email": 254}
+MIN_DESCRIPTION = 10
+EXPLANATION_LIMIT = 5000
+OUTCOME_LIMIT = 1000
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# What the audit log keeps of a report: never the reporter or the contact details.
+AUDIT_FIELDS = ["category", "member_id", "target", "status", "due_on", "overdue_tier", "finding", "duplicate_of_id"]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the reporter gets back: the tracking number and, once only, the secret lookup code."""
+
+    report: Report
+    code: str
+    duplicate_of: Report | None
+
+    @property
+    def tracking_number(self) -> str:
+        return self.report.tracking_number
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(("zilu-report-lookup:" + code.replace("-", "").strip().upper()).encode()).hexdigest()
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _say(users: Any, subject: Any, body: Any, url: str, kind: str) -> None:
+    """Notify in the site's language, after commit (the notification service itself runs in the transaction)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(users, str(subject), str(body), url=url, kind=kind)
+
+
+def _representatives(member: Member) -> Any:
+    return User.objects.filter(member=member, role=Role.MEMBER, is_active=True)
+
+
+def _member_url(report: Report) -> str:
+    return reverse("reports:member_detail", kwargs={"report_id": report.pk})
+
+
+def _staff_url(report: Report) -> str:
+    return reverse("reports:staff_detail", kwargs={"report_id": report.pk})
+
+
+def _event(report: Report, note: str = "") -> None:
+    ReportEvent.objects.create(report=report, status=report.status, note=note[:300])
+
+
+def _transition(report: Report, target: str) -> None:
+    if target not in Report.TRANSITIONS[report.status]:
+        raise InvalidTransition(
+            _("A report that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": report.get_status_display(), "target": Status(target).label}
+        )
+
+
+def _clean_text(data: dict[str, Any], name: str, *, required: bool = False, minimum: int = 0) -> str:
+    value = str(data.get(name) or "").strip()
+    limit = LIMITS[name]
+    if required and not value:
+        raise ValidationFailed(_("This field is required."), field=name)
+    if len(value) > limit:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": limit}, field=name)
+    if value and len(value) < minimum:
+        raise ValidationFailed(_("Please write at least %(n)d characters.") % {"n": minimum}, field=name)
+    return value
+
+
+def _validate_submission(data: dict[str, Any]) -> dict[str, Any]:
+    errors: list[dict[str, str]] = []
+    clean: dict[str, Any] = {}
+    category = str(data.get("category") or "")
+    if category not in Category.values:
+        errors.append({"field": "category", "reason": _("Choose a category from the list."), "code": "invalid"})
+    clean["category"] = category
+    for name, required, minimum in (
+        ("target", False, 0),
+        ("description", True, MIN_DESCRIPTION),
+        ("contact_name", False, 0),
+        ("contact_phone", False, 0),
+        ("contact_email", False, 0),
+    ):
+        try:
+            clean[name] = _clean_text(data, name, required=required, minimum=minimum)
+        except ValidationFailed as exc:
+            errors.extend(exc.errors())
+    if clean.get("contact_phone"):
+        try:
+            clean["contact_phone"] = validate_phone(clean["contact_phone"])
+        except IdentifierError as exc:
+            errors.append({"field": "contact_phone", "reason": str(exc.message), "code": exc.code})
+    if clean.get("contact_email"):
+        try:
+            EmailValidator()(clean["contact_email"])
+        except DjangoValidationError:
+            errors.append({"field": "contact_email", "reason": _("Enter a valid e-mail address."), "code": "invalid"})
+    member_id = data.get("member")
+    try:
+        clean["member_id"] = int(member_id) if member_id not in (None, "") else None
+    except (TypeError, ValueError):
+        errors.append({"field": "member", "reason": _("Choose a member from the list."), "code": "invalid"})
+    if not clean.get("target") and not clean.get("member_id") and category != Category.OTHER:
+        errors.append(
+            {
+                "field": "target",
+                "reason": _("Say where the information is (a web address or app name), or choose the member."),
+                "code": "required",
+            }
+        )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return clean
+
+
+def _find_duplicate(clean: dict[str, Any], target: routing.Target, now: Any) -> Report | None:
+    """An open or recent report on the same target with near-identical text, within the duplicate window."""
+    since = now - timedelta(days=int(settings.ZILU_REPORT_DUPLICATE_DAYS))
+    qs = Report.objects.filter(created_at__gte=since, duplicate_of__isnull=True)
+    if target.member is not None:
+        qs = qs.filter(member=target.member)
+    elif target.domain:
+        qs = qs.filter(target_domain=target.domain)
+    elif clean["target"]:
+        qs = qs.filter(target__iexact=clean["target"])
+    else:
+        qs = qs.filter(member__isnull=True, target="")
+    fingerprint = abuse.fingerprint(clean["description"])
+    exact = qs.filter(fingerprint=fingerprint).order_by("created_at").first()
+    if exact is not None:
+        return exact
+    mine = abuse.shingles(clean["description"])
+    for pk, description in qs.order_by("-created_at").values_list("pk", "description")[:100]:
+        theirs = abuse.shingles(description)
+        # Jaccard >= 0.8 is impossible when the sets' sizes differ by more than that ratio.
+        if 0.8 * len(mine) <= len(theirs) <= len(mine) / 0.8 and abuse.jaccard(mine, theirs) >= 0.8:
+            return Report.objects.get(pk=pk)
+    return None
+
+
+def do_submit_report(
+    actor: Any,
+    data: dict[str, Any],
+    files: Sequence[UploadedFile] = (),
+    *,
+    client: abuse.Client | None = None,
+) -> Receipt:
+    """Accept a report from anyone (anonymous allowed). Returns the tracking number and the one-time lookup code.
+
+    Abuse controls run first (rate limit, then CAPTCHA when due); then the fields are validated; a near-identical
+    report on the same target within the window is stored too, but linked to the earlier one instead of being routed
+    again (nothing accepted is lost)."""
+    client = client or abuse.Client()
+    abuse.check_rate(client)
+    clean = _validate_submission(data)
+    check_uploads(files, EVIDENCE_POLICY, field_name="files")
+    abuse.check_captcha(client)
+    target = routing.resolve_target(clean["member_id"], clean["target"])
+    code = _new_code()
+    now = timezone.now()
+    reporter = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        original = _find_duplicate(clean, target, now)
+        report = Report(
+            lookup_hash=hash_code(code),
+            category=clean["category"],
+            member=target.member,
+            matched_by=target.matched_by,
+            target=clean["target"],
+            target_domain=target.domain,
+            description=clean["description"],
+            fingerprint=abuse.fingerprint(clean["description"]),
+            reporter=reporter,
+            contact_name=clean["contact_name"],
+            contact_phone=clean["contact_phone"],
+            contact_email=clean["contact_email"],
+            client_key=client.key,
+        )
+        if original is not None:
+            report.status = Status.DUPLICATE
+            report.duplicate_of = original
+        elif target.member is not None and not routing.goes_to_staff(clean["category"]):
+            _route(report, target.member, now)
+        else:
+            report.status = Status.STAFF_QUEUE
+        report.save()
+        if files:
+            # The member concerned downloads these: a reporter's file name may carry a name, so it is not kept.
+            for index, upload in enumerate(files, start=1):
+                upload.name = f"evidence-{index}{Path(upload.name or '').suffix.lower()[:8]}"
+            store_uploads(files, owner=report, purpose="evidence", actor=actor, policy=EVIDENCE_POLICY)
+        _event(report)
+        if original is not None:
+            Report.objects.filter(pk=original.pk).update(duplicate_count=original.duplicate_count + 1)
+        if report.status == Status.WITH_MEMBER:
+            _tell_member_new(report)
+        elif report.status == Status.STAFF_QUEUE:
+            _say(
+                executing_body_staff(),
+                _("New report %(number)s to handle") % {"number": report.tracking_number},
+                report.get_category_display(),
+                _staff_url(report),
+                "reports.new",
+            )
+        # Last: the audit entry takes the chain's lock, held until commit.
+        audit.record(actor, "reports.submit", report, after=audit.changes(report, AUDIT_FIELDS))
+    abuse.record_accepted(client)
+    return Receipt(report=report, code=code, duplicate_of=original)
+
+
+def _route(report: Report, member: Member, now: Any) -> None:
+    dates = routing.deadlines_for(report.category, timezone.localdate(now))
+    report.member = member
+    report.status = Status.WITH_MEMBER
+    report.routed_at = now
+    report.due_on = dates.due_on
+    report.very_overdue_on = dates.very_overdue_on
+    report.deadline_provisional = dates.provisional
+    report.overdue_tier = OverdueTier.ON_TIME
+
+
+def _tell_member_new(report: Report) -> None:
+    assert report.member is not None
+    _say(
+        _representatives(report.member),
+        _("A report to answer by %(due)s: %(number)s") % {"due": report.due_on, "number": report.tracking_number},
+        _("Category: %(category)s. Please rectify and record what you did.")
+        % {"category": report.get_category_display()},
+        _member_url(report),
+        "reports.assigned",
+    )
+
+
+def _locked(report_id: int) -> Report:
+    report = Report.objects.select_for_update(of=("self",)).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def do_assign(actor: Any, report_id: int, member_id: int, note: str = "") -> Report:
+    """Staff route a report that is with them to the member it concerns (with a fresh deadline)."""
+    require(actor, Perm.HANDLE_REPORTS)
+    member = Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
+    if member is None:
+        raise ValidationFailed(_("Choose an active member."), field="member")
+    with transaction.atomic():
+        report = _locked(report_id)
+        before = audit.changes(report, AUDIT_FIELDS)
+        _transition(report, Status.WITH_MEMBER)
+        _route(report, member, timezone.now())
+        report.matched_by = "staff"
+        report.save()
+        _event(report)
+        audit.record(
+            actor,
+            "reports.assign",
+            report,
+            before=before,
+            after={**audit.changes(report, AUDIT_FIELDS), "note": note[:500]},
+        )
+        _tell_member_new(report)
+    return report
+
+
+def do_respond(
+    actor: Any, report_id: int, action: str, explanation: str, files: Sequence[UploadedFile] = ()
+) -> MemberResponse:
+    """The member concerned records what it did. "Not ours" sends the report back to the executing body."""
+    require(actor, Perm.RESPOND_TO_REPORTS)
+    explanation = (explanation or "").strip()
+    errors = []
+    if action not in ResponseAction.values:
+        errors.append({"field": "action", "reason": _("Choose what was done."), "code": "invalid"})
+    if len(explanation) < MIN_DESCRIPTION:
+        errors.append(
+            {
+                "field": "explanation",
+                "reason": _("Please explain what was done (at least %(n)d characters).") % {"n": MIN_DESCRIPTION},
+                "code": "required",
+            }
+        )
+    elif len(explanation) > EXPLANATION_LIMIT:
+        errors.append(
+            {
+                "field": "explanation",
+                "reason": _("At most %(n)d characters.") % {"n": EXPLANATION_LIMIT},
+                "code": "too_long",
+            }
+        )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    check_uploads(files, EVIDENCE_POLICY, field_name="files")
+    with transaction.atomic():
+        report = _locked(report_id)
+        if report.member_id is None or report.member_id != getattr(actor, "member_id", None):
+            raise NotFound()
+        before = audit.changes(report, AUDIT_FIELDS)
+        target = Status.STAFF_QUEUE if action == ResponseAction.NOT_OURS else Status.RESPONDED
+        _transition(report, target)
+        response = MemberResponse.objects.create(
+            report=report, member_id=report.member_id, action=action, explanation=explanation, responded_by=actor
+        )
+        if files:
+            store_uploads(files, owner=response, purpose="evidence", actor=actor, policy=EVIDENCE_POLICY)
+        report.status = target
+        if report.first_response_at is None:
+            report.first_response_at = timezone.now()
+        if target == Status.STAFF_QUEUE:
+            report.member = None
+            report.matched_by = ""
+        report.save()
+        _event(report)
+        audit.record(
+            actor,
+            "reports.respond",
+            report,
+            before=before,
+            after={**audit.changes(report, AUDIT_FIELDS), "response": action},
+        )
+        _say(
+            executing_body_staff(),
+            _("Report %(number)s: the member answered “%(action)s”")
+            % {"number": report.tracking_number, "action": ResponseAction(action).label},
+            "",
+            _staff_url(report),
+            "reports.responded",
+        )
+    return response
+
+
+def do_send_back(actor: Any, report_id: int, reason: str) -> Report:
+    """Staff find the rectification insufficient and send the report back to the member with a new deadline."""
+    require(actor, Perm.HANDLE_REPORTS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say what the member still has to do."), field="reason")
+    with transaction.atomic():
+        report = _locked(report_id)
+        if report.status != Status.RESPONDED or report.member is None:
+            raise InvalidTransition(_("Only a report that the member has answered can be sent back to it."))
+        before = audit.changes(report, AUDIT_FIELDS)
+        _route(report, report.member, timezone.now())
+        report.save()
+        _event(report)
+        audit.record(
+            actor,
+            "reports.send_back",
+            report,
+            before=before,
+            after={**audit.changes(report, AUDIT_FIELDS), "reason": reason[:1000]},
+        )
+        _say(
+            _representatives(report.member),
+            _("Report %(number)s sent back: please complete the rectification by %(due)s")
+            % {"number": report.tracking_number, "due": report.due_on},
+            reason,
+            _member_url(report),
+            "reports.sent_back",
+        )
+    return report
+
+
+def do_verify(actor: Any, report_id: int, finding: str, note: str, public_outcome: str) -> Report:
+    """Staff record the verification and close the report. ``public_outcome`` is what the reporter and the public
+    see; ``note`` stays with the executing body (and the member concerned)."""
+    require(actor, Perm.HANDLE_REPORTS)
+    public_outcome, note = (public_outcome or "").strip(), (note or "").strip()
+    errors = []
+    if finding not in Finding.values:
+        errors.append({"field": "finding", "reason": _("Choose a finding."), "code": "invalid"})
+    if not public_outcome:
+        errors.append(
+            {"field": "public_outcome", "reason": _("Write the outcome the reporter will see."), "code": "required"}
+        )
+    elif len(public_outcome) > OUTCOME_LIMIT:
+        errors.append(
+            {
+                "field": "public_outcome",
+                "reason": _("At most %(n)d characters.") % {"n": OUTCOME_LIMIT},
+                "code": "too_long",
+            }
+        )
+    if len(note) > EXPLANATION_LIMIT:
+        errors.append(
+            {"field": "note", "reason": _("At most %(n)d characters.") % {"n": EXPLANATION_LIMIT}, "code": "too_long"}
+        )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    with transaction.atomic():
+        report = _locked(report_id)
+        before = audit.changes(report, AUDIT_FIELDS)
+        _transition(report, Status.CLOSED)
+        report.status = Status.CLOSED
+        report.finding = finding
+        report.finding_note = note
+        report.public_outcome = public_outcome
+        report.verified_by = actor if getattr(actor, "pk", None) else None
+        report.closed_at = timezone.now()
+        report.save()
+        _event(report, public_outcome)
+        audit.record(actor, "reports.verify", report, before=before, after=audit.changes(report, AUDIT_FIELDS))
+        if report.member is not None:
+            _say(
+                _representatives(report.member),
+                _("Report %(number)s closed: %(finding)s")
+                % {"number": report.tracking_number, "finding": report.get_finding_display()},
+                public_outcome,
+                _member_url(report),
+                "reports.closed",
+            )
+        if report.reporter is not None:
+            _say(
+                report.reporter,
+                _("Your report %(number)s has been handled") % {"number": report.tracking_number},
+                public_outcome,
+                reverse("reports:mine"),
+                "reports.outcome",
+            )
+    return report
+
+
+def mark_overdue(today: date | None = None, actor: Any = None) -> dict[str, int]:
+    """Mark reports with a member overdue (past the due date) and very overdue (past twice the period), once each,
+    and tell the member and the staff. Idempotent; run periodically."""
+    today = today or timezone.localdate()
+    counts = {"overdue": 0, "very_overdue": 0}
+    pending = (
+        Report.objects.filter(status=Status.WITH_MEMBER).filter(models_q_overdue(today)).values_list("pk", flat=True)
+    )
+    for pk in list(pending):
+        with transaction.atomic():
+            report = _locked(pk)
+            if report.status != Status.WITH_MEMBER or report.due_on is None or report.very_overdue_on is None:
+                continue
+            if report.deadline_provisional and report.routed_at is not None:
+                _refresh_provisional(report)
+            tier = OverdueTier.ON_TIME
+            if today > report.very_overdue_on:
+                tier = OverdueTier.VERY_OVERDUE
+            elif today > report.due_on:
+                tier = OverdueTier.OVERDUE
+            if tier <= report.overdue_tier:
+                continue
+            before = audit.changes(report, AUDIT_FIELDS)
+            report.overdue_tier = tier
+            report.save(update_fields=["overdue_tier"])
+            audit.record(actor, "reports.overdue", report, before=before, after=audit.changes(report, AUDIT_FIELDS))
+            counts["very_overdue" if tier == OverdueTier.VERY_OVERDUE else "overdue"] += 1
+            assert report.member is not None
+            subject = (
+                _("Report %(number)s is very overdue (due %(due)s)")
+                if tier == OverdueTier.VERY_OVERDUE
+                else _("Report %(number)s is overdue (due %(due)s)")
+            ) % {"number": report.tracking_number, "due": report.due_on}
+            _say(_representatives(report.member), subject, "", _member_url(report), "reports.overdue")
+            _say(executing_body_staff(), subject, str(report.member), _staff_url(report), "reports.overdue")
+    return counts
+
+
+def _refresh_provisional(report: Report) -> None:
+    """Recompute provisional dates once the holiday calendar covers them (a supplement was loaded)."""
+    assert report.routed_at is not None
+    dates = routing.deadlines_for(report.category, timezone.localdate(report.routed_at))
+    if not dates.provisional:
+        report.due_on, report.very_overdue_on, report.deadline_provisional = dates.due_on, dates.very_overdue_on, False
+        report.save(update_fields=["due_on", "very_overdue_on", "deadline_provisional"])
+
+
+def models_q_overdue(today: date) -> Any:
+    from django.db.models import Q
+
+    return (Q(due_on__lt=today) & Q(overdue_tier__lt=OverdueTier.OVERDUE)) | (
+        Q(very_overdue_on__lt=today) & Q(overdue_tier__lt=OverdueTier.VERY_OVERDUE)
+    )
+
+
+def lookup(number: str, code: str) -> Report:
+    """The report behind a tracking number and its secret code; the same NotFound for any mismatch."""
+    from zilu.reports.models import parse_tracking_number
+
+    pk = parse_tracking_number(number or "")
+    report = Report.objects.filter(pk=pk).select_related("duplicate_of").first() if pk else None
+    if report is None or not secrets.compare_digest(report.lookup_hash, hash_code(code or "")):
+        raise NotFound(_("No report matches this tracking number and lookup code."))
+    return report
+
+
+def can_handle(user: Any) -> bool:
+    return has_perm(user, Perm.HANDLE_REPORTS)
+
+
+__all__ = [
+    "Receipt",
+    "do_assign",
+    "do_respond",
+    "do_send_back",
+    "do_submit_report",
+    "do_verify",
+    "lookup",
+    "mark_overdue",
+]

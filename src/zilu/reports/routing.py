@@ -1,0 +1,116 @@
+"""Where a report goes and by when it must be answered.
+
+Default response periods, in working days counted by ``core.deadlines`` from the day the report reaches the member
+(Civil Code art. 201: the period starts the next day). Content that harms people directly — pornography, gambling,
+drugs and illegal goods, fraud, malware, leaked personal information — must come down fast (Art. 12(1) asks for
+prompt removal), so 2 working days; rumors spread fast too, 2; clickbait and other content 5; infringement and
+conduct under the convention need more fact-finding, 10. A report is very overdue after twice the period. Override
+with ``ZILU_REPORT_DEADLINES="fraud=1,other=3"``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+
+import tldextract
+from django.conf import settings
+
+from zilu.core import deadlines
+from zilu.core.errors import ValidationFailed
+from zilu.members.models import Member
+from zilu.reports.models import Category
+
+DEFAULT_DEADLINES: dict[str, int] = {
+    Category.PORNOGRAPHY: 2,
+    Category.GAMBLING: 2,
+    Category.DRUGS: 2,
+    Category.FRAUD: 2,
+    Category.RUMOR: 2,
+    Category.CLICKBAIT: 5,
+    Category.MALWARE: 2,
+    Category.INFRINGEMENT: 10,
+    Category.PERSONAL_INFO: 2,
+    Category.MISCONDUCT: 10,
+    Category.OTHER: 5,
+}
+
+
+def response_days() -> dict[str, int]:
+    """The working days per category: the defaults with ``ZILU_REPORT_DEADLINES`` applied."""
+    days = dict(DEFAULT_DEADLINES)
+    raw = str(settings.ZILU_REPORT_DEADLINES or "").strip()
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        name, _sep, value = part.partition("=")
+        if name.strip() not in days or not value.strip().isdigit() or int(value) < 1:
+            raise ValueError(f"ZILU_REPORT_DEADLINES: bad entry {part!r} (category=working days)")
+        days[name.strip()] = int(value)
+    return days
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    due_on: date
+    very_overdue_on: date
+    provisional: bool
+
+
+def deadlines_for(category: str, start: date) -> Deadlines:
+    """The due date (1× the period) and the very-overdue date (2×), in working days from ``start``. Past the
+    official holiday calendar's coverage the dates are provisional (weekdays counted) rather than refused, because a
+    report must be accepted whatever the date; the overdue task recomputes them once the calendar covers them."""
+    days = response_days()[category]
+    due, first = deadlines.add_working_days_provisional(start, days)
+    very, second = deadlines.add_working_days_provisional(due, days)
+    return Deadlines(due_on=due, very_overdue_on=very, provisional=first or second)
+
+
+@dataclass(frozen=True)
+class Target:
+    member: Member | None
+    matched_by: str  # "reporter" (chosen from the list), "domain" (registered site) or ""
+    domain: str
+
+
+def resolve_target(member_id: int | None, target: str) -> Target:
+    """The member a report concerns: the one the reporter chose, or the one whose registered site or app the target
+    names (``zilu.filings``), or none."""
+    domain = _domain_of(target)
+    if member_id:
+        member = Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
+        if member is None:
+            raise ValidationFailed(field="member", message=_no_member_message())
+        return Target(member, "reporter", domain)
+    if target:
+        from zilu.filings.resolve import member_for_url
+
+        member = member_for_url(target)
+        if member is not None:
+            return Target(member, "domain", domain)
+    return Target(None, "", domain)
+
+
+def _no_member_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Choose a member from the list, or leave it empty and describe where the information is.")
+
+
+def _domain_of(target: str) -> str:
+    """The registrable domain in ``target`` when it looks like a URL or host name ("" otherwise)."""
+    text = target.strip()
+    if not text or " " in text:
+        return ""
+    parts = _extractor()(text if "//" in text else "http://" + text)
+    return parts.top_domain_under_public_suffix.lower() if parts.suffix else ""
+
+
+@functools.cache
+def _extractor() -> tldextract.TLDExtract:
+    # The suffix list bundled with tldextract, read offline.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def goes_to_staff(category: str) -> bool:
+    return category in set(settings.ZILU_REPORT_STAFF_CATEGORIES)
