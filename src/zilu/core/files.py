@@ -44,6 +44,9 @@ class UploadPolicy:
     allowed_types: frozenset[str] = DOCUMENT_TYPES
     max_bytes: int | None = None
     max_files: int | None = None
+    # Art. 15: screen each upload for viruses and destructive programs (core.filescan: YARA rules, the file-hash
+    # bank, ClamAV when configured, archives recursively) and refuse what the screening blocks.
+    screen: bool = True
 
     @property
     def byte_limit(self) -> int:
@@ -121,8 +124,27 @@ def check_uploads(
                 _("“%(name)s” is not an accepted file type (its content is %(type)s).")
                 % {"name": upload.name, "type": content_type or _("unrecognised")},
             )
+        if policy.screen:
+            _screen_upload(upload, field_name)
         types.append(content_type)
     return types
+
+
+def _screen_upload(upload: UploadedFile, field_name: str) -> None:
+    """Refuse an upload that file screening blocks (the size was already checked against the policy)."""
+    from zilu.core.filescan import scan
+
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    verdict = scan(data, name=upload.name)
+    if verdict.suggestion == "block":
+        reasons = "; ".join(f.detail for f in verdict.findings if f.suggestion == "block")[:300]
+        raise _field_error(
+            field_name,
+            _("“%(name)s” was refused: it contains a virus or a destructive program (%(reason)s).")
+            % {"name": upload.name, "reason": reasons},
+        )
 
 
 def store_uploads(
