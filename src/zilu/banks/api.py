@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 
 from zilu.banks.service import get_screener
 from zilu.core.apiauth import SIGNED_IN
@@ -28,10 +28,12 @@ class ScreenIn(Schema):
 
 
 class HitOut(Schema):
-    kind: str = Field(description="term, pii or link")
+    kind: str = Field(description="term, pii, link, rumor or clickbait")
     label: str
     labels: list[str]
-    entry: str | None = Field(description="the bank entry that matched (term, blocked domain); none for PII")
+    entry: str | None = Field(
+        description="the bank entry that matched (term, blocked domain, rumor claim id); none for PII and clickbait"
+    )
     field: str = Field(description="text or title")
     start: int = Field(description="code-point offset into the ORIGINAL text (inclusive)")
     end: int = Field(description="code-point offset into the ORIGINAL text (exclusive)")
@@ -41,6 +43,9 @@ class HitOut(Schema):
     value: str | None = None
     context: str | None = None
     suggestion: str
+    score: float | None = Field(None, description="rumor: similarity to the claim; clickbait: the title's score")
+    debunk: str | None = Field(None, description="rumor: the claim's debunk, to show the author")
+    source: str | None = Field(None, description="rumor: where the debunk comes from")
 
 
 class VerdictOut(Schema):
@@ -50,6 +55,7 @@ class VerdictOut(Schema):
     hits: list[HitOut]
     masked_text: str | None = None
     masked_title: str | None = None
+    clickbait: float | None = Field(None, description="how likely the title is clickbait (标题党), 0-1; with a title")
 
 
 class BatchIn(Schema):
@@ -112,3 +118,51 @@ def screen_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
             field="items",
         )
     return {"results": _screen(payload.items)}
+
+
+# --- files (Art. 15): POST /screen/file, the engine's screen_file with the platform's hash bank and ClamAV ---------
+
+
+class FileFindingOut(Schema):
+    kind: str = Field(description="type, hash, yara, clamav or archive")
+    code: str = Field(description="executable, script, name_mismatch, the rule or signature, depth, members, ratio...")
+    path: str = Field(description="where: the file name, then archive members joined by !")
+    detail: str
+    suggestion: str
+
+
+class FileVerdictOut(Schema):
+    suggestion: str = Field(description="pass, review or block")
+    name: str
+    mime: str | None = Field(description="the type identified from the content, not the name")
+    extension: str | None
+    size: int
+    sha256: str
+    md5: str
+    members: int = Field(description="archive members screened, all levels")
+    expanded_bytes: int
+    findings: list[FileFindingOut]
+
+
+@router.post(
+    "/screen/file",
+    response=FileVerdictOut,
+    auth=SIGNED_IN,
+    summary="Screen a file for viruses and destructive programs (Art. 15)",
+    description="Multipart upload in the field `file` (`ZILU_SCREEN_FILE_MAX_BYTES`, 32 MiB by default). Type by "
+    "content, file-hash bank, YARA rules, ClamAV where configured; zip/tar/gz members recursively within limits.",
+)
+def screen_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    from django.conf import settings
+
+    from zilu.core.filescan import scan
+
+    _require_active(request)
+    limit = int(settings.ZILU_SCREEN_FILE_MAX_BYTES)
+    if file.size is None or file.size > limit:
+        raise PayloadTooLarge(
+            _("The file has %(size)d bytes; the limit is %(limit)d.") % {"size": file.size or 0, "limit": limit},
+            field="file",
+        )
+    verdict = scan(file.read(), name=file.name)
+    return {"name": file.name or "", **verdict.to_dict()}

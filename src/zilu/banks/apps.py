@@ -10,3 +10,9 @@ class BanksConfig(AppConfig):
     name = "zilu.banks"
     label = "banks"
     verbose_name = _("Signal banks")
+
+    def ready(self) -> None:
+        from zilu.banks.service import database_hashes
+        from zilu.core.filescan import register_hash_source
+
+        register_hash_source("banks", database_hashes)

@@ -1,9 +1,12 @@
 """The platform's screener: the engine (`zilu.screening`) loaded once per process with the platform's banks.
 
 Banks come from the files named by ``ZILU_SCREENING_TERMS`` (``term label[,label]`` lines), ``ZILU_SCREENING_ALLOW``
-(one word a line), ``ZILU_SCREENING_DOMAINS`` (one domain a line) and ``ZILU_SCREENING_BANKS`` (Zilu bank exports),
-each a comma-separated list of paths, under the policy in ``ZILU_SCREENING_POLICY`` (JSON or TOML). With none set,
-the screener still finds personal information; it finds no terms or blocked links until banks are configured.
+(one word a line), ``ZILU_SCREENING_DOMAINS`` (one domain a line), ``ZILU_SCREENING_BANKS`` (Zilu bank exports)
+and ``ZILU_SCREENING_RUMORS`` (rumor claims, JSON Lines), each a comma-separated list of paths, under the policy in
+``ZILU_SCREENING_POLICY`` (JSON or TOML). With none set, the screener still finds personal information; it finds
+no terms or blocked links until banks are configured.
+The shared banks' active entries (``banks.models.Entry``) are merged in; each request compares the banks' versions
+(one small query) and a changed bank rebuilds the screener, so curation takes effect without a restart.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import threading
 
 from django.conf import settings
 
-from zilu.screening import HOUBB_LABELS, Banks, Policy, Screener
+from zilu.screening import HOUBB_LABELS, Banks, BlockedDomain, Policy, RumorClaim, Screener, Term
+from zilu.screening.banks import merge_terms
 
 _lock = threading.Lock()
 _screener: Screener | None = None
+_versions: tuple[tuple[str, int], ...] = ()
 
 
 def build_screener() -> Screener:
@@ -26,23 +31,80 @@ def build_screener() -> Screener:
         domains=settings.ZILU_SCREENING_DOMAINS,
         exports=settings.ZILU_SCREENING_BANKS,
         label_map=HOUBB_LABELS if settings.ZILU_SCREENING_TERM_LABELS == "houbb" else None,
+        rumors=settings.ZILU_SCREENING_RUMORS,
     )
+    banks = banks.merge(database_banks())
     policy = Policy.from_file(settings.ZILU_SCREENING_POLICY) if settings.ZILU_SCREENING_POLICY else Policy()
     return Screener(banks, policy)
 
 
+def database_banks() -> Banks:
+    """The shared banks' active entries (terms, allow-list words, harmful domains, rumor claims), as engine data."""
+    from zilu.banks.models import Bank, Entry
+
+    terms, allow, domains, rumors = [], [], [], []
+    wanted = [Bank.TERMS, Bank.ALLOW, Bank.DOMAINS, Bank.RUMORS]
+    for pk, bank, data in Entry.objects.served().filter(bank__in=wanted).values_list("pk", "bank", "data"):
+        if bank == Bank.TERMS:
+            terms.append(Term(text=data["term"], labels=tuple(data["labels"]), severity=data["severity"],
+                              context=tuple(data.get("context", ())), id=str(pk)))  # fmt: skip
+        elif bank == Bank.ALLOW:
+            allow.append(data["term"])
+        elif bank == Bank.RUMORS:
+            rumors.append(RumorClaim(id=str(pk), text=data["claim"], debunk=data.get("debunk", ""),
+                                     source=data.get("source") or None, date=data.get("date") or None))  # fmt: skip
+        elif data.get("kind") == "domain":  # URL prefixes are synced to members; the engine blocks whole hosts
+            domains.append(BlockedDomain(domain=data["value"], label=data["label"], severity=data["severity"]))
+    return Banks(
+        terms=merge_terms(terms), allow=tuple(dict.fromkeys(allow)), domains=tuple(domains), rumors=tuple(rumors)
+    )
+
+
+def database_hashes() -> dict[str, str]:
+    """The file-hash bank's active entries, ``{hex digest: label}``, for the file scanner (``core.filescan``)."""
+    from zilu.banks.models import Bank, Entry
+
+    return {
+        data["value"]: data.get("label") or "file.harmful"
+        for data in Entry.objects.served().filter(bank=Bank.HASHES).values_list("data", flat=True)
+    }
+
+
+def bank_versions() -> tuple[tuple[str, int], ...]:
+    """Every bank's current version: one small query, compared on each request to reload changed banks."""
+    from zilu.banks.models import BankState
+
+    return tuple(BankState.objects.order_by("bank").values_list("bank", "version"))
+
+
 def get_screener() -> Screener:
-    """The process's screener, built on first use (the lexicon takes a moment to compile)."""
-    global _screener
-    if _screener is None:
-        with _lock:
-            if _screener is None:
-                _screener = build_screener()
-    return _screener
+    """The process's screener, built on first use (the lexicon takes a moment to compile) and rebuilt when a
+    shared bank's version has moved, so curated entries are served without a restart. While one thread rebuilds,
+    the others keep screening with the previous screener."""
+    global _screener, _versions
+    versions = bank_versions()
+    current = _screener
+    if current is not None and versions == _versions:
+        return current
+    if not _lock.acquire(blocking=current is None):
+        return current  # type: ignore[return-value]  (not None: a non-blocking acquire happens only then)
+    try:
+        if _screener is None or versions != _versions:
+            _screener = build_screener()
+            _versions = versions
+        return _screener
+    finally:
+        _lock.release()
+
+
+def screener_versions() -> dict[str, int]:
+    """The bank versions the current screener was built from (after :func:`get_screener`), without a query."""
+    return dict(_versions)
 
 
 def reset_screener() -> None:
     """Forget the screener, so that the next request loads the banks again (tests, bank updates)."""
-    global _screener
+    global _screener, _versions
     with _lock:
         _screener = None
+        _versions = ()

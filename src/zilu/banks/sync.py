@@ -1,0 +1,145 @@
+"""The platform's side of the bank sync: the Ed25519 signing key, full exports and change sets, signed.
+
+The key is read from ``ZILU_BANKS_SIGNING_KEY`` (a PEM file; default ``<ZILU_VAR_DIR>/banks-signing-key.pem``) and
+generated there, readable by the owner only, on first use. Change sets are computed from the ``Change`` log alone,
+up to the bank's version read first, so a document is consistent even while entries change.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from zilu.banks.models import BankState, Change, Entry
+from zilu.banks.pull import SYNC_FORMAT, canonical_bytes, key_id
+
+_lock = threading.Lock()
+_keys: dict[str, Ed25519PrivateKey] = {}
+IN_CHUNK = 5000  # entries per IN (...) list
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The platform's private key, loaded once per process, generated on first use."""
+    path = Path(settings.ZILU_BANKS_SIGNING_KEY)
+    with _lock:
+        cached = _keys.get(str(path))
+        if cached is not None:
+            return cached
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pem = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first: use theirs
+                pass
+            else:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(pem)
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} does not hold an Ed25519 private key")
+        _keys[str(path)] = key
+        return key
+
+
+def public_key_info() -> dict[str, str]:
+    """The public key members verify with: base64 of the 32 raw bytes, and its id."""
+    raw = signing_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {"algorithm": "ed25519", "public_key": base64.b64encode(raw).decode("ascii"), "key_id": key_id(raw)}
+
+
+def sign(payload: dict[str, Any]) -> dict[str, Any]:
+    """The signed document: the payload and the Ed25519 signature over its canonical JSON."""
+    info = public_key_info()
+    value = base64.b64encode(signing_key().sign(canonical_bytes(payload))).decode("ascii")
+    return {"payload": payload, "signature": {"algorithm": "ed25519", "key_id": info["key_id"], "value": value}}
+
+
+def current_version(bank: str) -> int:
+    return BankState.objects.filter(bank=bank).values_list("version", flat=True).first() or 0
+
+
+def _latest(bank: str, entry_ids: list[int], upto: int) -> dict[int, Change]:
+    """Each entry's last change at or before version ``upto``."""
+    found: dict[int, Change] = {}
+    for start in range(0, len(entry_ids), IN_CHUNK):
+        chunk = entry_ids[start : start + IN_CHUNK]
+        versions = (
+            Change.objects.filter(bank=bank, entry_id__in=chunk, version__lte=upto)
+            .values("entry_id")
+            .annotate(v=Max("version"))
+            .values_list("v", flat=True)
+        )
+        for change in Change.objects.filter(bank=bank, version__in=list(versions)).only(
+            "entry_id", "served", "snapshot", "version"
+        ):
+            found[change.entry_id] = change
+    return found
+
+
+def export(bank: str) -> dict[str, Any]:
+    """Every entry served at the bank's current version (for a first sync)."""
+    version = current_version(bank)
+    entries = {
+        pk: (key, data)
+        for pk, key, data in Entry.objects.served()
+        .filter(bank=bank, version__lte=version)
+        .values_list("pk", "key", "data")
+    }
+    out = [{"id": pk, "key": key, **data} for pk, (key, data) in entries.items()]
+    # Entries changed after ``version`` was read: take their state at ``version`` from the log.
+    later = list(Entry.objects.filter(bank=bank, version__gt=version).values_list("pk", flat=True))
+    out += [c.snapshot for c in _latest(bank, later, version).values() if c.served]
+    out.sort(key=lambda e: e["id"])
+    return {
+        "format": SYNC_FORMAT,
+        "type": "export",
+        "bank": bank,
+        "version": version,
+        "generated_at": timezone.now().isoformat(),
+        "entries": out,
+    }
+
+
+def changes_since(bank: str, since: int) -> dict[str, Any]:
+    """Additions, changes and removals of served entries between version ``since`` and the current version."""
+    version = current_version(bank)
+    since = max(0, min(since, version))
+    after: dict[int, Change] = {}
+    for change in Change.objects.filter(bank=bank, version__gt=since, version__lte=version).only(
+        "entry_id", "served", "snapshot", "version"
+    ):
+        after[change.entry_id] = change  # ordered by version: the last one wins
+    before = _latest(bank, list(after), since) if since else {}
+    additions, changes, removals = [], [], []
+    for entry_id in sorted(after):
+        now, then = after[entry_id], before.get(entry_id)
+        was_served = then is not None and then.served
+        if now.served and not was_served:
+            additions.append(now.snapshot)
+        elif now.served and then is not None and now.snapshot != then.snapshot:
+            changes.append(now.snapshot)
+        elif not now.served and was_served:
+            removals.append({"id": entry_id, "key": now.snapshot.get("key")})
+    return {
+        "format": SYNC_FORMAT,
+        "type": "changes",
+        "bank": bank,
+        "since": since,
+        "version": version,
+        "generated_at": timezone.now().isoformat(),
+        "additions": additions,
+        "changes": changes,
+        "removals": removals,
+    }

@@ -1,0 +1,275 @@
+"""Every state change of the review queue: submitting, claiming, releasing, deciding, configuring the webhook.
+
+A member's system submits with its API key; the engine screens at once (outside the transaction: it is CPU work);
+``pass`` is publishable, ``block`` refused, ``review`` held in the member's queue. Submitting is idempotent on the
+member's external id. Reviewers are the member's representatives and see only their own member's items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zilu.banks.service import get_screener, screener_versions
+from zilu.core import audit
+from zilu.core.errors import (
+    Duplicate,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    ValidationFailed,
+)
+from zilu.core.roles import Perm, require
+from zilu.members.models import Member
+from zilu.review.models import Decision, ReviewItem, WebhookEndpoint
+from zilu.review.webhooks import queue_delivery
+from zilu.screening import InputTooLarge, ScreeningError
+
+STATUS_OF = {
+    "pass": ReviewItem.Status.PUBLISHABLE,
+    "block": ReviewItem.Status.REFUSED,
+    "review": ReviewItem.Status.HELD,
+}
+TEXT_MAX = 200_000
+
+
+def member_of(actor: Any, perm: Perm) -> Member:
+    """The active member whose representative (or API key) acts; Forbidden otherwise."""
+    require(actor, perm)
+    member = Member.objects.filter(pk=getattr(actor, "member_id", None)).first()
+    if member is None or member.status != Member.Status.ACTIVE:
+        raise Forbidden(_("Only active members may do this."))
+    return member
+
+
+def content_sha256(title: str, text: str, author_ref: str, url: str) -> str:
+    """The fingerprint that makes a repeated submission of the same external id recognisable."""
+    joined = "\x1f".join((title, text, author_ref, url))
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _check_submission(external_id: str, title: str, text: str, author_ref: str, url: str) -> None:
+    errors = []
+    if not external_id or len(external_id) > 200:
+        errors.append(
+            {"field": "external_id", "reason": _("Give an id of at most 200 characters."), "code": "required"}
+        )
+    if not text.strip() and not title.strip():
+        errors.append({"field": "text", "reason": _("Give the text."), "code": "required"})
+    if len(title) > 500:
+        errors.append({"field": "title", "reason": _("A title has at most 500 characters."), "code": "length"})
+    if len(author_ref) > 200:
+        errors.append({"field": "author_ref", "reason": _("At most 200 characters."), "code": "length"})
+    if url and (len(url) > 1000 or urlsplit(url).scheme not in ("http", "https")):
+        errors.append({"field": "url", "reason": _("An http(s) address of at most 1000 characters."), "code": "url"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    if len(text) > TEXT_MAX:
+        raise PayloadTooLarge(
+            _("Too long: %(size)d characters; the limit is %(limit)d.") % {"size": len(text), "limit": TEXT_MAX},
+            field="text",
+        )
+
+
+def screen(title: str, text: str) -> Any:
+    """The engine's verdict for the item, or ServiceUnavailable when the banks cannot be loaded."""
+    try:
+        return get_screener().screen(text, title or None)
+    except InputTooLarge as exc:
+        raise PayloadTooLarge(
+            _("Too long: %(size)d characters; the limit is %(limit)d.") % {"size": exc.size, "limit": exc.limit},
+            field=exc.field,
+        ) from exc
+    except ScreeningError as exc:
+        raise ServiceUnavailable(_("The screening service is not available: its banks cannot be loaded.")) from exc
+
+
+def do_submit(
+    actor: Any, *, external_id: str, text: str, title: str = "", author_ref: str = "", url: str = ""
+) -> tuple[ReviewItem, bool]:
+    """Screen and record an item. Returns ``(item, created)``; the same external id with the same content returns
+    the first result (idempotent), with different content it is a Duplicate."""
+    member = member_of(actor, Perm.SUBMIT_FOR_REVIEW)
+    external_id, title, author_ref, url = (v.strip() for v in (external_id, title or "", author_ref or "", url or ""))
+    _check_submission(external_id, title, text, author_ref, url)
+    digest = content_sha256(title, text, author_ref, url)
+    # Screen first and insert: a repeated external id is the rare case, found by the unique constraint.
+    verdict = screen(title, text)
+    versions = screener_versions()
+    status = STATUS_OF[verdict.suggestion]
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            item = ReviewItem.objects.create(
+                member=member, external_id=external_id, title=title, text=text, author_ref=author_ref, url=url,
+                content_sha256=digest, status=status, suggestion=verdict.suggestion, labels=list(verdict.labels),
+                hits=[hit.to_dict() for hit in verdict.hits], bank_versions=versions,
+                submitted_by=actor if getattr(actor, "pk", None) else None,
+                published_at=now if status == ReviewItem.Status.PUBLISHABLE else None,
+            )  # fmt: skip
+            audit.record(actor, "review.item.submit", item,
+                         after={"external_id": external_id, "status": status, "labels": item.labels})  # fmt: skip
+    except IntegrityError:  # the external id was submitted before (or concurrently): the first one wins
+        existing = ReviewItem.objects.filter(member=member, external_id=external_id).first()
+        if existing is None:
+            raise
+        return _same(existing, digest), False
+    return item, True
+
+
+def _same(item: ReviewItem, digest: str) -> ReviewItem:
+    if item.content_sha256 != digest:
+        raise Duplicate(_("This external id was already submitted with different content."), field="external_id")
+    return item
+
+
+def access_item(actor: Any, *, pk: int | None = None, external_id: str | None = None, perm: Perm = Perm.REVIEW_CONTENT,
+                for_update: bool = False) -> ReviewItem:  # fmt: skip
+    """An item of the actor's own member (NotFound for anyone else's)."""
+    member = member_of(actor, perm)
+    qs = ReviewItem.objects.filter(member=member)
+    qs = qs.filter(pk=pk) if pk is not None else qs.filter(external_id=external_id)
+    item = (qs.select_for_update() if for_update else qs).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def _lease_valid(item: ReviewItem, now: Any) -> bool:
+    return item.claimed_by_id is not None and item.claim_expires_at is not None and item.claim_expires_at > now
+
+
+@transaction.atomic
+def do_claim(actor: Any, item_id: int | None = None) -> ReviewItem:
+    """Claim an item of the member's queue for review (the oldest unclaimed one when no id is given), for
+    ``ZILU_REVIEW_LEASE_SECONDS``. One reviewer at a time: a live claim of someone else is refused."""
+    member = member_of(actor, Perm.REVIEW_CONTENT)
+    now = timezone.now()
+    qs = ReviewItem.objects.filter(member=member, status__in=ReviewItem.QUEUE)
+    if item_id is not None:
+        item = qs.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            if ReviewItem.objects.filter(member=member, pk=item_id).exists():
+                raise InvalidTransition(_("This item is no longer in the queue."))
+            raise NotFound()
+        if _lease_valid(item, now) and item.claimed_by_id != actor.pk:
+            raise InvalidTransition(_("Another reviewer has claimed this item."))
+    else:
+        free = qs.filter(Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now) | Q(claimed_by=actor))
+        skip = connection.features.has_select_for_update_skip_locked
+        item = free.select_for_update(skip_locked=skip).order_by("created_at", "pk").first()
+        if item is None:
+            raise NotFound(_("The queue has no unclaimed items."))
+    item.claimed_by = actor
+    item.claim_expires_at = now + timedelta(seconds=settings.ZILU_REVIEW_LEASE_SECONDS)
+    item.save(update_fields=["claimed_by", "claim_expires_at"])
+    audit.record(actor, "review.item.claim", item, after={"until": item.claim_expires_at})
+    return item
+
+
+@transaction.atomic
+def do_release(actor: Any, item_id: int) -> ReviewItem:
+    """Give a claimed item back to the queue."""
+    item = access_item(actor, pk=item_id, for_update=True)
+    if item.claimed_by_id != actor.pk or not _lease_valid(item, timezone.now()):
+        raise InvalidTransition(_("You do not hold a claim on this item."))
+    item.claimed_by, item.claim_expires_at = None, None
+    item.save(update_fields=["claimed_by", "claim_expires_at"])
+    audit.record(actor, "review.item.release", item)
+    return item
+
+
+@transaction.atomic
+def do_decide(actor: Any, item_id: int, *, decision: str, policy_label: str, rationale: str) -> Decision:
+    """Approve, reject or escalate a claimed item, with a policy label and a rationale; the decision is delivered
+    to the member's webhook (if one is set) after the commit."""
+    item = access_item(actor, pk=item_id, for_update=True)
+    now = timezone.now()
+    policy_label, rationale = (policy_label or "").strip(), (rationale or "").strip()
+    errors = []
+    if decision not in Decision.Kind.values:
+        errors.append({"field": "decision", "reason": _("Approve, reject or escalate."), "code": "choice"})
+    if not policy_label or len(policy_label) > 100:
+        errors.append({"field": "policy_label", "reason": _("Give the policy label."), "code": "required"})
+    if not rationale:
+        errors.append({"field": "rationale", "reason": _("Give a short rationale."), "code": "required"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    if item.status not in ReviewItem.QUEUE:
+        raise InvalidTransition(_("This item is no longer in the queue."))
+    if item.claimed_by_id != actor.pk or not _lease_valid(item, now):
+        raise InvalidTransition(_("Claim the item before deciding; a claim expires after a while."))
+    target = {"approve": ReviewItem.Status.APPROVED, "reject": ReviewItem.Status.REJECTED,
+              "escalate": ReviewItem.Status.ESCALATED}[decision]  # fmt: skip
+    if target not in ReviewItem.TRANSITIONS[item.status]:
+        raise InvalidTransition(_("An escalated item is approved or rejected."))
+    before = item.status
+    item.status = target
+    item.claimed_by, item.claim_expires_at = None, None
+    fields = ["status", "claimed_by", "claim_expires_at"]
+    if decision != "escalate":
+        item.decided_at = now
+        fields.append("decided_at")
+    if decision == "approve":
+        item.published_at = now
+        fields.append("published_at")
+    item.save(update_fields=fields)
+    made = Decision.objects.create(
+        item=item, reviewer=actor if getattr(actor, "pk", None) else None, reviewer_label=actor.get_username(),
+        decision=decision, policy_label=policy_label, rationale=rationale,
+        queue_seconds=(now - item.created_at).total_seconds(),
+    )  # fmt: skip
+    audit.record(actor, f"review.item.{decision}", item, before={"status": before},
+                 after={"status": item.status, "policy_label": policy_label, "rationale": rationale})  # fmt: skip
+    queue_delivery(item.member_id, "review.decided", decision_payload(item, made), item=item)
+    return made
+
+
+def decision_payload(item: ReviewItem, decision: Decision | None) -> dict[str, Any]:
+    """What the member's system learns about an item (webhook and polling share it)."""
+    return {
+        "external_id": item.external_id,
+        "status": item.status,
+        "publishable": item.status in ReviewItem.PUBLISHED,
+        "suggestion": item.suggestion,
+        "labels": item.labels,
+        "decision": None
+        if decision is None
+        else {
+            "decision": decision.decision,
+            "policy_label": decision.policy_label,
+            "rationale": decision.rationale,
+            "decided_at": decision.created_at.isoformat(),
+        },
+    }
+
+
+@transaction.atomic
+def do_set_webhook(actor: Any, url: str, *, new_secret: bool = False) -> WebhookEndpoint:
+    """Set where the member's system receives decisions; the signing secret is made once (or anew on request)."""
+    member = member_of(actor, Perm.REVIEW_CONTENT)
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 1000:
+        raise ValidationFailed(field="url", message=_("An http(s) address of at most 1000 characters."))
+    endpoint = WebhookEndpoint.objects.select_for_update().filter(member=member).first()
+    before = {"url": endpoint.url} if endpoint else None
+    if endpoint is None:
+        endpoint = WebhookEndpoint(member=member, secret=secrets.token_hex(32))
+    elif new_secret:
+        endpoint.secret = secrets.token_hex(32)
+    endpoint.url = url
+    endpoint.save()
+    audit.record(actor, "review.webhook.set", endpoint, before=before, after={"url": url, "new_secret": new_secret})
+    return endpoint

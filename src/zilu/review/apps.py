@@ -1,0 +1,15 @@
+"""App configuration for the review queue."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    """The pre-publication review queue, webhooks and takedown sweeps."""
+
+    name = "zilu.review"
+    label = "review"
+    verbose_name = _("Review queue")
+
+    def ready(self) -> None:
+        from zilu.review import sweeps  # noqa: F401  (connects the bank-update signal)
