@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zilu.core.admin_site import ReadOnlyRoleAdmin
 from zilu.core.models import ApiKey, AuditEntry, User
-from zilu.core.roles import Perm, has_perm
+from zilu.core.roles import Perm, Role, has_perm
 
 
 @admin.register(User)
@@ -43,6 +43,16 @@ class ZiluUserAdmin(UserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The supervising department's accounts are managed apart from the executing body (``zilu supervisors``,
+        # see docs/workflows/oversight.md): the back office neither lists nor edits them.
+        return super().get_queryset(request).exclude(role=Role.SUPERVISOR)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role":
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if value != Role.SUPERVISOR]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyRoleAdmin):
@@ -60,6 +70,13 @@ class AuditEntryAdmin(ReadOnlyRoleAdmin):
     list_filter = ["role", "object_type"]
     search_fields = ["action", "object_id", "actor_label", "request_id"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The back office is the executing body's: sealed entries (Art. 20 complaints) are not listed, counted or
+        # searchable here; the supervising department reads them on /staff/audit/.
+        from zilu.core.audit import exclude_sealed
+
+        return exclude_sealed(super().get_queryset(request))
 
 
 @admin.register(ApiKey)

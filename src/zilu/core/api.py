@@ -52,8 +52,8 @@ def audit_head(request: HttpRequest) -> ChainHeadOut:
 
 class AuditEntryOut(Schema):
     seq: int
-    created_at: datetime
-    timestamp: str = Field(description="The exact UTC time that the hash covers (microseconds)")
+    created_at: datetime | None = Field(description="None for a sealed entry (action `sealed`)")
+    timestamp: str = Field(description="The exact UTC time that the hash covers (microseconds); empty when sealed")
     actor_id: int | None
     actor_label: str
     role: str
@@ -72,9 +72,11 @@ class AuditEntryOut(Schema):
 def audit_entries(request: HttpRequest, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
     require(request.user, Perm.VIEW_AUDIT_LOG)
     limit = max(1, min(limit, 500))
-    entries = list(AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")[:limit])
+    # Sealed entries (complaints about the executing body, Art. 20) keep only their place in the chain unless the
+    # reader is the supervising department: see audit.present().
+    entries = audit.present(AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")[:limit], request.user)
     for entry in entries:
-        entry.timestamp = audit.timestamp(entry.created_at)  # type: ignore[attr-defined]
+        entry.timestamp = audit.timestamp(entry.created_at) if entry.created_at else ""  # type: ignore[attr-defined]
     return entries
 
 

@@ -184,3 +184,133 @@ def _problem_of(
     if entry.seq != expected_seq:
         return "deleted", f"the sequence jumps over {missing}"
     return None
+
+
+# ------------------------------------------------------------------------------------------------ sealed entries
+
+#: Entries of these actions are sealed: only holders of ``Perm.VIEW_SEALED_AUDIT`` (the supervising department)
+#: read them. Complaints about the executing body (Art. 20) must not reach the executing body through its own log.
+SEALED_PREFIXES = ("oversight.",)
+
+
+def is_sealed(entry: AuditEntry) -> bool:
+    return entry.action.startswith(SEALED_PREFIXES)
+
+
+def sees_sealed(user: Any) -> bool:
+    from zilu.core.roles import Perm, has_perm
+
+    return has_perm(user, Perm.VIEW_SEALED_AUDIT)
+
+
+def exclude_sealed(queryset: Any) -> Any:
+    """``queryset`` of entries without the sealed ones."""
+    for prefix in SEALED_PREFIXES:
+        queryset = queryset.exclude(action__startswith=prefix)
+    return queryset
+
+
+def redact(entry: AuditEntry) -> AuditEntry:
+    """A copy of a sealed entry that keeps only its place in the chain (seq, prev_hash, hash): whoever reads the log
+    still sees that the links hold, but not when, who, what or about whom. Not saved."""
+    blank: dict[str, Any] = {"created_at": None}  # a sealed entry shows no time (the model's field is not null)
+    return AuditEntry(
+        seq=entry.seq, actor_id=None, actor_label="", role="", action="sealed", object_type="", object_id="",
+        object_repr="", before=None, after=None, request_id="", prev_hash=entry.prev_hash, hash=entry.hash, **blank,
+    )  # fmt: skip
+
+
+def present(entries: Any, user: Any) -> list[AuditEntry]:
+    """The entries as ``user`` may read them: sealed ones redacted unless the user may read them."""
+    if sees_sealed(user):
+        return list(entries)
+    return [redact(e) if is_sealed(e) else e for e in entries]
+
+
+# ------------------------------------------------------------------------------------------------ extracts
+
+EXTRACT_FORMAT = "zilu-audit-extract/1"
+
+
+def extract_row(entry: AuditEntry) -> dict[str, Any]:
+    """One entry as an extract carries it: exactly the content its hash covers, plus seq, prev_hash and hash."""
+    return {
+        "seq": entry.seq,
+        "timestamp": timestamp(entry.created_at),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "role": entry.role,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "before": entry.before,
+        "after": entry.after,
+        "request_id": entry.request_id,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    """The hash an extract row must carry, computed from the row alone (no database)."""
+    content = {
+        "prev": row["prev_hash"],
+        "at": row["timestamp"],
+        "actor_id": row["actor_id"],
+        "actor": row["actor_label"],
+        "role": row["role"],
+        "action": row["action"],
+        "object_type": row["object_type"],
+        "object_id": row["object_id"],
+        "object_repr": row["object_repr"],
+        "before": row["before"],
+        "after": row["after"],
+        "request_id": row["request_id"],
+    }
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def build_extract(entries: Any, *, subject: str, published: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An extract of ``entries`` for offline verification (``zilu audit verify --file``)."""
+    current = head()
+    return {
+        "format": EXTRACT_FORMAT,
+        "subject": subject,
+        "generated_at": timestamp(timezone.now()),
+        "head": {"seq": current.seq, "hash": current.hash},
+        "published_heads": published or [],
+        "entries": [extract_row(e) for e in entries],
+    }
+
+
+def verify_extract(data: Any) -> Verification:
+    """Check an extract offline: every entry's hash matches its content, and where two entries are consecutive in
+    the chain the later one links to the earlier. Entries in between need not be present: each entry still proves
+    itself, and its hash can be looked for in the chain (``zilu audit verify``) or against a published head."""
+    if not isinstance(data, dict) or data.get("format") != EXTRACT_FORMAT or not isinstance(data.get("entries"), list):
+        return Verification(False, 0, ChainHead(0, GENESIS, None), None, "format", f"not a {EXTRACT_FORMAT} file")
+    rows = sorted(data["entries"], key=lambda r: r.get("seq", 0) if isinstance(r, dict) else 0)
+    by_seq: dict[int, dict[str, Any]] = {}
+    checked = 0
+    for row in rows:
+        checked += 1
+        try:
+            computed = row_hash(row)
+        except (KeyError, TypeError):
+            return Verification(False, checked, ChainHead(0, GENESIS, None), None, "format", "an entry lacks a field")
+        seq = int(row["seq"])
+        if computed != row["hash"]:
+            return Verification(False, checked, ChainHead(0, GENESIS, None), seq, "changed",
+                                f"entry #{seq}: its content does not match its hash")  # fmt: skip
+        previous = by_seq.get(seq - 1)
+        if previous is not None and row["prev_hash"] != previous["hash"]:
+            return Verification(False, checked, ChainHead(0, GENESIS, None), seq, "broken",
+                                f"entry #{seq}: it does not link to entry #{seq - 1}")  # fmt: skip
+        by_seq[seq] = row
+    last = rows[-1] if rows else None
+    return Verification(True, checked, ChainHead(int(last["seq"]), last["hash"], None) if last else head_of_empty())
+
+
+def head_of_empty() -> ChainHead:
+    return ChainHead(0, GENESIS, None)

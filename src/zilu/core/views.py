@@ -144,7 +144,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     qs = AuditEntry.objects.order_by("-seq")
     if action := request.GET.get("action", "").strip():
         qs = qs.filter(action__startswith=action)
+        if not audit.sees_sealed(request.user):
+            qs = audit.exclude_sealed(qs)  # a filter must not count sealed entries either
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = audit.present(page.object_list, request.user)
     return render(request, "core/audit_log.html", {"page": page, "action": action})
 
 

@@ -1,0 +1,78 @@
+"""The mediation agreement (调解协议) as PDF: a pure function of a frozen dataclass, with the embedded CJK font of
+:mod:`zilu.members.documents`, so Chinese shows on machines without Chinese fonts and the same input gives the same
+bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from fpdf import FPDF
+from fpdf.enums import WrapMode, XPos, YPos
+
+from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, cjk_font_path, format_cn_date
+
+TITLE = "调解协议书"
+
+
+@dataclass(frozen=True)
+class AgreementParty:
+    side: str  # 申请人 / 被申请人
+    name: str
+    number: str
+    confirmed_on: date | None
+
+
+@dataclass(frozen=True)
+class AgreementData:
+    dispute_number: int
+    subject: str
+    parties: tuple[AgreementParty, ...]
+    mediator: str
+    text: str
+    concluded_on: date
+    issuer: str = DEFAULT_ISSUER
+
+
+def render_agreement(data: AgreementData) -> bytes:
+    """The agreement: parties, subject, terms, the mediator, and each party's confirmation date."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(22, 22, 22)
+    pdf.set_auto_page_break(True, margin=22)
+    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
+    pdf.set_title(f"{TITLE}（争议第{data.dispute_number}号）")
+    pdf.set_author(data.issuer)
+    pdf.set_creator("Zilu")
+    pdf.set_lang("zh-CN")
+    pdf.set_creation_date(datetime.combine(data.concluded_on, time(0, 0), tzinfo=timezone(timedelta(hours=8))))
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def para(text: str, size: float = 11, height: float = 7) -> None:
+        pdf.set_font(FONT_FAMILY, size=size)
+        pdf.multi_cell(width, height, text, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font(FONT_FAMILY, size=20)
+    pdf.cell(width, 14, TITLE, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT_FAMILY, size=10)
+    pdf.cell(width, 7, f"争议第{data.dispute_number}号", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    for party in data.parties:
+        number = f"（成员编号 {party.number}）" if party.number else ""
+        para(f"{party.side}：{party.name}{number}")
+    para(f"调解人：{data.mediator}（{data.issuer}）")
+    pdf.ln(2)
+    para(f"争议事项：{data.subject}")
+    pdf.ln(2)
+    para("依据《昌平区互联网行业自律公约》第十九条，各方本着互谅互让的原则，经公约执行机构调解，自愿达成协议如下：")
+    pdf.ln(1)
+    para(data.text)
+    pdf.ln(4)
+    para("本协议经各方确认后生效。调解不影响各方依法通过其他途径维护自身合法权益。", size=10)
+    pdf.ln(4)
+    for party in data.parties:
+        when = format_cn_date(party.confirmed_on) if party.confirmed_on else "（未确认）"
+        para(f"{party.side} {party.name} 确认日期：{when}", size=10)
+    pdf.ln(4)
+    para(f"{data.issuer}    {format_cn_date(data.concluded_on)}", size=11)
+    return bytes(pdf.output())

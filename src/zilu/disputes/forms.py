@@ -1,0 +1,100 @@
+"""Forms of the dispute pages. Rules live in the actions; forms only shape the input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class DisputeForm(forms.Form):
+    respondents = forms.CharField(
+        label=_("Member numbers of the other parties (separated by commas)"),
+        max_length=500,
+        help_text=_("As shown in the member registry, e.g. CP-2026-0002."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
+    request = forms.CharField(label=_("What you ask for"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+
+    def numbers(self) -> list[str]:
+        raw = self.cleaned_data["respondents"].replace("，", ",").replace(";", ",")
+        return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposal = forms.BooleanField(label=_("This is a proposal of terms for the other party to accept"), required=False)
+
+
+class EvidenceForm(forms.Form):
+    files = MultipleFileField(label=_("Add evidence"), required=True)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AssignForm(forms.Form):
+    mediator = forms.IntegerField(label=_("Mediator (account id)"), widget=forms.Select)
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].widget.choices = choices or []
+
+
+class DeclarationForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Declaration"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=_(
+            "I declare that I am not a representative, employee or relative of any party to this dispute and have no "
+            "other interest in its outcome."
+        ),
+    )
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_link = forms.CharField(label=_("Online link"), max_length=200, required=False)
+
+
+class MinutesForm(forms.Form):
+    session = forms.IntegerField(widget=forms.HiddenInput)
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AgreementForm(forms.Form):
+    text = forms.CharField(label=_("Terms of the mediation agreement"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class FailureForm(forms.Form):
+    note = forms.CharField(label=_("Why mediation failed"), widget=forms.Textarea(attrs={"rows": 3}))

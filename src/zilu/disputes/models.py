@@ -1,0 +1,206 @@
+"""Disputes between members and their mediation by the executing body (Art. 19).
+
+Nothing of a dispute is public. Its parties (the members, through their representatives) see everything; the
+executing body's staff and the supervising department see a dispute only once a party has asked for mediation,
+and its negotiation thread only when, in addition, every party has consented to share it (:meth:`Dispute.thread_
+visible_to`). The public sees aggregate counts only (:func:`public_counts`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from zilu.core.roles import Perm, has_perm
+
+
+class DisputeQuerySet(models.QuerySet["Dispute"]):
+    """Disputes, restricted by who may see them."""
+
+    def visible_to(self, user: Any) -> DisputeQuerySet:
+        """A member's representatives see the disputes the member is party to; staff and the supervising
+        department see those in which mediation was requested; nobody else sees any."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        member_id = getattr(user, "member_id", None)
+        if member_id and has_perm(user, Perm.FILE_DISPUTES):
+            return self.filter(parties__member_id=member_id).distinct()
+        if has_perm(user, Perm.VIEW_DISPUTES):
+            return self.filter(mediation_requested_at__isnull=False)
+        return self.none()
+
+
+class Dispute(models.Model):
+    """A dispute filed by one member (the claimant) against one or more other members (the respondents)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open: the parties negotiate")
+        MEDIATION_REQUESTED = "mediation_requested", _("Mediation requested")
+        MEDIATING = "mediating", _("In mediation")
+        AGREEMENT_PROPOSED = "agreement_proposed", _("Mediation agreement awaiting confirmation")
+        SETTLED = "settled", _("Settled by negotiation")
+        MEDIATED = "mediated", _("Settled by a mediation agreement")
+        FAILED = "failed", _("Mediation failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn by a party")
+
+    OPEN_STATUSES = (Status.OPEN, Status.MEDIATION_REQUESTED, Status.MEDIATING, Status.AGREEMENT_PROPOSED)
+    CLOSED_STATUSES = (Status.SETTLED, Status.MEDIATED, Status.FAILED, Status.WITHDRAWN)
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.OPEN: {Status.MEDIATION_REQUESTED, Status.SETTLED, Status.WITHDRAWN},
+        Status.MEDIATION_REQUESTED: {Status.MEDIATING, Status.SETTLED, Status.WITHDRAWN},
+        Status.MEDIATING: {Status.AGREEMENT_PROPOSED, Status.FAILED, Status.SETTLED, Status.WITHDRAWN},
+        Status.AGREEMENT_PROPOSED: {Status.MEDIATED, Status.MEDIATING, Status.FAILED, Status.WITHDRAWN},
+        Status.SETTLED: set(),
+        Status.MEDIATED: set(),
+        Status.FAILED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.OPEN)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    facts = models.TextField(_("facts"))
+    request = models.TextField(_("what the claimant asks for"))
+    # None when the holiday calendar does not cover the period yet (load ZILU_HOLIDAYS_FILE).
+    answer_due_on = models.DateField(_("respondents answer by"), null=True, blank=True)
+    mediation_requested_at = models.DateTimeField(_("mediation requested at"), null=True, blank=True)
+    mediation_requested_by = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mediator_declaration = models.TextField(_("mediator's declaration of no conflict of interest"), blank=True)
+    mediator_declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    agreement_text = models.TextField(_("mediation agreement"), blank=True)
+    agreement_proposed_at = models.DateTimeField(null=True, blank=True)
+    settled_terms = models.TextField(_("terms agreed in negotiation"), blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        # Audit entries show this: a number, never the subject (staff read the audit log).
+        return f"Dispute {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def member_ids(self) -> set[int]:
+        return {party.member_id for party in self.parties.all()}
+
+    def is_party(self, user: Any) -> bool:
+        member_id = getattr(user, "member_id", None)
+        return bool(member_id) and has_perm(user, Perm.FILE_DISPUTES) and member_id in self.member_ids()
+
+    def party_of(self, user: Any) -> DisputeParty | None:
+        member_id = getattr(user, "member_id", None)
+        return next((p for p in self.parties.all() if p.member_id == member_id), None)
+
+    @property
+    def thread_shared(self) -> bool:
+        """Mediation was requested and every party consented to share the negotiation thread with the mediator."""
+        parties = list(self.parties.all())
+        return self.mediation_requested_at is not None and bool(parties) and all(p.shares_thread for p in parties)
+
+    def thread_visible_to(self, user: Any) -> bool:
+        """The parties always; staff and the supervising department only when :attr:`thread_shared`."""
+        if self.is_party(user):
+            return True
+        return self.thread_shared and has_perm(user, Perm.VIEW_DISPUTES)
+
+
+class DisputeParty(models.Model):
+    """A member's place in a dispute: the claimant or a respondent, with its answer, consent and confirmation."""
+
+    class Side(models.TextChoices):
+        CLAIMANT = "claimant", _("Claimant")
+        RESPONDENT = "respondent", _("Respondent")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dispute_parties")
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    shares_thread = models.BooleanField(_("consents to share the negotiation with the mediator"), default=False)
+    confirmed_agreement_at = models.DateTimeField(_("confirmed the agreement at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["side", "id"]
+        constraints = [models.UniqueConstraint(fields=["dispute", "member"], name="disputes_one_party_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_side_display()})"
+
+
+class Message(models.Model):
+    """A message in the private negotiation thread; a proposal of terms settles the dispute once every other party
+    has accepted it."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    is_proposal = models.BooleanField(_("proposal of terms"), default=False)
+    accepted_by = models.ManyToManyField("members.Member", blank=True, related_name="+")
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("negotiation message")
+        verbose_name_plural = _("negotiation messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} of dispute {self.dispute_id}"
+
+
+class Session(models.Model):
+    """A mediation session: when, where (a place or an online link), and its minutes once held."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} of dispute {self.dispute_id}"
+
+
+def public_counts() -> dict[str, int]:
+    """Aggregate counts for the public (Art. 19 disputes are confidential; only totals are published)."""
+    row = Dispute.objects.aggregate(
+        filed=Count("id"),
+        open=Count("id", filter=Q(status__in=Dispute.OPEN_STATUSES)),
+        mediation=Count("id", filter=Q(mediation_requested_at__isnull=False)),
+        settled=Count("id", filter=Q(status=Dispute.Status.SETTLED)),
+        mediated=Count("id", filter=Q(status=Dispute.Status.MEDIATED)),
+        failed=Count("id", filter=Q(status=Dispute.Status.FAILED)),
+        withdrawn=Count("id", filter=Q(status=Dispute.Status.WITHDRAWN)),
+    )
+    return {key: int(value or 0) for key, value in row.items()}
