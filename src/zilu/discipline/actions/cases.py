@@ -1,0 +1,626 @@
+"""State changes of discipline cases (Art. 18): open, evidence, verification of facts, proposal, the member's answer
+or silence, consideration, approval (four eyes), decision and its effects, appeal, and the decision becoming final.
+
+Each ``do_*`` checks the actor's permission and the case's state, saves, writes one audit entry and tells the people
+concerned after commit. Audit entries never carry the retaliation flag (Art. 20): the staff read the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zilu.convention.models import ConventionVersion
+from zilu.core import audit, deadlines
+from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.files import UploadPolicy, files_of, store_uploads
+from zilu.core.notify import executing_body_staff
+from zilu.core.numbering import next_number
+from zilu.core.roles import Perm, require
+from zilu.core.system import SystemActor
+from zilu.discipline import articles as article_refs
+from zilu.discipline.actions.common import (
+    active_member_representatives,
+    representatives,
+    supervisors,
+    tell,
+    text,
+    working_days_after,
+)
+from zilu.discipline.ladder import HEAVY, PUBLIC, Measure, lighter
+from zilu.discipline.models import Case, Notice, Participation, Source
+from zilu.discipline.record import months_after, record_of
+from zilu.members.models import Member
+from zilu.reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+EVIDENCE = "evidence"  # the executing body's evidence (and what it verified the facts on)
+ANSWER = "answer"  # the member's evidence with its answer
+APPEAL = "appeal"  # the member's evidence with its appeal
+EVIDENCE_POLICY = UploadPolicy()
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def access_case(user: Any, case_id: int, *, for_update: bool = False) -> Case:
+    """The case, if ``user`` may see it; :class:`NotFound` otherwise (existence is not confirmed)."""
+    if not Case.objects.visible_to(user).filter(pk=case_id).exists():
+        raise NotFound()
+    qs = Case.objects.select_for_update() if for_update else Case.objects.all()
+    return qs.select_related("member").get(pk=case_id)
+
+
+def _transition(case: Case, target: str) -> None:
+    if target not in Case.TRANSITIONS[case.status]:
+        raise InvalidTransition(
+            _("A case that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": case.get_status_display(), "target": Case.Status(target).label}
+        )
+
+
+def _member_side(actor: Any, case: Case) -> None:
+    """Only the representatives of the member concerned act for it."""
+    require(actor, Perm.ANSWER_DISCIPLINE)
+    if not case.is_for(actor):
+        raise NotFound()
+
+
+def _member_url(case: Case) -> str:
+    return reverse("discipline:my_case", kwargs={"case_id": case.pk})
+
+
+def _staff_url(case: Case) -> str:
+    return reverse("discipline:case", kwargs={"case_id": case.pk})
+
+
+def _tell_member(case: Case, subject: Any, body: Any, kind: str) -> None:
+    tell(representatives([case.member_id]), subject, body, _member_url(case), kind)
+
+
+def _tell_staff(case: Case, subject: Any, body: Any, kind: str) -> None:
+    tell(executing_body_staff(), subject, body, _staff_url(case), kind)
+
+
+def _named(actor: Any) -> int:
+    """The user id of a named member of staff; four-eyes steps cannot be taken by the system."""
+    pk = getattr(actor, "pk", None)
+    if pk is None:
+        raise Forbidden(_("This step needs a named member of staff."))
+    return int(pk)
+
+
+def check_reports(member: Member, report_ids: Sequence[int]) -> list[Report]:
+    """The reports a case rests on: each must be about ``member`` and verified true."""
+    ids = sorted({int(i) for i in report_ids})
+    found = {r.pk: r for r in Report.objects.filter(pk__in=ids)}
+    for report_id in ids:
+        report = found.get(report_id)
+        if report is None:
+            raise ValidationFailed(_("There is no report %(n)s.") % {"n": report_id}, field="reports")
+        if report.member_id != member.pk:
+            raise ValidationFailed(
+                _("Report %(n)s is not about this member.") % {"n": report.tracking_number}, field="reports"
+            )
+        if not Report.objects.verified_true().filter(pk=report.pk).exists():
+            raise ValidationFailed(
+                _("Report %(n)s is not closed as verified true.") % {"n": report.tracking_number}, field="reports"
+            )
+    return [found[i] for i in ids]
+
+
+def _publish(actor: Any, case: Case, today: date) -> Notice:
+    """Copy what the decision publishes into a notice: public for criticism, condemnation, media exposure and
+    revocation; for member representatives only for an internal notice."""
+    audience = Notice.Audience.PUBLIC if case.measure in PUBLIC else Notice.Audience.MEMBERS
+    notice = Notice.objects.create(
+        case=case,
+        audience=audience,
+        measure=case.measure,
+        member_name=case.member.name,
+        member_number=case.member.number or "",
+        articles=case.articles,
+        articles_label=article_refs.label(case.articles),
+        facts=case.published_facts,
+        decision_reference=case.reference,
+        decided_on=case.decided_on or today,
+        published_on=today,
+        listed_until=months_after(today, int(settings.ZILU_DISCIPLINE_LISTING_MONTHS)),
+    )
+    audit.record(
+        actor, "discipline.notice.publish", notice,
+        after={"case": case.reference, "audience": audience, "measure": case.measure,
+               "listed_until": notice.listed_until},
+    )  # fmt: skip
+    if audience == Notice.Audience.MEMBERS:
+        tell(
+            active_member_representatives(),
+            _("Internal notice among member units: %(ref)s") % {"ref": case.reference},
+            _("%(member)s: %(measure)s.") % {"member": notice.member_name, "measure": Measure(case.measure).label},
+            reverse("discipline:internal_notices"),
+            "discipline.notice.internal",
+        )
+    return notice
+
+
+def _execute_revocation(actor: Any, case: Case, today: date) -> None:
+    """Revocation takes effect when the decision is final (it cannot be undone by an appeal), then is published."""
+    from zilu.members.actions import do_revoke_membership
+
+    if case.member.status == Member.Status.ACTIVE:
+        do_revoke_membership(actor, case.member_id, decision_reference=case.reference, revoked_on=today)
+        case.revoked_at = timezone.now()
+        case.save(update_fields=["revoked_at"])
+        case.member.refresh_from_db()
+    else:
+        logger.warning("case %s: member %s is no longer active; revocation not applied", case.reference, case.member)
+    _publish(actor, case, today)
+
+
+def _make_final(actor: Any, case: Case, today: date, reason: str) -> None:
+    before = {"status": case.status}
+    _transition(case, Case.Status.FINAL)
+    case.status = Case.Status.FINAL
+    case.save(update_fields=["status"])
+    audit.record(actor, "discipline.case.final", case, before=before, after={"status": case.status, "why": reason})
+    if case.measure == Measure.REVOCATION:
+        _execute_revocation(actor, case, today)
+
+
+# ------------------------------------------------------------------------------------------------ opening
+
+
+@transaction.atomic
+def do_open_case(
+    actor: Any,
+    member_id: int,
+    *,
+    source: str,
+    facts: str,
+    articles: str | Sequence[str],
+    report_ids: Sequence[int] = (),
+    participation_id: int | None = None,
+    source_note: str = "",
+    evidence: Sequence[UploadedFile] = (),
+) -> Case:
+    """Open a case against an active member: from reports verified true, a staff investigation, an evaluation finding
+    or repeated filing-check failures (the filings pages call this with ``source="filing_check"`` and the site in
+    ``source_note``). Cites the articles breached in the version in force and may attach evidence."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    member = Member.objects.filter(pk=member_id).first()
+    if member is None:
+        raise ValidationFailed(_("Choose a member."), field="member")
+    if member.status != Member.Status.ACTIVE:
+        raise ValidationFailed(_("A case is opened against an active member."), field="member")
+    if source not in Source.values:
+        raise ValidationFailed(_("Choose where the case comes from."), field="source")
+    reports = check_reports(member, report_ids)
+    if source == Source.REPORTS and not reports:
+        raise ValidationFailed(_("Name at least one report verified true."), field="reports")
+    participation = None
+    if source == Source.EVALUATION:
+        participation = Participation.objects.filter(pk=participation_id or 0, member=member).first()
+        if participation is None:
+            raise ValidationFailed(_("Name the member's evaluation this case comes from."), field="participation")
+    version = ConventionVersion.objects.current()
+    refs = article_refs.check(article_refs.parse(articles), version)
+    case = Case.objects.create(
+        number=next_number(Case.objects.all()),
+        member=member,
+        source=source,
+        source_note=(source_note or "").strip()[:300],
+        participation=participation,
+        convention_version=version,
+        articles=refs,
+        facts=text(facts, "facts", _("Describe the facts.")),
+        opened_by_id=getattr(actor, "pk", None),
+    )
+    case.reports.set(reports)
+    if evidence:
+        store_uploads(evidence, owner=case, purpose=EVIDENCE, actor=actor, policy=EVIDENCE_POLICY)
+    audit.record(
+        actor, "discipline.case.open", case,
+        after={"member": member.pk, "source": source, "articles": refs, "convention_version": version.number,
+               "reports": [r.tracking_number for r in reports], "evidence": len(evidence)},
+    )  # fmt: skip
+    _flag_for_supervisor(case)
+    return case
+
+
+def _flag_for_supervisor(case: Case) -> None:
+    """Art. 20: a case against a member that recently complained about the executing body goes before the
+    supervising department. The flag is stored on the case and told to the department only; it is deliberately kept
+    out of the audit log (even a sealed entry next to the opening would tell the staff)."""
+    try:
+        from zilu.oversight.guard import retaliation_flag
+    except ImportError:  # the oversight app is not installed
+        return
+    if not retaliation_flag(case.member):
+        return
+    case.supervisor_review = True
+    case.save(update_fields=["supervisor_review"])
+    tell(
+        supervisors(),
+        _("Discipline case %(ref)s concerns a member that recently complained") % {"ref": case.reference},
+        _("Review the case for retaliation (Art. 20)."),
+        reverse("discipline:flagged"),
+        "discipline.case.flagged",
+    )
+
+
+@transaction.atomic
+def do_add_evidence(actor: Any, case_id: int, files: Sequence[UploadedFile]) -> Case:
+    """Staff add evidence to a case that is not decided yet."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if not case.is_open:
+        raise InvalidTransition(_("Evidence is added before the decision."))
+    if not files:
+        raise ValidationFailed(_("Choose at least one file."), field="files")
+    store_uploads(files, owner=case, purpose=EVIDENCE, actor=actor, policy=EVIDENCE_POLICY)
+    audit.record(actor, "discipline.case.add_evidence", case, after={"files": len(files)})
+    return case
+
+
+@transaction.atomic
+def do_verify_facts(actor: Any, case_id: int, note: str, files: Sequence[UploadedFile] = ()) -> Case:
+    """Staff record that they verified the facts true in the case itself, saying how, on the evidence attached to
+    the case (at least one file, uploaded now or before). A case with no verified-true report needs this before an
+    internal notice or a revocation."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if not case.is_open:
+        raise InvalidTransition(_("Facts are verified before the decision."))
+    if case.facts_verified_at is not None:
+        raise InvalidTransition(_("The facts are already recorded as verified."))
+    note = text(note, "note", _("Say how the facts were verified."))
+    if files:
+        store_uploads(files, owner=case, purpose=EVIDENCE, actor=actor, policy=EVIDENCE_POLICY)
+    if not files_of(case, EVIDENCE).exists():
+        raise ValidationFailed(_("Attach the evidence the facts were verified on."), field="files")
+    case.facts_verified_by_id = _named(actor)
+    case.facts_verified_at = timezone.now()
+    case.verification_note = note
+    case.save(update_fields=["facts_verified_by", "facts_verified_at", "verification_note"])
+    audit.record(
+        actor, "discipline.case.verify_facts", case,
+        after={"note": note, "evidence": files_of(case, EVIDENCE).count()},
+    )  # fmt: skip
+    return case
+
+
+# ------------------------------------------------------------------------------------------------ proposal and answer
+
+
+@transaction.atomic
+def do_propose(
+    actor: Any,
+    case_id: int,
+    *,
+    measure: str,
+    reasons: str,
+    lighter_reason: str = "",
+    articles: str | Sequence[str] | None = None,
+) -> Case:
+    """Staff propose a measure of the ladder with reasons; the member is told and has ZILU_DISCIPLINE_RESPONSE_DAYS
+    working days to answer. A measure lighter than the member's record suggests needs a reason; an internal notice
+    or a revocation needs facts verified true."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    _transition(case, Case.Status.PROPOSED)
+    if measure not in Measure.values:
+        raise ValidationFailed(_("Choose a measure of the ladder."), field="measure")
+    reasons = text(reasons, "reasons", _("Give the reasons for the measure."))
+    if articles is not None:
+        case.articles = article_refs.check(article_refs.parse(articles), case.convention_version)
+    if measure in HEAVY and not case.rests_on_verified_facts:
+        raise ValidationFailed(
+            _("An internal notice or a revocation needs facts verified true: link a report verified true or verify "
+              "the facts in the case with evidence."),
+            field="measure",
+        )  # fmt: skip
+    record = record_of(case.member, exclude_case=case.pk)
+    lighter_reason = (lighter_reason or "").strip()
+    if lighter(measure, record.suggested) and not lighter_reason:
+        raise ValidationFailed(
+            _("The member's record suggests at least “%(suggested)s” (%(points)d active points): say why a lighter "
+              "measure is proposed.") % {"suggested": Measure(record.suggested).label, "points": record.points},
+            field="lighter_reason",
+        )  # fmt: skip
+    today = timezone.localdate()
+    case.status = Case.Status.PROPOSED
+    case.measure = measure
+    case.reasons = reasons
+    case.suggested_measure = record.suggested
+    case.lighter_reason = lighter_reason if lighter(measure, record.suggested) else ""
+    case.proposed_by_id = getattr(actor, "pk", None)
+    case.proposed_at = timezone.now()
+    case.response_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS))
+    case.save()
+    audit.record(
+        actor, "discipline.case.propose", case, before={"status": Case.Status.OPEN},
+        after={"status": case.status, "measure": measure, "articles": case.articles, "suggested": record.suggested,
+               "active_points": record.points, "lighter_reason": case.lighter_reason,
+               "response_due": case.response_due},
+    )  # fmt: skip
+    due = case.response_due.isoformat() if case.response_due else _("(to be set once the holiday calendar is known)")
+    _tell_member(
+        case,
+        _("Discipline case %(ref)s: a measure is proposed") % {"ref": case.reference},
+        _("Proposed measure: %(measure)s. You may answer with evidence by %(due)s.")
+        % {"measure": Measure(measure).label, "due": due},
+        "discipline.case.proposed",
+    )
+    return case
+
+
+@transaction.atomic
+def do_answer(actor: Any, case_id: int, answer: str, files: Sequence[UploadedFile] = ()) -> Case:
+    """The member concerned answers the proposal, with evidence, within the window."""
+    case = access_case(actor, case_id, for_update=True)
+    _member_side(actor, case)
+    _transition(case, Case.Status.ANSWERED)
+    if not case.window_open():
+        raise InvalidTransition(
+            _("The window to answer ended on %(date)s.") % {"date": case.response_due.isoformat()}  # type: ignore[union-attr]
+        )
+    case.answer = text(answer, "answer", _("Write your answer."))
+    if files:
+        store_uploads(files, owner=case, purpose=ANSWER, actor=actor, policy=EVIDENCE_POLICY)
+    case.status = Case.Status.ANSWERED
+    case.answered_at = timezone.now()
+    case.answered_by = actor
+    case.save(update_fields=["answer", "status", "answered_at", "answered_by"])
+    audit.record(
+        actor, "discipline.case.answer", case, before={"status": Case.Status.PROPOSED},
+        after={"status": case.status, "evidence": len(files)},
+    )  # fmt: skip
+    _tell_staff(case, _("Discipline case %(ref)s: the member answered") % {"ref": case.reference}, "",
+                "discipline.case.answered")  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def do_record_silence(actor: Any, case_id: int, *, today: date | None = None) -> Case:
+    """Staff record that the window passed without an answer (only once it has ended)."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if case.status != Case.Status.PROPOSED:
+        raise InvalidTransition(_("Silence is recorded while the proposal awaits an answer."))
+    today = today or timezone.localdate()
+    if case.response_due is None:
+        case.response_due = working_days_after(
+            timezone.localdate(case.proposed_at), int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS)
+        )
+        if case.response_due is None:
+            raise InvalidTransition(
+                _("The end of the window is not known yet: load the official holiday schedule (ZILU_HOLIDAYS_FILE).")
+            )
+    if not deadlines.is_overdue(case.response_due, today):
+        raise InvalidTransition(_("The member may answer until %(date)s.") % {"date": case.response_due.isoformat()})
+    case.status = Case.Status.CONSIDERED
+    case.silent = True
+    case.considered_by_id = getattr(actor, "pk", None)
+    case.considered_at = timezone.now()
+    case.consideration = _("The window to answer passed without an answer.")
+    case.save(update_fields=["status", "silent", "considered_by", "considered_at", "consideration", "response_due"])
+    audit.record(
+        actor, "discipline.case.record_silence", case, before={"status": Case.Status.PROPOSED},
+        after={"status": case.status, "response_due": case.response_due},
+    )  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def do_consider(actor: Any, case_id: int, consideration: str) -> Case:
+    """Staff record how they considered the member's answer."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    _transition(case, Case.Status.CONSIDERED)
+    if case.status != Case.Status.ANSWERED:
+        raise InvalidTransition(_("There is no answer to consider."))
+    case.consideration = text(consideration, "consideration", _("Say how the answer was considered."))
+    case.status = Case.Status.CONSIDERED
+    case.considered_by_id = getattr(actor, "pk", None)
+    case.considered_at = timezone.now()
+    case.save(update_fields=["consideration", "status", "considered_by", "considered_at"])
+    audit.record(
+        actor, "discipline.case.consider", case, before={"status": Case.Status.ANSWERED},
+        after={"status": case.status, "consideration": case.consideration},
+    )  # fmt: skip
+    return case
+
+
+# ------------------------------------------------------------------------------------------------ decision
+
+
+@transaction.atomic
+def do_approve(actor: Any, case_id: int, note: str = "") -> Case:
+    """Four eyes: a second member of staff, not the one who proposed it, approves an internal notice or a
+    revocation before it is decided."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if case.status != Case.Status.CONSIDERED:
+        raise InvalidTransition(_("A measure is approved after the member's answer (or silence) was considered."))
+    if not case.is_heavy:
+        raise InvalidTransition(_("Only an internal notice or a revocation needs a second approval."))
+    if case.approved_at is not None:
+        raise InvalidTransition(_("The measure is already approved."))
+    if _named(actor) == case.proposed_by_id:
+        raise Forbidden(_("The measure must be approved by a member of staff other than the one who proposed it."))
+    if not case.rests_on_verified_facts:
+        raise InvalidTransition(_("The facts are not verified true."))
+    case.approved_by_id = actor.pk
+    case.approved_at = timezone.now()
+    case.approval_note = (note or "").strip()[:4000]
+    case.save(update_fields=["approved_by", "approved_at", "approval_note"])
+    audit.record(actor, "discipline.case.approve", case, after={"measure": case.measure, "note": case.approval_note})
+    return case
+
+
+@transaction.atomic
+def do_decide(actor: Any, case_id: int, *, published_facts: str) -> Case:
+    """Decide the proposed measure and apply its effects. ``published_facts`` are the facts as verified, as the
+    notice will show them. Criticism, condemnation and media exposure are published at once; an internal notice
+    goes to member representatives; a revocation takes effect (and is published) once the decision is final, since
+    it cannot be undone on appeal. The member may appeal once within ZILU_DISCIPLINE_APPEAL_DAYS working days."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    _transition(case, Case.Status.DECIDED)
+    if not case.measure:
+        raise InvalidTransition(_("No measure without a proposal in a case."))
+    if case.is_heavy:
+        if not case.rests_on_verified_facts:
+            raise InvalidTransition(_("An internal notice or a revocation needs facts verified true."))
+        if case.approved_by_id is None or case.approved_by_id == case.proposed_by_id:
+            raise InvalidTransition(_("An internal notice or a revocation needs the approval of a second member of "
+                                      "staff."))  # fmt: skip
+    case.published_facts = text(published_facts, "published_facts", _("Write the facts as verified."))
+    today = timezone.localdate()
+    case.status = Case.Status.DECIDED
+    case.decided_by_id = getattr(actor, "pk", None)
+    case.decided_on = today
+    case.appeal_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+    case.save(update_fields=["published_facts", "status", "decided_by", "decided_on", "appeal_due"])
+    audit.record(
+        actor, "discipline.case.decide", case, before={"status": Case.Status.CONSIDERED},
+        after={"status": case.status, "measure": case.measure, "decided_on": today, "appeal_due": case.appeal_due,
+               "approved_by": case.approved_by_id},
+    )  # fmt: skip
+    if case.measure != Measure.REVOCATION:
+        _publish(actor, case, today)
+    due = case.appeal_due.isoformat() if case.appeal_due else "—"
+    _tell_member(
+        case,
+        _("Discipline case %(ref)s: decision") % {"ref": case.reference},
+        _("Measure: %(measure)s. You may appeal once, by %(due)s.") % {"measure": Measure(case.measure).label,
+                                                                       "due": due},
+        "discipline.case.decided",
+    )  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def do_drop(actor: Any, case_id: int, note: str) -> Case:
+    """Staff close a case without a measure (before a proposal, or after considering the answer)."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    _transition(case, Case.Status.DROPPED)
+    before = {"status": case.status}
+    case.closing_note = text(note, "note", _("Say why the case is closed without a measure."))
+    case.status = Case.Status.DROPPED
+    case.save(update_fields=["closing_note", "status"])
+    audit.record(actor, "discipline.case.drop", case, before=before, after={"status": case.status,
+                                                                             "note": case.closing_note})  # fmt: skip
+    if case.proposed_at is not None:
+        _tell_member(case, _("Discipline case %(ref)s is closed without a measure") % {"ref": case.reference},
+                     case.closing_note, "discipline.case.dropped")  # fmt: skip
+    return case
+
+
+# ------------------------------------------------------------------------------------------------ appeal and finality
+
+
+@transaction.atomic
+def do_appeal(actor: Any, case_id: int, grounds: str, files: Sequence[UploadedFile] = ()) -> Case:
+    """The member concerned appeals the decision, once, within the window."""
+    case = access_case(actor, case_id, for_update=True)
+    _member_side(actor, case)
+    if case.appealed_at is not None:
+        raise InvalidTransition(_("The decision was already appealed; there is one appeal per decision."))
+    _transition(case, Case.Status.APPEALED)
+    if case.appeal_due is not None and deadlines.is_overdue(case.appeal_due, timezone.localdate()):
+        raise InvalidTransition(_("The window to appeal ended on %(date)s.") % {"date": case.appeal_due.isoformat()})
+    case.appeal = text(grounds, "grounds", _("Give the grounds of the appeal."))
+    if files:
+        store_uploads(files, owner=case, purpose=APPEAL, actor=actor, policy=EVIDENCE_POLICY)
+    case.status = Case.Status.APPEALED
+    case.appealed_at = timezone.now()
+    case.save(update_fields=["appeal", "status", "appealed_at"])
+    audit.record(
+        actor, "discipline.case.appeal", case, before={"status": Case.Status.DECIDED},
+        after={"status": case.status, "evidence": len(files)},
+    )  # fmt: skip
+    _tell_staff(
+        case,
+        _("Discipline case %(ref)s was appealed") % {"ref": case.reference},
+        _("A member of staff other than the one who decided the case decides the appeal."),
+        "discipline.case.appealed",
+    )
+    return case
+
+
+@transaction.atomic
+def do_decide_appeal(actor: Any, case_id: int, *, outcome: str, reasons: str) -> Case:
+    """A member of staff other than the one who decided the case decides the appeal: dismissed (the decision is
+    final; a revocation takes effect) or upheld (the decision is annulled and its notice withdrawn)."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if case.status != Case.Status.APPEALED:
+        raise InvalidTransition(_("There is no appeal to decide."))
+    if _named(actor) == case.decided_by_id:
+        raise Forbidden(_("The appeal is decided by a member of staff other than the one who decided the case."))
+    if outcome not in Case.AppealOutcome.values:
+        raise ValidationFailed(_("Choose the outcome of the appeal."), field="outcome")
+    case.appeal_reasons = text(reasons, "reasons", _("Give the reasons of the appeal decision."))
+    case.appeal_outcome = outcome
+    case.appeal_decided_by_id = actor.pk
+    case.appeal_decided_at = timezone.now()
+    case.save(update_fields=["appeal_reasons", "appeal_outcome", "appeal_decided_by", "appeal_decided_at"])
+    audit.record(
+        actor, "discipline.case.decide_appeal", case, before={"status": Case.Status.APPEALED},
+        after={"outcome": outcome, "reasons": case.appeal_reasons},
+    )  # fmt: skip
+    today = timezone.localdate()
+    if outcome == Case.AppealOutcome.DISMISSED:
+        _make_final(actor, case, today, "appeal_dismissed")
+    else:
+        case.status = Case.Status.ANNULLED
+        case.save(update_fields=["status"])
+        notice = Notice.objects.filter(case=case, withdrawn_at__isnull=True).first()
+        if notice is not None:
+            notice.withdrawn_at = timezone.now()
+            notice.withdrawal_reason = case.appeal_reasons
+            notice.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+            audit.record(actor, "discipline.notice.withdraw", notice, after={"case": case.reference})
+    _tell_member(
+        case,
+        _("Discipline case %(ref)s: the appeal is decided") % {"ref": case.reference},
+        Case.AppealOutcome(outcome).label,
+        "discipline.case.appeal_decided",
+    )
+    return case
+
+
+def finalize_due_cases(today: date | None = None, actor: Any = None) -> int:
+    """Decisions whose appeal window ended without an appeal become final (a revocation then takes effect).
+    Idempotent; run periodically (core.scheduler)."""
+    today = today or timezone.localdate()
+    actor = actor or SystemActor("system:scheduler")
+    done = 0
+    due = Case.objects.filter(Q(appeal_due__lt=today) | Q(appeal_due__isnull=True), status=Case.Status.DECIDED)
+    for case_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("member").get(pk=case_id)
+            if case.status != Case.Status.DECIDED or case.decided_on is None:
+                continue
+            if case.appeal_due is None:  # decided past the calendar's coverage: known once the schedule is loaded
+                case.appeal_due = working_days_after(case.decided_on, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+                if case.appeal_due is None:
+                    continue
+                case.save(update_fields=["appeal_due"])
+            if deadlines.is_overdue(case.appeal_due, today):
+                _make_final(actor, case, timezone.localdate(), "appeal_window_passed")
+                done += 1
+    return done

@@ -1,0 +1,293 @@
+"""State changes of the evaluations (评议, Art. 18): open a round, self-assess, score, compute the results (then the
+members review them), comment, publish the banded list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zilu.core import audit, deadlines
+from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.notify import executing_body_staff
+from zilu.core.numbering import next_number
+from zilu.core.roles import Perm, require
+from zilu.discipline.actions.common import representatives, tell, working_days_after
+from zilu.discipline.checklist import ITEMS, Answer, Band, ServiceKind, compute
+from zilu.discipline.ladder import strike_policy
+from zilu.discipline.models import Case, EvaluationRound, Participation
+from zilu.members.models import Member
+from zilu.reports.models import Report
+
+
+def access_participation(user: Any, participation_id: int, *, for_update: bool = False) -> Participation:
+    if not Participation.objects.visible_to(user).filter(pk=participation_id).exists():
+        raise NotFound()
+    qs = Participation.objects.select_for_update() if for_update else Participation.objects.all()
+    return qs.select_related("round", "member").get(pk=participation_id)
+
+
+def _round(round_id: int, *, for_update: bool = False) -> EvaluationRound:
+    qs = EvaluationRound.objects.select_for_update() if for_update else EvaluationRound.objects.all()
+    found = qs.filter(pk=round_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _transition(evaluation: EvaluationRound, target: str) -> None:
+    if target not in EvaluationRound.TRANSITIONS[evaluation.status]:
+        raise InvalidTransition(
+            _("An evaluation round that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": evaluation.get_status_display(), "target": EvaluationRound.Status(target).label}
+        )
+
+
+def _own(actor: Any, participation: Participation) -> None:
+    require(actor, Perm.SELF_ASSESS)
+    if participation.member_id != getattr(actor, "member_id", None):
+        raise NotFound()
+
+
+@transaction.atomic
+def do_open_round(
+    actor: Any, *, year: int | None = None, period_start: date | None = None, period_end: date | None = None,
+    title: str = "",
+) -> EvaluationRound:  # fmt: skip
+    """Open a round (yearly by default: the calendar year ``year``) and enrol every active member."""
+    require(actor, Perm.RUN_EVALUATIONS)
+    year = year or timezone.localdate().year
+    start = period_start or date(year, 1, 1)
+    end = period_end or date(year, 12, 31)
+    if end < start:
+        raise ValidationFailed(_("The period ends before it starts."), field="period_end")
+    if EvaluationRound.objects.filter(period_start=start, period_end=end).exists():
+        raise Duplicate(_("A round already evaluates this period."))
+    evaluation = EvaluationRound.objects.create(
+        number=next_number(EvaluationRound.objects.all()),
+        title=(title or "").strip()[:200] or _("Evaluation of %(start)s to %(end)s") % {"start": start, "end": end},
+        period_start=start,
+        period_end=end,
+        items=[item.as_dict() for item in ITEMS],
+        opened_by_id=getattr(actor, "pk", None),
+    )
+    members = list(Member.objects.filter(status=Member.Status.ACTIVE))
+    Participation.objects.bulk_create([Participation(round=evaluation, member=m) for m in members])
+    audit.record(
+        actor, "discipline.evaluation.open", evaluation,
+        after={"period_start": start, "period_end": end, "members": len(members), "items": len(ITEMS)},
+    )  # fmt: skip
+    for participation in Participation.objects.filter(round=evaluation):
+        tell(
+            representatives([participation.member_id]),
+            _("Evaluation: please complete your self-assessment"),
+            evaluation.title,
+            reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
+            "discipline.evaluation.opened",
+        )
+    return evaluation
+
+
+@transaction.atomic
+def do_submit_self_assessment(
+    actor: Any, participation_id: int, *, service_kinds: list[str], answers: dict[str, dict[str, str]]
+) -> Participation:
+    """A member answers the checklist items that fit its kinds of service (it may submit again until scored)."""
+    participation = access_participation(actor, participation_id, for_update=True)
+    _own(actor, participation)
+    if participation.round.status != EvaluationRound.Status.OPEN:
+        raise InvalidTransition(_("The round no longer takes self-assessments."))
+    if participation.scored_at is not None:
+        raise InvalidTransition(_("Your self-assessment is already scored."))
+    kinds = sorted(set(service_kinds or []))
+    if any(k not in ServiceKind.values for k in kinds):
+        raise ValidationFailed(_("Choose kinds of service from the list."), field="service_kinds")
+    participation.service_kinds = kinds
+    clean: dict[str, dict[str, str]] = {}
+    errors = []
+    for item in participation.items():
+        given = (answers or {}).get(item["code"]) or {}
+        value = given.get("answer", "")
+        if value not in Answer.values:
+            errors.append({"field": f"answer_{item['code']}", "reason": _("Answer this item."), "code": "required"})
+            continue
+        clean[item["code"]] = {"answer": value, "note": str(given.get("note", "")).strip()[:2000]}
+    if errors:
+        raise ValidationFailed(_("Answer every item."), errors=errors)
+    participation.answers = clean
+    participation.submitted_at = timezone.now()
+    participation.submitted_by = actor
+    participation.save(update_fields=["service_kinds", "answers", "submitted_at", "submitted_by"])
+    audit.record(
+        actor, "discipline.evaluation.self_assess", participation,
+        after={"round": participation.round.number, "service_kinds": kinds, "items": len(clean)},
+    )  # fmt: skip
+    return participation
+
+
+def _result(participation: Participation) -> None:
+    """Fill in the participation's figures and result by the documented formula (checklist.compute)."""
+    evaluation, member = participation.round, participation.member
+    period = (evaluation.period_start, evaluation.period_end)
+    participation.verified_reports = (
+        Report.objects.verified_true().filter(member=member, closed_at__date__range=period).count()
+    )
+    participation.late_responses = Report.objects.filter(
+        member=member, overdue_tier__gte=1, routed_at__date__range=period
+    ).count()
+    weights = strike_policy().weights
+    participation.sanction_points = sum(
+        weights[m] for m in Case.objects.strikes().filter(member=member, decided_on__range=period).values_list(
+            "measure", flat=True)
+    )  # fmt: skip
+    if participation.submitted_at is None:
+        participation.assessment = participation.total = None
+        participation.report_deduction = participation.sanction_deduction = 0
+        participation.band = Band.NOT_SUBMITTED
+        return
+    items = participation.items()
+    points = sum(int(participation.scores.get(i["code"], {}).get("points", 0)) for i in items)
+    result = compute(
+        points, sum(i["points"] for i in items), verified_reports=participation.verified_reports,
+        late_responses=participation.late_responses, sanction_points=participation.sanction_points,
+    )  # fmt: skip
+    participation.assessment = result.assessment
+    participation.report_deduction = result.report_deduction
+    participation.sanction_deduction = result.sanction_deduction
+    participation.total = result.total
+    participation.band = result.band
+
+
+RESULT_FIELDS = [
+    "verified_reports", "late_responses", "sanction_points", "assessment", "report_deduction",
+    "sanction_deduction", "total", "band",
+]  # fmt: skip
+
+
+@transaction.atomic
+def do_score(actor: Any, participation_id: int, scores: dict[str, dict[str, Any]]) -> Participation:
+    """Staff score every item that applies, from 0 to its points, with a note wherever points are withheld. While
+    the members review their results, a rescore recomputes the result."""
+    require(actor, Perm.RUN_EVALUATIONS)
+    participation = access_participation(actor, participation_id, for_update=True)
+    if participation.round.status == EvaluationRound.Status.PUBLISHED:
+        raise InvalidTransition(_("The results of this round are published."))
+    if participation.submitted_at is None:
+        raise InvalidTransition(_("The member has not submitted its self-assessment."))
+    clean: dict[str, dict[str, Any]] = {}
+    errors = []
+    for item in participation.items():
+        given = (scores or {}).get(item["code"]) or {}
+        try:
+            points = int(given.get("points"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            points = -1
+        note = str(given.get("note", "") or "").strip()[:2000]
+        if not 0 <= points <= item["points"]:
+            errors.append({"field": f"points_{item['code']}", "code": "invalid",
+                           "reason": _("Give 0 to %(n)d points.") % {"n": item["points"]}})  # fmt: skip
+        elif points < item["points"] and not note:
+            errors.append({"field": f"note_{item['code']}", "code": "required",
+                           "reason": _("Say why points are withheld.")})  # fmt: skip
+        else:
+            clean[item["code"]] = {"points": points, "note": note}
+    if errors:
+        raise ValidationFailed(_("Score every item."), errors=errors)
+    participation.scores = clean
+    participation.scored_by_id = getattr(actor, "pk", None)
+    participation.scored_at = timezone.now()
+    fields = ["scores", "scored_by", "scored_at"]
+    if participation.round.status == EvaluationRound.Status.REVIEW:
+        _result(participation)
+        fields += RESULT_FIELDS
+    participation.save(update_fields=fields)
+    audit.record(
+        actor, "discipline.evaluation.score", participation,
+        after={"round": participation.round.number, "points": sum(s["points"] for s in clean.values()),
+               "total": participation.total},
+    )  # fmt: skip
+    return participation
+
+
+@transaction.atomic
+def do_compute_results(actor: Any, round_id: int) -> EvaluationRound:
+    """Compute every member's result and give the members ZILU_EVALUATION_REVIEW_DAYS working days to review it.
+    Every submitted self-assessment must be scored first."""
+    require(actor, Perm.RUN_EVALUATIONS)
+    evaluation = _round(round_id, for_update=True)
+    _transition(evaluation, EvaluationRound.Status.REVIEW)
+    participations = list(evaluation.participations.select_related("member", "round"))
+    unscored = [p for p in participations if p.submitted_at is not None and not p.fully_scored]
+    if unscored:
+        raise InvalidTransition(_("%(n)d submitted self-assessments are not scored yet.") % {"n": len(unscored)})
+    for participation in participations:
+        _result(participation)
+    Participation.objects.bulk_update(participations, RESULT_FIELDS)
+    evaluation.status = EvaluationRound.Status.REVIEW
+    evaluation.review_until = working_days_after(timezone.localdate(), int(settings.ZILU_EVALUATION_REVIEW_DAYS))
+    evaluation.save(update_fields=["status", "review_until"])
+    audit.record(
+        actor, "discipline.evaluation.compute", evaluation, before={"status": EvaluationRound.Status.OPEN},
+        after={"status": evaluation.status, "review_until": evaluation.review_until,
+               "bands": {b: sum(1 for p in participations if p.band == b) for b in Band.values}},
+    )  # fmt: skip
+    for participation in participations:
+        tell(
+            representatives([participation.member_id]),
+            _("Evaluation: your result is ready for review"),
+            _("You may comment until %(date)s; the banded list is published afterwards.")
+            % {"date": evaluation.review_until.isoformat() if evaluation.review_until else "—"},
+            reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
+            "discipline.evaluation.result",
+        )
+    return evaluation
+
+
+@transaction.atomic
+def do_comment_result(actor: Any, participation_id: int, comment: str) -> Participation:
+    """During the review window, the member comments on its result (the staff may rescore)."""
+    participation = access_participation(actor, participation_id, for_update=True)
+    _own(actor, participation)
+    evaluation = participation.round
+    if evaluation.status != EvaluationRound.Status.REVIEW:
+        raise InvalidTransition(_("Results are commented on during the review window."))
+    if evaluation.review_until and deadlines.is_overdue(evaluation.review_until, timezone.localdate()):
+        raise InvalidTransition(_("The review window has ended."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed(_("Write your comment."), field="comment")
+    participation.member_comment = comment[:4000]
+    participation.commented_at = timezone.now()
+    participation.save(update_fields=["member_comment", "commented_at"])
+    audit.record(actor, "discipline.evaluation.comment", participation, after={"round": evaluation.number})
+    url = reverse("discipline:evaluation", kwargs={"round_id": evaluation.pk})
+    tell(executing_body_staff(), _("Evaluation: a member commented on its result"), participation.member.name, url,
+         "discipline.evaluation.comment")  # fmt: skip
+    return participation
+
+
+@transaction.atomic
+def do_publish_results(actor: Any, round_id: int, *, today: date | None = None) -> EvaluationRound:
+    """Publish the banded list once the members' review window has ended."""
+    require(actor, Perm.RUN_EVALUATIONS)
+    evaluation = _round(round_id, for_update=True)
+    _transition(evaluation, EvaluationRound.Status.PUBLISHED)
+    today = today or timezone.localdate()
+    if evaluation.review_until is None or not deadlines.is_overdue(evaluation.review_until, today):
+        raise InvalidTransition(
+            _("The members review their results until %(date)s.")
+            % {"date": evaluation.review_until.isoformat() if evaluation.review_until else "—"}
+        )
+    evaluation.status = EvaluationRound.Status.PUBLISHED
+    evaluation.published_on = today
+    evaluation.save(update_fields=["status", "published_on"])
+    audit.record(
+        actor, "discipline.evaluation.publish", evaluation, before={"status": EvaluationRound.Status.REVIEW},
+        after={"status": evaluation.status, "published_on": today},
+    )  # fmt: skip
+    return evaluation
