@@ -11,6 +11,7 @@ complete list of what the site exposes.
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -73,6 +74,22 @@ PAGES: dict[str, tuple[int | str, ...]] = {
     "/backoffice/members/withdrawal/":           (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/members/bulletin/":             (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/convention/conventionversion/": (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    # shared signal banks and the review queue (issue 9); another member's review items are 404 (tests/review)
+    "/banks/":                                   (LOGIN,  403,    200,    200,    200,    200),
+    "/banks/terms/":                             (LOGIN,  403,    200,    200,    200,    200),
+    "/banks/terms/contribute":                   (LOGIN,  403,    200,    200,    403,    200),
+    "/banks/terms/import":                       (LOGIN,  403,    200,    200,    403,    200),
+    "/banks/terms/9/":                           (LOGIN,  403,    404,    404,    404,    404),
+    "/review/":                                  (LOGIN,  403,    200,    403,    403,    403),
+    "/review/queue/":                            (LOGIN,  403,    200,    403,    403,    403),
+    "/review/items/9/":                          (LOGIN,  403,    404,    403,    403,    403),
+    "/review/notices/":                          (LOGIN,  403,    200,    403,    403,    403),
+    "/review/webhook/":                          (LOGIN,  403,    200,    403,    403,    403),
+    "/backoffice/banks/entry/":                  (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/banks/change/":                 (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/review/sweep/":                 (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/filings/site/":                 (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/filings/verification/":         (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
 }
 
 API: dict[str, tuple[int, ...]] = {
@@ -95,6 +112,17 @@ API: dict[str, tuple[int, ...]] = {
     "/api/v1/convention/interpretations":        (200,    200,    200,    200,    200,    200),
     "/api/v1/openapi.json":                      (200,    200,    200,    200,    200,    200),
     "/api/v1/docs":                              (200,    200,    200,    200,    200,    200),
+    "/api/v1/banks":                             (401,    403,    200,    200,    200,    200),
+    "/api/v1/banks/public-key":                  (200,    200,    200,    200,    200,    200),
+    "/api/v1/banks/terms/changes":               (401,    403,    200,    200,    200,    200),
+    "/api/v1/banks/terms/export":                (401,    403,    200,    200,    200,    200),
+    "/api/v1/banks/terms/entries":               (401,    403,    200,    200,    200,    200),
+    "/api/v1/banks/terms/entries/9":             (401,    403,    404,    404,    404,    404),
+    "/api/v1/review/items/x-9":                  (401,    403,    404,    403,    403,    403),
+    "/api/v1/review/queue":                      (401,    403,    200,    403,    403,    403),
+    "/api/v1/review/deliveries":                 (401,    403,    200,    403,    403,    403),
+    "/api/v1/review/notices":                    (401,    403,    200,    403,    403,    403),
+    "/api/v1/review/stats":                      (401,    403,    200,    403,    403,    403),
 }
 
 # Where a refused back-office visitor finally lands, following every redirect: anonymous visitors at the one
@@ -127,6 +155,7 @@ POST_ONLY = {
     "api/v1/convention/versions/<number>/publish",  # by role in tests/convention/test_governance_api.py
     "api/v1/screen",
     "api/v1/screen/batch",
+    "api/v1/screen/file",  # by role in tests/banks/test_screen_file.py::test_who_may_screen_files
     # convention governance API: asserted per role step by step in tests/convention/test_governance_api.py
     "api/v1/convention/amendments/<number>/cosign",
     "api/v1/convention/amendments/<number>/withdraw",
@@ -141,6 +170,24 @@ POST_ONLY = {
     "convention/amendments/<int:number>/open-vote",
     "convention/votes/<int:vote_id>/close",
     "convention/annexes/<int:number>/open-vote",
+    # banks and review queue: asserted per role step by step in tests/banks/test_banks.py and tests/review
+    "banks/<slug:bank>/<int:entry_id>/<slug:verb>",
+    "review/claim-next",
+    "review/items/<int:item_id>/claim",
+    "review/items/<int:item_id>/release",
+    "review/items/<int:item_id>/decide",
+    "api/v1/banks/<bank>/import",
+    "api/v1/banks/<bank>/entries/<entry_id>/approve",
+    "api/v1/banks/<bank>/entries/<entry_id>/reject",
+    "api/v1/banks/<bank>/entries/<entry_id>/disable",
+    "api/v1/banks/<bank>/entries/<entry_id>/enable",
+    "api/v1/banks/<bank>/entries/<entry_id>/keep",
+    "api/v1/banks/<bank>/entries/<entry_id>/opinions",
+    "api/v1/review/items",
+    "api/v1/review/queue/claim",
+    "api/v1/review/queue/<item_id>/claim",
+    "api/v1/review/queue/<item_id>/decide",
+    "api/v1/review/webhook",
 }
 # fmt: on
 
@@ -265,6 +312,27 @@ ROUTE_ROWS = {
     "convention/annexes/new": "/convention/annexes/new",
     "convention/annexes/<int:number>/": "/convention/annexes/1/",
     "staff/convention/interpretations/": "/staff/convention/interpretations/",
+    "banks/": "/banks/",
+    "banks/<slug:bank>/": "/banks/terms/",
+    "banks/<slug:bank>/contribute": "/banks/terms/contribute",
+    "banks/<slug:bank>/import": "/banks/terms/import",
+    "banks/<slug:bank>/<int:entry_id>/": "/banks/terms/9/",
+    "review/": "/review/",
+    "review/queue/": "/review/queue/",
+    "review/items/<int:item_id>/": "/review/items/9/",
+    "review/notices/": "/review/notices/",
+    "review/webhook/": "/review/webhook/",
+    "api/v1/banks/public-key": "/api/v1/banks/public-key",
+    "api/v1/banks": "/api/v1/banks",
+    "api/v1/banks/<bank>/changes": "/api/v1/banks/terms/changes",
+    "api/v1/banks/<bank>/export": "/api/v1/banks/terms/export",
+    "api/v1/banks/<bank>/entries": "/api/v1/banks/terms/entries",
+    "api/v1/banks/<bank>/entries/<entry_id>": "/api/v1/banks/terms/entries/9",
+    "api/v1/review/items/<external_id>": "/api/v1/review/items/x-9",
+    "api/v1/review/queue": "/api/v1/review/queue",
+    "api/v1/review/deliveries": "/api/v1/review/deliveries",
+    "api/v1/review/notices": "/api/v1/review/notices",
+    "api/v1/review/stats": "/api/v1/review/stats",
 }
 
 
@@ -380,20 +448,39 @@ def _routes(patterns, prefix: str = "") -> list[str]:
     return found
 
 
+# Apps whose matrix lives beside their tests: each module has ROUTE_ROWS, TABLES (its row tables, tested there) and
+# POST_ONLY, with the same meaning as here.
+APP_MATRICES = [
+    "tests.disputes.test_access",
+    "tests.oversight.test_access",
+    "tests.reports.test_access",
+    "tests.filings.test_access",
+    "tests.discipline.test_access",
+]
+
+
 def test_every_route_is_in_the_matrix():
     """A new URL must get a row in the matrix (or be listed as POST-only and tested with its action)."""
     missing = []
+    route_rows, tables, post_only = (
+        dict(ROUTE_ROWS),
+        [PAGES, API, MEMBERSHIP_PAGES, MEMBERSHIP_API, GOVERNANCE_PAGES],
+        set(POST_ONLY),
+    )
+    for module_name in APP_MATRICES:
+        module = importlib.import_module(module_name)
+        route_rows.update(module.ROUTE_ROWS)
+        tables += module.TABLES
+        post_only |= set(module.POST_ONLY)
     for route in _routes(get_resolver().url_patterns):
-        if route.startswith("backoffice/") and route not in ROUTE_ROWS:
+        if route.startswith("backoffice/") and route not in route_rows:
             continue  # Django admin's generated model URLs: the model list pages are rows of their own
         if route == "api/v1/":
             continue  # ninja's namespace root, not an endpoint
-        if route in POST_ONLY:
+        if route in post_only:
             continue
-        row = ROUTE_ROWS.get(route)
-        if row is None or not any(
-            row in table for table in (PAGES, API, MEMBERSHIP_PAGES, MEMBERSHIP_API, GOVERNANCE_PAGES)
-        ):
+        row = route_rows.get(route)
+        if row is None or not any(row in table for table in tables):
             missing.append(route)
     assert not missing, f"routes without a row in the access matrix: {missing}"
 

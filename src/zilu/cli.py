@@ -19,6 +19,9 @@ PASSTHROUGH = {
     "calendar": "the holiday calendar: coverage, Civil Code periods and working days",
     "votes": "verify a vote's tally against the audit log (votes verify VOTE_ID)",
     "bulletins": "publish the join/withdraw bulletin of a period (bulletins publish --period 2026Q4)",
+    "supervisors": "the supervising department's accounts, kept out of the back office (supervisors add USERNAME)",
+    "banks": "shared signal banks: import BANK FILE, list, export BANK; pull (a member's side, no database)",
+    "review": "the review queue: sweep published items again after a bank update (review sweep)",
     "manage": "any Django management command (migrate, createsuperuser, check --deploy, ...)",
 }
 
@@ -76,13 +79,20 @@ def main(argv: list[str] | None = None) -> int:
         from zilu.screening.cli import main as screen_main
 
         return screen_main(argv[1:])
+    if argv[:2] == ["banks", "pull"]:
+        # A member's side of the bank sync: fetch, verify, write engine files; no Django, settings or database.
+        from zilu.banks.pull import main as pull_main
+
+        return pull_main(argv[2:])
     if argv and argv[0] in PASSTHROUGH:
         # Handed to Django untouched, so that the command's own --help and options work.
         _setup()
         from django.core.management import call_command, execute_from_command_line
 
+        offline = argv[:2] == ["audit", "verify"] and any(a == "--file" or a.startswith("--file=") for a in argv)
         if argv[0] != "manage":
-            call_command("migrate", interactive=False, verbosity=0)  # a fresh installation works at once
+            if not offline:  # checking a downloaded extract needs no database
+                call_command("migrate", interactive=False, verbosity=0)  # a fresh installation works at once
             execute_from_command_line(["zilu", *argv])
         else:
             execute_from_command_line(["zilu manage", *argv[1:]])

@@ -103,7 +103,13 @@ INSTALLED_APPS = [
     "zilu.members",
     "zilu.convention",
     "zilu.banks",
+    "zilu.review",
+    "zilu.reports",
+    "zilu.filings",
     "zilu.portal",
+    "zilu.disputes",
+    "zilu.oversight",
+    "zilu.discipline",
     "zilu.core.admin_site.ZiluAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -258,9 +264,65 @@ ZILU_SCREENING_TERMS = env_list("ZILU_SCREENING_TERMS", [])
 ZILU_SCREENING_ALLOW = env_list("ZILU_SCREENING_ALLOW", [])
 ZILU_SCREENING_DOMAINS = env_list("ZILU_SCREENING_DOMAINS", [])
 ZILU_SCREENING_BANKS = env_list("ZILU_SCREENING_BANKS", [])
+# Known rumors with their debunks, JSON Lines {"id", "text", "debunk", "source"} (Art. 12(1)).
+ZILU_SCREENING_RUMORS = env_list("ZILU_SCREENING_RUMORS", [])
 ZILU_SCREENING_POLICY = env("ZILU_SCREENING_POLICY")
 # "houbb": the term files use the houbb/sensitive-word numeric tags (1 drugs, 2 porn, 3 gambling, 4 illegal).
 ZILU_SCREENING_TERM_LABELS = env("ZILU_SCREENING_TERM_LABELS", "")
+
+# --- signal banks and the review queue (Art. 10, 12, 16) ----------------------------------------------------------
+# The platform's Ed25519 key that signs bank sync documents (PEM, PKCS#8); generated there on first use.
+ZILU_BANKS_SIGNING_KEY = env("ZILU_BANKS_SIGNING_KEY") or str(VAR_DIR / "banks-signing-key.pem")
+# Claims on review items expire after this many seconds; published items are swept this many days back.
+ZILU_REVIEW_LEASE_SECONDS = env_int("ZILU_REVIEW_LEASE_SECONDS", 900)
+ZILU_REVIEW_SWEEP_DAYS = env_int("ZILU_REVIEW_SWEEP_DAYS", 30)
+ZILU_REVIEW_SWEEP_CHUNK = env_int("ZILU_REVIEW_SWEEP_CHUNK", 200)
+# Webhook deliveries: attempts before giving up; whether loopback/private addresses may receive them.
+ZILU_REVIEW_WEBHOOK_ATTEMPTS = env_int("ZILU_REVIEW_WEBHOOK_ATTEMPTS", 8)
+ZILU_REVIEW_WEBHOOK_ALLOW_PRIVATE = env_bool("ZILU_REVIEW_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
+
+# --- public reports (Art. 10, 12, 17) -------------------------------------------------------------------------------
+# Working days a member has to answer a report, per category ("category=days,..." overrides the defaults in
+# zilu.reports.routing.DEFAULT_DEADLINES); a report becomes very overdue after twice as many.
+ZILU_REPORT_DEADLINES = env("ZILU_REPORT_DEADLINES", "") or ""
+# Categories that go to the executing body even when they name a member (its conduct, not its content).
+ZILU_REPORT_STAFF_CATEGORIES = env_list("ZILU_REPORT_STAFF_CATEGORIES", ["misconduct"])
+# Submissions per address and hour (0: no limit); accepted reports per address and day before a CAPTCHA (-1: never).
+ZILU_REPORT_RATE_LIMIT = env_int("ZILU_REPORT_RATE_LIMIT", 20)
+ZILU_REPORT_CAPTCHA_AFTER = env_int("ZILU_REPORT_CAPTCHA_AFTER", 3)
+# A report on the same target with near-identical text within this many days is merged with the earlier one.
+ZILU_REPORT_DUPLICATE_DAYS = env_int("ZILU_REPORT_DUPLICATE_DAYS", 7)
+# Published statistics hide any per-member figure below this count.
+ZILU_STATS_MIN_CELL = env_int("ZILU_STATS_MIN_CELL", 3)
+
+# --- filings and file screening (Art. 12(5), 15) -------------------------------------------------------------------
+# Home-page checks: seconds per fetch (all redirects included), bytes read at most, redirects followed at most;
+# addresses or networks fetched although not public (e.g. "127.0.0.1" for a test server; never in production).
+ZILU_FILINGS_FETCH_TIMEOUT = env_int("ZILU_FILINGS_FETCH_TIMEOUT", 10)
+ZILU_FILINGS_MAX_BYTES = env_int("ZILU_FILINGS_MAX_BYTES", 1024 * 1024)
+ZILU_FILINGS_MAX_REDIRECTS = env_int("ZILU_FILINGS_MAX_REDIRECTS", 3)
+ZILU_FILINGS_ALLOW_HOSTS = env_list("ZILU_FILINGS_ALLOW_HOSTS", [])
+# Working days a member has to fix a failed check; failed checks in a row that put a site on the staff dashboard.
+ZILU_FILINGS_FIX_DAYS = env_int("ZILU_FILINGS_FIX_DAYS", 10)
+ZILU_FILINGS_REPEATED_FAILURES = env_int("ZILU_FILINGS_REPEATED_FAILURES", 3)
+# ClamAV daemon for file screening: a unix socket path or host:port (unset: no ClamAV, YARA and hashes only).
+ZILU_CLAMD_SOCKET = env("ZILU_CLAMD_SOCKET")
+# Largest file POST /api/v1/screen/file accepts.
+ZILU_SCREEN_FILE_MAX_BYTES = env_int("ZILU_SCREEN_FILE_MAX_BYTES", 32 * 1024 * 1024)
+
+# --- discipline, evaluations, commendations (Art. 18) --------------------------------------------------------------
+# Working days the member has to answer a proposed measure, and to appeal a decision.
+ZILU_DISCIPLINE_RESPONSE_DAYS = env_int("ZILU_DISCIPLINE_RESPONSE_DAYS", 10)
+ZILU_DISCIPLINE_APPEAL_DAYS = env_int("ZILU_DISCIPLINE_APPEAL_DAYS", 10)
+# Months a published sanction stays listed on the public notice page.
+ZILU_DISCIPLINE_LISTING_MONTHS = env_int("ZILU_DISCIPLINE_LISTING_MONTHS", 12)
+# The strike system, "measure=number,..." over the defaults of zilu.discipline.ladder: points per measure, months
+# before a measure's points expire, and the active points from which a measure is the lightest one suggested.
+ZILU_DISCIPLINE_WEIGHTS = env("ZILU_DISCIPLINE_WEIGHTS", "") or ""
+ZILU_DISCIPLINE_EXPIRY_MONTHS = env("ZILU_DISCIPLINE_EXPIRY_MONTHS", "") or ""
+ZILU_DISCIPLINE_ESCALATION = env("ZILU_DISCIPLINE_ESCALATION", "") or ""
+# Working days members have to see their evaluation result before the banded list is published.
+ZILU_EVALUATION_REVIEW_DAYS = env_int("ZILU_EVALUATION_REVIEW_DAYS", 10)
 
 # --- calendar ------------------------------------------------------------------------------------------------------
 # A JSON file of official holiday schedules not yet in the chinesecalendar package (see core.deadlines).
@@ -286,5 +348,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("ZILU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # celery.app.trace logs every task success at INFO: noise for tasks run in-process after commit.
+    "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
 }

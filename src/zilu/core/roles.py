@@ -52,6 +52,37 @@ class Perm(StrEnum):
     MANAGE_API_KEYS = "apikeys.manage"
     MANAGE_USERS = "users.manage"
     USE_INBOX = "inbox.use"
+    # Shared signal banks (Art. 10, 16) and the pre-publication review queue (Art. 12)
+    CONTRIBUTE_TO_BANKS = "banks.contribute"
+    CURATE_BANKS = "banks.curate"
+    GIVE_BANK_OPINIONS = "banks.opinion"
+    READ_BANKS = "banks.read"
+    SUBMIT_FOR_REVIEW = "review.submit"
+    REVIEW_CONTENT = "review.review"
+    RESPOND_TO_REPORTS = "reports.respond"
+    VIEW_REPORTS = "reports.view"
+    HANDLE_REPORTS = "reports.handle"
+    REGISTER_FILINGS = "filings.register"
+    VIEW_FILINGS = "filings.view"
+    VERIFY_FILINGS = "filings.verify"
+    # Art. 19: disputes between members and mediation by the executing body
+    FILE_DISPUTES = "disputes.file"
+    VIEW_DISPUTES = "disputes.view"
+    MEDIATE_DISPUTES = "disputes.mediate"
+    # Art. 20: complaints about the executing body to its supervising department
+    FILE_COMPLAINTS = "oversight.file"
+    HANDLE_COMPLAINTS = "oversight.handle"
+    VIEW_SEALED_AUDIT = "oversight.view_sealed_audit"
+    ANSWER_EXPLANATIONS = "oversight.answer_explanations"
+    # Art. 18: supervision of members: discipline cases and the sanctions ladder, evaluations, commendations
+    VIEW_DISCIPLINE = "discipline.view"
+    HANDLE_DISCIPLINE = "discipline.handle"
+    ANSWER_DISCIPLINE = "discipline.answer"
+    READ_INTERNAL_NOTICES = "discipline.read_internal_notices"
+    RUN_EVALUATIONS = "discipline.run_evaluations"
+    SELF_ASSESS = "discipline.self_assess"
+    NOMINATE = "discipline.nominate"
+    REVIEW_NOMINATIONS = "discipline.review_nominations"
 
 
 _ALL_SIGNED_IN = frozenset({Role.PUBLIC, Role.MEMBER, Role.STAFF, Role.SUPERVISOR, SUPERUSER})
@@ -81,6 +112,48 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_API_KEYS: frozenset({Role.MEMBER}),
     Perm.MANAGE_USERS: frozenset({SUPERUSER}),
     Perm.USE_INBOX: _ALL_SIGNED_IN,
+    # Banks: members and staff contribute (a member's entry waits for curation), only staff curate and disable,
+    # any member confirms or disputes; members, staff and the supervising department read and sync them.
+    Perm.CONTRIBUTE_TO_BANKS: frozenset({Role.MEMBER, Role.STAFF, SUPERUSER}),
+    Perm.CURATE_BANKS: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.GIVE_BANK_OPINIONS: frozenset({Role.MEMBER}),
+    Perm.READ_BANKS: frozenset({Role.MEMBER, Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    # Review queue: a member's systems submit, its representatives review its own items only.
+    Perm.SUBMIT_FOR_REVIEW: frozenset({Role.MEMBER}),
+    Perm.REVIEW_CONTENT: frozenset({Role.MEMBER}),
+    # Public reports (Art. 17): anyone may report, signed in or not; the member concerned answers through its
+    # representatives; the executing body routes and verifies; the supervising department may read everything.
+    Perm.RESPOND_TO_REPORTS: frozenset({Role.MEMBER}),
+    Perm.VIEW_REPORTS: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.HANDLE_REPORTS: frozenset({Role.STAFF, SUPERUSER}),
+    # Filings (Art. 12(5)): a member registers its own websites and apps; staff and the supervising department
+    # see all of them; the member and the staff may run a verification at any time.
+    Perm.REGISTER_FILINGS: frozenset({Role.MEMBER}),
+    Perm.VIEW_FILINGS: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.VERIFY_FILINGS: frozenset({Role.MEMBER, Role.STAFF, SUPERUSER}),
+    # Disputes (Art. 19): members file and negotiate; staff see a dispute only once mediation is requested (the
+    # negotiation thread only with every party's consent, see disputes.models); the supervising department reads.
+    Perm.FILE_DISPUTES: frozenset({Role.MEMBER}),
+    Perm.VIEW_DISPUTES: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.MEDIATE_DISPUTES: frozenset({Role.STAFF, SUPERUSER}),
+    # Complaints about the executing body (Art. 20) reach the supervising department ONLY: neither staff nor the
+    # association's superusers may list, read, count or export them, nor read their sealed audit entries.
+    Perm.FILE_COMPLAINTS: frozenset({Role.MEMBER}),
+    Perm.HANDLE_COMPLAINTS: frozenset({Role.SUPERVISOR}),
+    Perm.VIEW_SEALED_AUDIT: frozenset({Role.SUPERVISOR}),
+    # The executing body answers the department's requests for an explanation (it sees the request, nothing more).
+    Perm.ANSWER_EXPLANATIONS: frozenset({Role.STAFF, SUPERUSER}),
+    # Discipline (Art. 18): the executing body investigates, proposes, decides and decides appeals; the supervising
+    # department reads every case (and alone sees the Art. 20 retaliation flag, via HANDLE_COMPLAINTS); the member
+    # concerned answers and appeals through its representatives; internal notices reach member representatives.
+    Perm.VIEW_DISCIPLINE: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.HANDLE_DISCIPLINE: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.ANSWER_DISCIPLINE: frozenset({Role.MEMBER}),
+    Perm.READ_INTERNAL_NOTICES: frozenset({Role.MEMBER, Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
+    Perm.RUN_EVALUATIONS: frozenset({Role.STAFF, SUPERUSER}),
+    Perm.SELF_ASSESS: frozenset({Role.MEMBER}),
+    Perm.NOMINATE: frozenset({Role.MEMBER, Role.STAFF, SUPERUSER}),
+    Perm.REVIEW_NOMINATIONS: frozenset({Role.STAFF, SUPERUSER}),
 }
 
 

@@ -22,6 +22,16 @@ SCHEDULE: dict[str, float] = {
     "zilu.members.tasks.publish_due_bulletin_task": 6 * 3600.0,
     "zilu.convention.tasks.close_due_votes_task": 300.0,
     "zilu.core.tasks.clean_pending_uploads_task": 3600.0,
+    # publishes the audit head once a day (hourly check; the first run of a day publishes)
+    "zilu.oversight.tasks.publish_audit_head_task": 3600.0,
+    "zilu.banks.tasks.enable_expired_entries_task": 300.0,
+    "zilu.review.tasks.retry_due_webhooks_task": 60.0,
+    "zilu.review.tasks.resume_sweeps_task": 300.0,
+    "zilu.reports.tasks.mark_overdue_task": 3600.0,
+    # checks each registered site about once a day (sites checked in the last 20 hours are skipped)
+    "zilu.filings.tasks.verify_due_sites_task": 3600.0,
+    # discipline decisions not appealed in time become final (a revocation then takes effect)
+    "zilu.discipline.tasks.finalize_due_cases_task": 3600.0,
 }
 
 
