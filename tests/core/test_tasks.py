@@ -90,6 +90,7 @@ def test_real_celery_worker_on_redis_runs_enqueued_task(settings):
     saved = {k: app.conf[k] for k in ("broker_url", "task_default_queue")}
     app.conf.broker_url = REDIS_URL
     app.conf.task_default_queue = queue
+    app.__dict__.pop("amqp", None)  # its queues and routes are cached from the conf of the first worker started
     settings.BROKER_URL = REDIS_URL
     try:
         with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
@@ -106,4 +107,5 @@ def test_real_celery_worker_on_redis_runs_enqueued_task(settings):
         assert [m.subject for m in mail.outbox] == ["经由 Celery"]
     finally:
         app.conf.update(saved)
+        app.__dict__.pop("amqp", None)
         app._pool = None

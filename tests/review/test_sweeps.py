@@ -136,6 +136,7 @@ def test_sweep_on_a_real_celery_worker_survives_a_killed_chunk(key_for, settings
     saved = {k: app.conf[k] for k in ("broker_url", "task_default_queue")}
     app.conf.broker_url = REDIS_URL
     app.conf.task_default_queue = queue
+    app.__dict__.pop("amqp", None)  # its queues and routes are cached from the conf of the first worker started
     settings.BROKER_URL = REDIS_URL
     try:
         with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
@@ -154,6 +155,7 @@ def test_sweep_on_a_real_celery_worker_survives_a_killed_chunk(key_for, settings
         assert _notices() == sorted(HITS)
     finally:
         app.conf.update(saved)
+        app.__dict__.pop("amqp", None)
         app._pool = None
 
 
