@@ -311,3 +311,25 @@ def test_rumor_and_file_hash_entries_reach_the_platforms_screening(
     response = member.post("/api/v1/screen/file", {"file": SimpleUploadedFile("x.bin", payload)})
     assert response.status_code == 200, response.content
     assert any(f["kind"] == "hash" for f in response.json()["findings"])
+
+
+def test_a_hash_added_by_another_process_reaches_this_processs_file_scanner(client_for, key_for):
+    """Another web process curated the entry (no reset reached this one): the bank's version tells the scanner."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zilu.banks.models import BankState, Entry
+    from zilu.core.filescan import get_file_scanner
+
+    payload = b"payload curated by another web process"
+    member = key_for("member")
+    get_file_scanner()
+    digest = hashlib.sha256(payload).hexdigest()
+    Entry.objects.create(bank="hashes", key=digest, data={"hash": digest, "value": digest, "label": "malware"},
+                         status=Entry.Status.ACTIVE)  # fmt: skip
+    state, _created = BankState.objects.get_or_create(bank="hashes")
+    BankState.objects.filter(pk=state.pk).update(version=state.version + 1)
+    response = member.post("/api/v1/screen/file", {"file": SimpleUploadedFile("x.bin", payload)})
+    assert response.status_code == 200, response.content
+    assert any(f["kind"] == "hash" for f in response.json()["findings"])

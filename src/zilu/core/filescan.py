@@ -18,16 +18,26 @@ from zilu.screening.clamd import Clamd
 from zilu.screening.files import FileScanner, FileVerdict
 
 HashSource = Callable[[], Mapping[str, str]]
+VersionSource = Callable[[], object]
 
 _sources: dict[str, HashSource] = {}
+_version_sources: dict[str, VersionSource] = {}
 _scanner: FileScanner | None = None
+_built_from: object = None
 _lock = threading.Lock()
 
 
-def register_hash_source(name: str, source: HashSource) -> None:
-    """Add (or replace) a source of known-bad file hashes; the scanner is rebuilt on next use."""
+def register_hash_source(name: str, source: HashSource, version: VersionSource | None = None) -> None:
+    """Add (or replace) a source of known-bad file hashes; the scanner is rebuilt on next use. ``version`` (a cheap
+    callable) lets every process notice a change made by another one: the scanner is rebuilt when it moves."""
     _sources[name] = source
+    if version is not None:
+        _version_sources[name] = version
     reset_file_scanner()
+
+
+def _current_versions() -> object:
+    return tuple((name, source()) for name, source in sorted(_version_sources.items()))
 
 
 def reset_file_scanner() -> None:
@@ -38,10 +48,12 @@ def reset_file_scanner() -> None:
 
 
 def get_file_scanner() -> FileScanner:
-    """The process's scanner, built on first use."""
-    global _scanner
+    """The process's scanner, built on first use and rebuilt when a hash source's version moved."""
+    global _scanner, _built_from
+    versions = _current_versions()
     with _lock:
-        if _scanner is None:
+        if _scanner is None or versions != _built_from:
+            _built_from = versions
             hashes: dict[str, str] = {}
             for source in _sources.values():
                 hashes.update({k.lower(): v for k, v in source().items()})
