@@ -70,7 +70,6 @@ class SiteFactory(factory.django.DjangoModelFactory):
                 obj.domains.create(name=normalize_domain(name), active=obj.status == "active")
 
 
-
 class VerifiedReportFactory(factory.django.DjangoModelFactory):
     """A report about ``member`` closed as verified true (what a discipline case rests on, Art. 18)."""
 
