@@ -7,7 +7,9 @@ It prepares a fresh ``ZILU_VAR_DIR`` (migrations, one member with an API key, th
 imported into the shared banks when ``$ZILU_SHARED_DIR/data`` is there), starts ``zilu serve`` as a child process,
 warms the screener up, then submits Weibo posts (or generated texts without the shared data) from ``--concurrency``
 client threads, each request a new external id, and reports requests per second, latency percentiles and the mix of
-outcomes (publishable, held, refused). The database is emptied first (``flush``): give it a private database.
+outcomes (publishable, held, refused), next to a baseline measured in the same run against the same server: the same
+posts through ``POST /api/v1/screen`` (screening alone, nothing stored). The database is emptied first (``flush``):
+give it a private database.
 """
 
 from __future__ import annotations
@@ -116,44 +118,21 @@ def main() -> int:
         warm = time.perf_counter() - started
         for i in range(1, 20):
             submit(base, token, f"warm-{i}", posts[i])
-        latencies: list[float] = []
-        outcomes: Counter[str] = Counter()
-        errors: Counter[str] = Counter()
-        lock = threading.Lock()
-        next_index = iter(range(args.requests))
-
-        def worker() -> None:
-            while True:
-                with lock:
-                    i = next(next_index, None)
-                if i is None:
-                    return
-                t0 = time.perf_counter()
-                try:
-                    status = submit(base, token, f"post-{i}", posts[20 + i])
-                except Exception as exc:
-                    with lock:
-                        errors[type(exc).__name__] += 1
-                    continue
-                took = time.perf_counter() - t0
-                with lock:
-                    latencies.append(took)
-                    outcomes[status] += 1
-
-        threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t0
+        # The baseline, in the same run: the same posts screened by POST /api/v1/screen (no queue, nothing stored).
+        base_lat, _base_out, base_err, base_elapsed = load(
+            args.concurrency, args.requests, lambda i: screen(base, token, posts[20 + i])
+        )
+        latencies, outcomes, errors, elapsed = load(
+            args.concurrency, args.requests, lambda i: submit(base, token, f"post-{i}", posts[20 + i])
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     latencies.sort()
+    base_lat.sort()
 
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+    def pct(p: float, values: list[float] = latencies) -> float:
+        return values[min(len(values) - 1, int(p * len(values)))] * 1000
 
     report = {
         "database": "postgresql",
@@ -170,12 +149,65 @@ def main() -> int:
             "p99": round(pct(0.99), 1),
             "mean": round(statistics.mean(latencies) * 1000, 1),
         },
+        "baseline_screen_only": {
+            "endpoint": "POST /api/v1/screen",
+            "throughput_rps": round(len(base_lat) / base_elapsed, 1),
+            "p50_ms": round(pct(0.50, base_lat), 1),
+            "p99_ms": round(pct(0.99, base_lat), 1),
+            "errors": dict(base_err),
+        },
+        "ratio_to_baseline_throughput": round((len(latencies) / elapsed) / (len(base_lat) / base_elapsed), 2),
         "first_request_with_screener_build_s": round(warm, 2),
         "outcomes": dict(outcomes),
         "mean_text_chars": round(statistics.mean(len(p) for p in posts[20 : 20 + len(latencies)]), 1),
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0 if not errors else 1
+
+
+def load(concurrency: int, n: int, call) -> tuple[list[float], Counter[str], Counter[str], float]:
+    """Run ``call(i)`` for i in range(n) from ``concurrency`` threads: latencies, outcomes, errors, seconds."""
+    latencies: list[float] = []
+    outcomes: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    lock = threading.Lock()
+    next_index = iter(range(n))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = next(next_index, None)
+            if i is None:
+                return
+            t0 = time.perf_counter()
+            try:
+                status = call(i)
+            except Exception as exc:
+                with lock:
+                    errors[type(exc).__name__] += 1
+                continue
+            took = time.perf_counter() - t0
+            with lock:
+                latencies.append(took)
+                outcomes[status] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, outcomes, errors, time.perf_counter() - t0
+
+
+def screen(base: str, token: str, text: str) -> str:
+    body = json.dumps({"text": text}).encode()
+    request = urllib.request.Request(
+        base + "/api/v1/screen", data=body, method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["suggestion"]
 
 
 def submit(base: str, token: str, external_id: str, text: str) -> str:
