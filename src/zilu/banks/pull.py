@@ -9,8 +9,8 @@ signature covers the canonical JSON of the payload (sorted keys, no spaces, UTF-
 platform's public key in ``<out>/platform-key.json`` (or takes it from ``--public-key``); later pulls refuse a
 document signed by another key. State (each bank's version and entries) lives in ``<out>/state.json``; the engine
 reads ``terms.json``, ``allow.json``, ``domains.json`` and ``rumors.json`` (``zilu-bank/1`` exports, see
-docs/screening.md); ``hashes.json`` feeds the file scanner's ``HashBank``; ``url-prefixes.json`` keeps the URL
-prefixes, which the engine does not match (it blocks whole hosts).
+docs/screening.md); ``hashes.json`` feeds the file scanner's ``HashBank``; ``domains.json`` holds the harmful
+domains and URL prefixes (the engine matches both), and ``url-prefixes.json`` lists the URL prefixes alone.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def apply(entries: dict[str, dict[str, Any]], payload: dict[str, Any]) -> dict[s
 
 
 def engine_document(bank: str, version: int, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the engine loads for ``bank``: a ``zilu-bank/1`` export for terms, allow-list, domains (URL prefixes are
-    left out: the engine blocks whole hosts) and rumors; the file hashes as a list (``HashBank`` takes a mapping)."""
+    """What the engine loads for ``bank``: a ``zilu-bank/1`` export for terms, allow-list, domains (with the URL
+    prefixes, which the engine matches too) and rumors; the file hashes as a list (``HashBank`` takes a mapping)."""
     if bank == "terms":
         items = []
         for e in entries:
@@ -94,11 +94,7 @@ def engine_document(bank: str, version: int, entries: list[dict[str, Any]]) -> d
     if bank == "allow":
         return {"format": "zilu-bank/1", "kind": "allow", "version": version, "entries": [e["term"] for e in entries]}
     if bank == "domains":
-        items = [
-            {"domain": e["value"], "label": e["label"], "severity": e["severity"]}
-            for e in entries
-            if e.get("kind") == "domain"
-        ]
+        items = [{"domain": e["value"], "label": e["label"], "severity": e["severity"]} for e in entries]
         return {"format": "zilu-bank/1", "kind": "domains", "version": version, "entries": items}
     if bank == "rumors":
         claims = [

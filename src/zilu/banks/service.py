@@ -1,10 +1,10 @@
 """The platform's screener: the engine (`zilu.screening`) loaded once per process with the platform's banks.
 
 Banks come from the files named by ``ZILU_SCREENING_TERMS`` (``term label[,label]`` lines), ``ZILU_SCREENING_ALLOW``
-(one word a line), ``ZILU_SCREENING_DOMAINS`` (one domain a line), ``ZILU_SCREENING_BANKS`` (Zilu bank exports)
-and ``ZILU_SCREENING_RUMORS`` (rumor claims, JSON Lines), each a comma-separated list of paths, under the policy in
-``ZILU_SCREENING_POLICY`` (JSON or TOML). With none set, the screener still finds personal information; it finds
-no terms or blocked links until banks are configured.
+(one word a line), ``ZILU_SCREENING_DOMAINS`` (one domain or URL prefix a line), ``ZILU_SCREENING_BANKS`` (Zilu
+bank exports) and ``ZILU_SCREENING_RUMORS`` (rumor claims, JSON Lines), each a comma-separated list of paths, under
+the policy in ``ZILU_SCREENING_POLICY`` (JSON or TOML). With none set, the screener still finds personal information;
+it finds no terms or blocked links until banks are configured.
 The shared banks' active entries (``banks.models.Entry``) are merged in; each request compares the banks' versions
 (one small query) and a changed bank rebuilds the screener, so curation takes effect without a restart.
 """
@@ -39,7 +39,8 @@ def build_screener() -> Screener:
 
 
 def database_banks() -> Banks:
-    """The shared banks' active entries (terms, allow-list words, harmful domains, rumor claims), as engine data."""
+    """The shared banks' active entries (terms, allow-list words, harmful domains and URL prefixes, rumor claims), as
+    engine data."""
     from zilu.banks.models import Bank, Entry
 
     terms, allow, domains, rumors = [], [], [], []
@@ -53,7 +54,7 @@ def database_banks() -> Banks:
         elif bank == Bank.RUMORS:
             rumors.append(RumorClaim(id=str(pk), text=data["claim"], debunk=data.get("debunk", ""),
                                      source=data.get("source") or None, date=data.get("date") or None))  # fmt: skip
-        elif data.get("kind") == "domain":  # URL prefixes are synced to members; the engine blocks whole hosts
+        else:  # a domain ("kind": "domain") or a URL prefix ("prefix": host + path); the engine tells them apart
             domains.append(BlockedDomain(domain=data["value"], label=data["label"], severity=data["severity"]))
     return Banks(
         terms=merge_terms(terms), allow=tuple(dict.fromkeys(allow)), domains=tuple(domains), rumors=tuple(rumors)

@@ -5,7 +5,9 @@ Line formats (UTF-8, ``#`` starts a comment line, blank lines are skipped):
 * terms: ``term label[,label]`` -- the last whitespace-separated field is the labels; a line without whitespace is a
   term with the loader's default label;
 * allow-list: one word or phrase a line;
-* domains: one domain a line (a scheme, path, port, ``*.`` prefix or upper case are tolerated and removed).
+* domains: one domain or URL prefix a line. A line with a path or a query after the host
+  (``https://Bad.example/files/x``) is a URL prefix, kept as ``host[:port]/path[?query]`` (see :func:`canonical_entry`);
+  otherwise the scheme, port, ``*.`` prefix and upper case are tolerated and removed.
 
 The bank export (``zilu-bank/1``) is one JSON document per bank; see docs/screening.md for the schema::
 
@@ -17,6 +19,7 @@ The bank export (``zilu-bank/1``) is one JSON document per bank; see docs/screen
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +49,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class BlockedDomain:
-    """A harmful domain; it covers its subdomains (``bad.example`` blocks ``www.bad.example``)."""
+    """A harmful domain, which covers its subdomains (``bad.example`` blocks ``www.bad.example``), or a URL prefix
+    ``host[:port]/path[?query]`` (``bad.example/files``), which covers the URLs under it on that host only."""
 
     domain: str
     label: str = "link.blocked"
@@ -185,18 +189,56 @@ def canonical_domain(value: str) -> str | None:
     return ".".join(decoded)
 
 
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+DEFAULT_PORTS = frozenset({"80", "443"})
+
+
+def url_parts(value: str) -> tuple[str, str, str, str | None] | None:
+    """``(host, port, path, query)`` of a URL or URL prefix, ``None`` if it has no valid host.
+
+    The scheme and fragment are dropped, the host is canonical (:func:`canonical_domain`), the port is kept unless
+    it is a default one (80, 443: schemes are not told apart) or absent (``""``), the path keeps its case and loses
+    trailing slashes (``/bad/`` -> ``/bad``), and the query is ``None`` when there is none (or it is empty).
+    """
+    text = _SCHEME.sub("", value.strip(), count=1).split("#", 1)[0]
+    cut = min((i for i in (text.find("/"), text.find("?")) if i >= 0), default=len(text))
+    authority, rest = text[:cut], text[cut:]
+    host = canonical_domain(authority)
+    if host is None:
+        return None
+    port = authority.rsplit("@", 1)[-1].partition(":")[2]
+    port = str(int(port)) if port.isdigit() and len(port) <= 5 else ""
+    if port in DEFAULT_PORTS:
+        port = ""
+    path, has_query, query = rest.partition("?")
+    return host, port, path.rstrip("/"), query if has_query and query else None
+
+
+def canonical_entry(value: str) -> str | None:
+    """A domain blocklist line in canonical form: the host (``HTTP://WWW.Bad.Example:81`` -> ``www.bad.example``),
+    or, when a path or query follows the host, the URL prefix ``host[:port]/path[?query]``
+    (``https://Bad.Example:443/Files/?id=1`` -> ``bad.example/Files?id=1``); ``None`` if it has no valid host."""
+    parts = url_parts(value)
+    if parts is None:
+        return None
+    host, port, path, query = parts
+    if not path and query is None:
+        return host
+    return host + (f":{port}" if port else "") + path + (f"?{query}" if query is not None else "")
+
+
 def parse_domains(lines: Iterable[str], *, label: str = "link.blocked", severity: int = 3) -> list[BlockedDomain]:
-    """Parse one domain a line; lines that are not a host name are skipped."""
+    """Parse one domain or URL prefix a line (see :func:`canonical_entry`); lines without a host name are skipped."""
     out = []
     for line in lines:
-        domain = canonical_domain(line)
+        domain = canonical_entry(line)
         if domain:
             out.append(BlockedDomain(domain=domain, label=label, severity=severity))
     return out
 
 
 def load_domains(path: str | Path, **options: Any) -> list[BlockedDomain]:
-    """Load a domain blocklist file (options as for :func:`parse_domains`)."""
+    """Load a domain and URL prefix blocklist file (options as for :func:`parse_domains`)."""
     return parse_domains((line for _, line in _lines(path)), **options)
 
 
@@ -291,9 +333,9 @@ def _domain_entry(entry: Any, where: str) -> BlockedDomain:
             raise BankFormatError(f"{where}: label must be a non-empty string")
         severity = _severity(entry.get("severity", severity), where)
         entry = entry.get("domain")
-    domain = canonical_domain(entry) if isinstance(entry, str) else None
+    domain = canonical_entry(entry) if isinstance(entry, str) else None
     if domain is None:
-        raise BankFormatError(f'{where}: a domain entry is a host name or an object with a "domain"')
+        raise BankFormatError(f'{where}: a domain entry is a host name, a URL prefix or an object with a "domain"')
     return BlockedDomain(domain=domain, label=label, severity=severity)
 
 

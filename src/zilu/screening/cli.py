@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("input", nargs="?", default="-", metavar="INPUT|-", help="JSON Lines file (default: stdin)")
     parser.add_argument("--terms", action="append", default=[], metavar="FILE", help="terms: `term label[,label]`")
     parser.add_argument("--allow", action="append", default=[], metavar="FILE", help="allow-list: one word a line")
-    parser.add_argument("--domains", action="append", default=[], metavar="FILE", help="blocked domains, one a line")
+    parser.add_argument(
+        "--domains", action="append", default=[], metavar="FILE", help="blocked domains or URL prefixes, one a line"
+    )
     parser.add_argument("--bank", action="append", default=[], metavar="EXPORT", help="a zilu-bank/1 JSON export")
     parser.add_argument(
         "--rumors",

@@ -14,6 +14,15 @@ A bare host must end in a public suffix (the Public Suffix List snapshot bundled
 which keeps ``e.g``, ``3.14`` and ``file.jpg`` out. A blocklist entry covers itself and its subdomains, never its
 parent or a look-alike (``bad.com`` blocks ``www.bad.com``, not ``notbad.com``). A non-ASCII first label may have
 Chinese text glued in front of it (``访问例子.中国``), so for such labels the entry may also match a tail of it.
+
+A blocklist entry may also be a URL prefix, ``host[:port]/path[?query]`` (:func:`zilu.screening.banks.canonical_entry`).
+It covers a link on that very host (not its subdomains) whose port is the same (default ports dropped, schemes not
+told apart) and whose path is the prefix's path or goes on below it at a ``/`` (``bad.example/files`` covers
+``/files``, ``/files/``, ``/files/x?y``, never ``/filesystem`` or ``/other``); the query is ignored unless the prefix
+has one, which the link's query must then start with, up to a ``&`` (``?id=1`` covers ``?id=1&x=2``, not ``?id=12``;
+a prefix query ending in ``=`` or ``&`` is a plain string prefix). Paths are compared case-sensitively, on the link
+as written (read from the original text, with full-width forms folded); a link's path ends at its first non-ASCII
+character. The most specific entry wins: a matching prefix (the longest) before a domain.
 """
 
 from __future__ import annotations
@@ -24,13 +33,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from zilu.screening.banks import BlockedDomain, canonical_domain
+from zilu.screening.banks import DEFAULT_PORTS, BlockedDomain, canonical_domain, url_parts
 
 # Separate literal-led patterns: Python's re scans for a literal first character far faster than for a class.
 _ANCHORS = (re.compile(r"\.(?=[a-z])"), re.compile(r"。(?=[a-z])"), re.compile(r"\.(?=[^\x00-\x7f])"))
 _ASCII_LABEL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 _SCHEMES = ("https", "http", "ftp")
 _TAIL = re.compile(r"(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+_PORT = re.compile(r":([0-9]{1,5})")
 _TRAILING = ".,;:!?)]}'\""
 _MAX_LABEL = 63
 _MAX_HOST = 253
@@ -142,30 +152,111 @@ def _trim_idn_suffix(host: str) -> str:
 
 
 class Blocklist:
-    """Blocked domains by canonical name; ``lookup`` walks a host's parents."""
+    """Blocked domains by canonical name, and URL prefixes by host; ``lookup`` walks a host's parents."""
 
     def __init__(self, domains: Iterable[BlockedDomain]) -> None:
-        self.entries = {d.domain: d for d in domains}
+        self.entries: dict[str, BlockedDomain] = {}
+        # host -> (port, path, query, entry), longest path and query first
+        self.prefixes: dict[str, list[tuple[str, str, str | None, BlockedDomain]]] = {}
+        for entry in domains:
+            if "/" not in entry.domain and "?" not in entry.domain:
+                self.entries[entry.domain] = entry
+                continue
+            parts = url_parts(entry.domain)
+            if parts is None:
+                continue
+            host, port, path, query = parts
+            if path or query is not None:
+                self.prefixes.setdefault(host, []).append((port, path, query, entry))
+            else:
+                self.entries[host] = entry
+        for rules in self.prefixes.values():
+            rules.sort(key=lambda rule: (len(rule[1]), -1 if rule[2] is None else len(rule[2])), reverse=True)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.entries) + sum(len(rules) for rules in self.prefixes.values())
 
-    def lookup(self, host: str) -> BlockedDomain | None:
-        """The entry covering ``host`` (the most specific one), if any."""
+    def has_prefixes(self, host: str) -> bool:
+        """Whether a URL prefix may cover a link on ``host`` (so its path is worth reading)."""
+        if not self.prefixes:
+            return False
+        if host in self.prefixes:
+            return True
         labels = host.split(".")
+        return not labels[0].isascii() and any(glued in self.prefixes for glued in _glued_tails(labels))
+
+    def lookup(self, host: str, tail: str = "") -> BlockedDomain | None:
+        """The entry covering ``host`` (the most specific one), if any; ``tail`` is what follows the host in the
+        link (``:port/path?query#fragment``), for the URL prefixes."""
+        labels = host.split(".")
+        if self.prefixes:
+            entry = self._prefix(host, tail)
+            if entry is None and not labels[0].isascii():
+                for glued in _glued_tails(labels):
+                    entry = self._prefix(glued, tail)
+                    if entry is not None:
+                        break
+            if entry is not None:
+                return entry
         for i in range(len(labels)):
             entry = self.entries.get(".".join(labels[i:]))
             if entry is not None:
                 return entry
-        first, rest = labels[0], ".".join(labels[1:])
-        if rest and not first.isascii():
-            for cut in range(1, len(first)):
-                if first[cut - 1].isascii():
-                    continue
-                entry = self.entries.get(f"{first[cut:]}.{rest}")
+        if not labels[0].isascii():
+            for glued in _glued_tails(labels):
+                entry = self.entries.get(glued)
                 if entry is not None:
                     return entry
         return None
+
+    def _prefix(self, host: str, tail: str) -> BlockedDomain | None:
+        rules = self.prefixes.get(host)
+        if not rules:
+            return None
+        port = ""
+        found = _PORT.match(tail)
+        if found:
+            port = str(int(found.group(1)))
+            port = "" if port in DEFAULT_PORTS else port
+            tail = tail[found.end() :]
+        path, has_query, query = tail.split("#", 1)[0].partition("?")
+        for rule_port, rule_path, rule_query, entry in rules:
+            if rule_port != port:
+                continue
+            if rule_query is None:
+                if path == rule_path or path.startswith(rule_path + "/"):
+                    return entry
+            elif (
+                has_query
+                and path.rstrip("/") == rule_path
+                and query.startswith(rule_query)
+                and (len(query) == len(rule_query) or rule_query[-1] in "=&" or query[len(rule_query)] == "&")
+            ):
+                return entry
+        return None
+
+
+def _glued_tails(labels: list[str]) -> Iterable[str]:
+    """For a non-ASCII first label with Chinese text glued in front (``访问例子.中国``), the host without it."""
+    first, rest = labels[0], ".".join(labels[1:])
+    if not rest:
+        return
+    for cut in range(1, len(first)):
+        if not first[cut - 1].isascii():
+            yield f"{first[cut:]}.{rest}"
+
+
+def _cased(folded: str, original: str | None, start: int, end: int) -> str:
+    """``folded[start:end]`` with the case of ``original`` (the folded view is lower case)."""
+    piece = folded[start:end]
+    if original is None:
+        return piece
+    written = original[start:end]
+    if written.isascii():  # an ASCII character folds to itself or its lower case
+        return written
+    return "".join(
+        ch.upper() if "a" <= ch <= "z" and original[start + k].isupper() else ch for k, ch in enumerate(piece)
+    )
 
 
 def _anchors(folded: str) -> list[int]:
@@ -186,8 +277,11 @@ def _anchors(folded: str) -> list[int]:
     return found
 
 
-def find_links(folded: str, blocklist: Blocklist) -> list[LinkMatch]:
+def find_links(folded: str, blocklist: Blocklist, original: str | None = None) -> list[LinkMatch]:
     """Every link in a folded text, blocked or not, by start offset.
+
+    ``original`` is the text before folding (same length), from which the case of a link's path is read for the
+    URL prefixes; without it paths are compared in lower case.
 
     Each starting point only looks back as far as the end of the last host it examined, and a host is at most
     253 characters, so the work stays linear even on a megabyte of ``a.a.a.a``.
@@ -222,7 +316,7 @@ def find_links(folded: str, blocklist: Blocklist) -> list[LinkMatch]:
                     scheme = True
                     break
         match = (
-            _link(folded, start, host_start, host_end, scheme, blocklist)
+            _link(folded, start, host_start, host_end, scheme, blocklist, original)
             if host_end - host_start <= _MAX_HOST
             else None
         )
@@ -233,7 +327,7 @@ def find_links(folded: str, blocklist: Blocklist) -> list[LinkMatch]:
 
 
 def _link(
-    folded: str, start: int, host_start: int, host_end: int, scheme: bool, blocklist: Blocklist
+    folded: str, start: int, host_start: int, host_end: int, scheme: bool, blocklist: Blocklist, original: str | None
 ) -> LinkMatch | None:
     raw = folded[host_start:host_end].replace("。", ".")
     last = raw.rsplit(".", 1)[-1]
@@ -253,4 +347,5 @@ def _link(
     end = tail.end() if tail else host_end
     while end > host_end and folded[end - 1] in _TRAILING:
         end -= 1
-    return LinkMatch(start, end, host, registrable, blocklist.lookup(host))
+    rest = _cased(folded, original, host_end, end) if end > host_end and blocklist.has_prefixes(host) else ""
+    return LinkMatch(start, end, host, registrable, blocklist.lookup(host, rest))

@@ -147,7 +147,7 @@ class Screener:
         folded_codes = self._folding[cps]
         folded = folded_codes.tobytes().decode("utf-16-le")
         pii = find_pii(folded, folded_codes)
-        links = find_links(folded, self.blocklist) if self._find_links else []
+        links = find_links(folded, self.blocklist, block) if self._find_links else []
         fields = [field for _, field in owners]
         item_of = [item for item, _ in owners]
         by_item: dict[int, list[Hit]] = {}
