@@ -184,6 +184,7 @@ POST_ONLY = {
     "api/v1/banks/<bank>/entries/<entry_id>/keep",
     "api/v1/banks/<bank>/entries/<entry_id>/opinions",
     "api/v1/review/items",
+    "api/v1/review/items/<external_id>/attachments",
     "api/v1/review/queue/claim",
     "api/v1/review/queue/<item_id>/claim",
     "api/v1/review/queue/<item_id>/decide",

@@ -47,6 +47,9 @@ class UploadPolicy:
     # Art. 15: screen each upload for viruses and destructive programs (core.filescan: YARA rules, the file-hash
     # bank, ClamAV when configured, archives recursively) and refuse what the screening blocks.
     screen: bool = True
+    # Refuse a file whose name's extension is not one usual for its content (a text file named .bat, a PNG named
+    # .pdf): the name decides what the downloader's system does with the file. A name without an extension passes.
+    names_match: bool = False
 
     @property
     def byte_limit(self) -> int:
@@ -90,6 +93,28 @@ def sniff_type(head: bytes) -> str | None:
     return TEXT_TYPE
 
 
+# The usual extensions of the content types uploads may have (for ``UploadPolicy.names_match``).
+EXTENSIONS: dict[str, frozenset[str]] = {
+    "application/pdf": frozenset({"pdf"}),
+    "image/png": frozenset({"png"}),
+    "image/jpeg": frozenset({"jpg", "jpeg", "jpe", "jfif"}),
+    "image/gif": frozenset({"gif"}),
+    "image/webp": frozenset({"webp"}),
+    TEXT_TYPE: frozenset({"txt", "text", "log", "csv", "md"}),
+    "video/mp4": frozenset({"mp4", "m4v"}),
+}
+
+
+def name_matches(name: str | None, content_type: str | None) -> bool:
+    """Whether the extension of ``name`` is one usual for ``content_type``. Trailing dots and spaces are ignored
+    (Windows drops them, so ``run.bat.`` is a ``.bat``); a name without an extension matches."""
+    base = Path(name or "").name.rstrip(". ")
+    if "." not in base:
+        return True
+    extension = base.rsplit(".", 1)[1].lower()
+    return extension in EXTENSIONS.get(content_type or "", frozenset({extension}))
+
+
 def _field_error(field_name: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, field=field_name)
 
@@ -123,6 +148,12 @@ def check_uploads(
                 field_name,
                 _("“%(name)s” is not an accepted file type (its content is %(type)s).")
                 % {"name": upload.name, "type": content_type or _("unrecognised")},
+            )
+        if policy.names_match and not name_matches(upload.name, content_type):
+            raise _field_error(
+                field_name,
+                _("“%(name)s” is named as another type of file than its content (%(type)s).")
+                % {"name": upload.name, "type": content_type},
             )
         if policy.screen:
             _screen_upload(upload, field_name)

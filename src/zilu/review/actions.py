@@ -1,4 +1,5 @@
-"""Every state change of the review queue: submitting, claiming, releasing, deciding, configuring the webhook.
+"""Every state change of the review queue: submitting, attaching files, claiming, releasing, deciding, configuring
+the webhook.
 
 A member's system submits with its API key; the engine screens at once (outside the transaction: it is CPU work);
 ``pass`` is publishable, ``block`` refused, ``review`` held in the member's queue. Submitting is idempotent on the
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +33,9 @@ from zilu.core.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from zilu.core.roles import Perm, require
+from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, store_uploads
+from zilu.core.models import StoredFile
+from zilu.core.roles import Perm, has_perm, require
 from zilu.members.models import Member
 from zilu.review.models import Decision, ReviewItem, WebhookEndpoint
 from zilu.review.webhooks import queue_delivery
@@ -42,6 +47,10 @@ STATUS_OF = {
     "review": ReviewItem.Status.HELD,
 }
 TEXT_MAX = 200_000
+ATTACHMENT = "attachment"
+# Art. 15: attachments go through the same checks as report evidence (typed by content, screened for viruses and
+# destructive programs); their names must also match their content, since reviewers download and open them.
+ATTACHMENT_POLICY = UploadPolicy(allowed_types=DOCUMENT_TYPES | {"video/mp4"}, max_files=5, names_match=True)
 
 
 def member_of(actor: Any, perm: Perm) -> Member:
@@ -144,6 +153,34 @@ def access_item(actor: Any, *, pk: int | None = None, external_id: str | None = 
     if item is None:
         raise NotFound()
     return item
+
+
+@transaction.atomic
+def do_attach(actor: Any, external_id: str, files: Sequence[UploadedFile]) -> list[StoredFile]:
+    """The member's system attaches files to an item it submitted, while the item is open (publishable, held or
+    escalated). Each file is typed by its content and screened (``ATTACHMENT_POLICY``); one refused file refuses
+    them all and leaves the item as it was."""
+    item = access_item(actor, external_id=external_id, perm=Perm.SUBMIT_FOR_REVIEW, for_update=True)
+    if item.status not in ReviewItem.ATTACHABLE:
+        raise InvalidTransition(_("This item is already decided; files can no longer be attached to it."))
+    if not files:
+        raise ValidationFailed(_("Choose at least one file."), field="files")
+    stored = store_uploads(files, owner=item, purpose=ATTACHMENT, actor=actor, policy=ATTACHMENT_POLICY)
+    audit.record(actor, "review.item.attach", item, after={
+        "files": [{"id": str(f.pk), "name": f.original_name, "content_type": f.content_type, "size": f.size,
+                   "sha256": f.sha256} for f in stored],
+    })  # fmt: skip
+    return stored
+
+
+def can_download_attachment(user: Any, item: ReviewItem) -> bool:
+    """Who may download an item's attachments: the representatives of the item's active member, nobody else
+    (the executing body and the supervising department do not see members' review queues)."""
+    return (
+        has_perm(user, Perm.REVIEW_CONTENT)
+        and item.member_id == getattr(user, "member_id", None)
+        and Member.objects.filter(pk=item.member_id, status=Member.Status.ACTIVE).exists()
+    )
 
 
 def _lease_valid(item: ReviewItem, now: Any) -> bool:

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.files import files_of
+from zilu.core.models import StoredFile
 from zilu.core.roles import Perm, signed_in
 from zilu.review import actions
 from zilu.review.models import Delivery, ReviewItem, TakedownNotice, WebhookEndpoint
@@ -33,6 +35,14 @@ class DecisionOut(Schema):
     decided_at: str
 
 
+class AttachmentOut(Schema):
+    id: str = Field(description="the file's id; reviewers download it from /files/{id}")
+    name: str
+    content_type: str = Field(description="the type its content shows (never the declared one)")
+    size: int
+    sha256: str
+
+
 class ItemOut(Schema):
     external_id: str
     status: str = Field(description="publishable, refused, held, escalated, approved or rejected")
@@ -42,6 +52,7 @@ class ItemOut(Schema):
     decision: DecisionOut | None
     hits: list[dict[str, Any]] = Field(description="the engine's hits at submission (offsets into the original)")
     takedown_notices: int
+    attachments: list[AttachmentOut] = Field(description="files attached to the item, screened on upload (Art. 15)")
 
 
 class QueueItemOut(Schema):
@@ -97,7 +108,13 @@ def _item(item: ReviewItem) -> dict[str, Any]:
         **actions.decision_payload(item, last),
         "hits": item.hits,
         "takedown_notices": item.notices.count(),
+        "attachments": [_attachment(f) for f in files_of(item, actions.ATTACHMENT)],
     }
+
+
+def _attachment(stored: StoredFile) -> dict[str, Any]:
+    return {"id": str(stored.pk), "name": stored.original_name, "content_type": stored.content_type,
+            "size": stored.size, "sha256": stored.sha256}  # fmt: skip
 
 
 @router.post(
@@ -113,13 +130,28 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
         signed_in(request), external_id=payload.external_id, text=payload.text, title=payload.title,
         author_ref=payload.author_ref, url=payload.url,
     )  # fmt: skip
-    body = {**actions.decision_payload(item, None), "hits": item.hits, "takedown_notices": 0}
+    body = {**actions.decision_payload(item, None), "hits": item.hits, "takedown_notices": 0, "attachments": []}
     return Status(201 if created else 200, body if created else _item(item))
 
 
 @router.get("/items/{external_id}", response=ItemOut, auth=SIGNED_IN, summary="Poll an item's status and decision")
 def poll(request: HttpRequest, external_id: str) -> dict[str, Any]:
     return _item(actions.access_item(signed_in(request), external_id=external_id, perm=Perm.SUBMIT_FOR_REVIEW))
+
+
+@router.post(
+    "/items/{external_id}/attachments",
+    response={201: ItemOut},
+    auth=SIGNED_IN,
+    summary="Attach files to an item (multipart `files`)",
+    description="Each file is typed by its content (images, PDF, plain text, MP4), its name must match that type, "
+    "and it is screened for viruses and destructive programs (Art. 15); one refused file refuses the request (422, "
+    "field `files`) and attaches nothing. An approved, rejected or refused item takes no files (409).",
+)
+def attach(request: HttpRequest, external_id: str, files: File[list[UploadedFile]]) -> Status[dict[str, Any]]:
+    actions.do_attach(signed_in(request), external_id, files)
+    return Status(201, _item(actions.access_item(signed_in(request), external_id=external_id,
+                                                 perm=Perm.SUBMIT_FOR_REVIEW)))  # fmt: skip
 
 
 @router.get("/queue", response=list[QueueItemOut], auth=SIGNED_IN, summary="The member's queue, oldest first")

@@ -12,4 +12,9 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review queue")
 
     def ready(self) -> None:
+        from zilu.core.files import register_owner
         from zilu.review import sweeps  # noqa: F401  (connects the bank-update signal)
+        from zilu.review.actions import can_download_attachment
+        from zilu.review.models import ReviewItem
+
+        register_owner(ReviewItem, can_download_attachment)

@@ -24,6 +24,8 @@ class ReviewItem(models.Model):
 
     QUEUE = (Status.HELD, Status.ESCALATED)
     PUBLISHED = (Status.PUBLISHABLE, Status.APPROVED)
+    # Files may be attached until the item is decided (approved or rejected) or refused by the engine.
+    ATTACHABLE = (Status.PUBLISHABLE, Status.HELD, Status.ESCALATED)
     TRANSITIONS: dict[str, set[str]] = {
         Status.HELD: {Status.APPROVED, Status.REJECTED, Status.ESCALATED},
         Status.ESCALATED: {Status.APPROVED, Status.REJECTED},

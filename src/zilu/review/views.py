@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zilu.core.errors import DomainError
+from zilu.core.files import files_of
 from zilu.core.roles import Perm, require, signed_in
 from zilu.core.views import run_action, run_form_action
 from zilu.members.models import Member
@@ -91,7 +92,7 @@ def claim_next(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    """An item with its hits highlighted; the decision form while the visitor holds the claim."""
+    """An item with its hits highlighted and its attachments; the decision form while the visitor holds the claim."""
     member = _member(request)
     item = ReviewItem.objects.filter(member=member, pk=item_id).select_related("claimed_by").first()
     if item is None:
@@ -113,6 +114,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "form": DecisionForm(),
             "decisions": item.decisions.all(),
             "notices": item.notices.all(),
+            "attachments": files_of(item, actions.ATTACHMENT),
         },
     )
 
