@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 
@@ -56,3 +57,20 @@ def assert_problem(response: HttpResponse, status: int, code: str | None = None)
     if code is not None:
         assert body["type"] == "urn:zilu:problem:" + code, body
     return body
+
+
+def matrix_cells(table: dict[str, tuple[int | str, ...]]) -> list[tuple[str, str, int | str]]:
+    """An access-matrix table (path -> one answer per role in ``ROLES``) as (path, role, expected) cells."""
+    return [(path, role, row[i]) for path, row in table.items() for i, role in enumerate(ROLES)]
+
+
+def assert_answer(response: HttpResponse, path: str, expected: int | str) -> None:
+    """``response`` is the matrix's ``expected`` answer: a status, or ``"302 <target>"`` (a target ending in
+    ``next=`` is followed by the requested path)."""
+    if isinstance(expected, str):
+        status, _sep, target = expected.partition(" ")
+        assert response.status_code == int(status), (response.status_code, response.get("Location"))
+        location = response["Location"]
+        assert location == (target + quote(path, safe="/") if target.endswith("next=") else target), location
+    else:
+        assert response.status_code == expected, (response.status_code, response.get("Location"))

@@ -14,14 +14,13 @@ from __future__ import annotations
 import importlib
 import uuid
 from datetime import date, timedelta
-from urllib.parse import quote
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from tests.factories import MemberFactory, UserFactory, make_uscc
-from tests.helpers import ARTICLE_3, ARTICLE_3_V2, ROLES, assert_problem, make_versions
+from tests.helpers import ARTICLE_3, ARTICLE_3_V2, ROLES, assert_answer, assert_problem, make_versions, matrix_cells
 from tests.members.helpers import sign_form, unit_form
 from zilu.convention.models import ConventionVersion
 from zilu.core.actions import do_create_api_key
@@ -337,34 +336,17 @@ ROUTE_ROWS = {
 }
 
 
-def _cells(table: dict[str, tuple[int | str, ...]]) -> list[tuple[str, str, int | str]]:
-    return [(path, role, row[i]) for path, row in table.items() for i, role in enumerate(ROLES)]
-
-
 @pytest.fixture
 def versions(db):
     return make_versions()
 
 
-def _assert_answer(response, path: str, expected: int | str) -> None:
-    if isinstance(expected, str):
-        status, _, target = expected.partition(" ")
-        assert response.status_code == int(status), (response.status_code, response.get("Location"))
-        location = response["Location"]
-        if target.endswith("next="):
-            assert location == target + quote(path, safe="/"), location
-        else:
-            assert location == target, location
-    else:
-        assert response.status_code == expected, (response.status_code, response.get("Location"))
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(PAGES))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(PAGES))
 def test_page_access(client_for, versions, path, role, expected):
     """Every page answers each role as the table says, with the right content where it answers 200."""
     response = client_for(role).get(path)
-    _assert_answer(response, path, expected)
+    assert_answer(response, path, expected)
     if expected != 200:
         return
     if path.startswith("/convention/v1") or path in {"/", "/convention"}:
@@ -381,7 +363,7 @@ def test_page_access(client_for, versions, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(API))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(API))
 def test_api_access(client_for, users, versions, path, role, expected):
     """Every API endpoint answers each role as the table says; refusals are problem details."""
     response = client_for(role).get(path)
@@ -424,7 +406,7 @@ def test_api_access(client_for, users, versions, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "landing"), _cells(BACKOFFICE_LANDING))
+@pytest.mark.parametrize(("path", "role", "landing"), matrix_cells(BACKOFFICE_LANDING))
 def test_backoffice_refusals_land_on_site_login_or_403(client_for, path, role, landing):
     """Following the admin's redirects ends at the site's throttled sign-in page or a 403, not at the admin's own
     (unthrottled, ``is_staff``-only) login form."""
@@ -536,7 +518,7 @@ def _fill(path: str, membership: dict[str, int]) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(MEMBERSHIP_PAGES))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(MEMBERSHIP_PAGES))
 def test_membership_page_access(client_for, membership, monkeypatch, path, role, expected):
     """The membership pages answer each role as the table says. (The PDFs themselves are tested in tests/members;
     here a stub renders them, which keeps this table fast.)"""
@@ -544,7 +526,7 @@ def test_membership_page_access(client_for, membership, monkeypatch, path, role,
         monkeypatch.setattr(f"zilu.members.documents.{renderer}", lambda data: b"%PDF-1.7 stub")
     path = _fill(path, membership)
     response = client_for(role).get(path)
-    _assert_answer(response, path, expected)
+    assert_answer(response, path, expected)
     if expected != 200:
         return
     if path.endswith(".pdf"):
@@ -558,7 +540,7 @@ def test_membership_page_access(client_for, membership, monkeypatch, path, role,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(MEMBERSHIP_API))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(MEMBERSHIP_API))
 def test_membership_api_access(client_for, users, membership, path, role, expected):
     """The membership endpoints answer each role as the table says; refusals are problem details."""
     path = _fill(path, membership)
@@ -597,7 +579,7 @@ def _post_body(path: str, version: ConventionVersion) -> tuple[dict, str | None]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(MEMBERSHIP_POSTS))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(MEMBERSHIP_POSTS))
 def test_membership_state_changes_by_role(client_for, versions, membership, path, role, expected):
     """Each membership state change, by role: a refusal is a problem and changes nothing (no audit entry)."""
     path = _fill(path, membership)
@@ -635,7 +617,7 @@ def test_publish_draft_by_role(client_for, users, versions, role, expected):
     entries_before = AuditEntry.objects.count()
     path = "/staff/convention/v2/publish"
     response = client_for(role).post(path, {"published_on": ""})
-    _assert_answer(response, path, expected)
+    assert_answer(response, path, expected)
     v2.refresh_from_db()
     if role in {"staff", "superuser"}:
         assert v2.status == ConventionVersion.Status.PUBLISHED
@@ -807,18 +789,18 @@ def governance(users, versions):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(GOVERNANCE_PAGES))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(GOVERNANCE_PAGES))
 def test_governance_page_access(client_for, governance, path, role, expected):
     """The governance pages answer each role as the table says."""
     path = path.format(**governance)
     response = client_for(role).get(path)
-    _assert_answer(response, path, expected)
+    assert_answer(response, path, expected)
     if expected == 200 and "/amendments/1/" in path:
         assert "执行机构提案" in response.content.decode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(GOVERNANCE_POSTS))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(GOVERNANCE_POSTS))
 def test_governance_posts_by_role(client_for, governance, path, role, expected):
     """Opening a vote is the staff's; withdrawing is the proposer's or the staff's, and anyone else gets an error
     message with nothing changed (no audit entry)."""
@@ -830,7 +812,7 @@ def test_governance_posts_by_role(client_for, governance, path, role, expected):
     response = client_for(role).post(
         path, {"closes_at": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")}
     )
-    _assert_answer(response, path, expected)
+    assert_answer(response, path, expected)
     changed = AuditEntry.objects.count() > entries
     if path.endswith("open-vote"):
         assert changed == (role in {"staff", "superuser"})

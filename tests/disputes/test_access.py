@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from tests.disputes.helpers import FILE, client, file_dispute, number_members, post
-from tests.helpers import ROLES, assert_problem
+from tests.helpers import assert_problem, matrix_cells
 from zilu.core.models import AuditEntry
 
 LOGIN = "302 /accounts/login/?next="
@@ -92,10 +92,6 @@ POST_ONLY = {
 }
 
 
-def _cells(table):
-    return [(path, role, row[i]) for path, row in table.items() for i, role in enumerate(ROLES)]
-
-
 @pytest.fixture
 def disputes(users):
     people = number_members(users)
@@ -112,7 +108,7 @@ def _client(disputes, role: str) -> Client:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(PAGES))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(PAGES))
 def test_dispute_pages_by_role(disputes, path, role, expected):
     path = path.format(**disputes)
     response = _client(disputes, role).get(path)
@@ -129,7 +125,7 @@ def test_dispute_pages_by_role(disputes, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(API))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(API))
 def test_dispute_api_by_role(disputes, path, role, expected):
     response = _client(disputes, role).get(path.format(**disputes))
     if expected != 200:
@@ -151,7 +147,7 @@ def _body(path: str, disputes) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(POSTS))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(POSTS))
 def test_dispute_state_changes_by_role(disputes, path, role, expected):
     path = path.format(**disputes)
     entries = AuditEntry.objects.count()

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.factories import SiteFactory
-from tests.helpers import ROLES, assert_problem
+from tests.helpers import assert_problem, matrix_cells
 from zilu.filings.models import Site
 
 LOGIN = "302 /accounts/login/?next="
@@ -54,17 +54,13 @@ POST_ONLY = {
 }
 
 
-def _cells(table):
-    return [(path, role, row[i]) for path, row in table.items() for i, role in enumerate(ROLES)]
-
-
 @pytest.fixture
 def site(users):
     return SiteFactory(member=users["member"].member)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(PAGES))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(PAGES))
 def test_filing_pages_by_role(client_for, site, path, role, expected):
     path = path.format(s=site.pk)
     response = client_for(role).get(path)
@@ -79,7 +75,7 @@ def test_filing_pages_by_role(client_for, site, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(API))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(API))
 def test_filing_api_by_role(client_for, site, path, role, expected):
     response = client_for(role).get(path.format(s=site.pk))
     if expected >= 400:
@@ -89,7 +85,7 @@ def test_filing_api_by_role(client_for, site, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(POSTS))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(POSTS))
 def test_filing_posts_by_role(client_for, site, path, role, expected):
     response = client_for(role).post(path.format(s=site.pk))
     if expected >= 400:

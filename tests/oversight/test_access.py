@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from tests.disputes.helpers import client, number_members, post
-from tests.helpers import ROLES, assert_problem
+from tests.helpers import assert_problem, matrix_cells
 from zilu.core.models import AuditEntry
 from zilu.oversight.models import Complaint
 
@@ -84,10 +84,6 @@ POST_ONLY = {
 }
 
 
-def _cells(table):
-    return [(path, role, row[i]) for path, row in table.items() for i, role in enumerate(ROLES)]
-
-
 @pytest.fixture
 def oversight(users):
     people = number_members(users)
@@ -108,7 +104,7 @@ def _client(oversight, role: str) -> Client:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(PAGES))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(PAGES))
 def test_oversight_pages_by_role(oversight, path, role, expected):
     path = path.format(**oversight)
     response = _client(oversight, role).get(path)
@@ -122,7 +118,7 @@ def test_oversight_pages_by_role(oversight, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(APIS))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(APIS))
 def test_oversight_api_by_role(oversight, path, role, expected):
     response = _client(oversight, role).get(path.format(**oversight))
     if expected != 200:
@@ -135,7 +131,7 @@ def test_oversight_api_by_role(oversight, path, role, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "role", "expected"), _cells(POSTS))
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cells(POSTS))
 def test_oversight_state_changes_by_role(oversight, path, role, expected):
     path = path.format(**oversight)
     entries, complaints = AuditEntry.objects.count(), Complaint.objects.count()
