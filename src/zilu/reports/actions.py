@@ -10,14 +10,12 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,14 +24,13 @@ from django.utils.translation import gettext as _
 from zilu.core import audit
 from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, check_uploads, store_uploads
-from zilu.core.identifiers import IdentifierError, validate_phone
 from zilu.core.models import User
 from zilu.core.notify import executing_body_staff, notify
-from zilu.core.roles import Perm, Role, has_perm, require
+from zilu.core.roles import Perm, Role, require
 from zilu.members.models import Member
-from zilu.reports import abuse, routing
+from zilu.reports import abuse, intake, routing
+from zilu.reports.intake import MIN_DESCRIPTION
 from zilu.reports.models import (
-    Category,
     Finding,
     MemberResponse,
     OverdueTier,
@@ -45,8 +42,6 @@ from zilu.reports.models import (
 
 # Size per file follows ZILU_UPLOAD_MAX_BYTES (10 MB by default).
 EVIDENCE_POLICY = UploadPolicy(allowed_types=DOCUMENT_TYPES | {"video/mp4"}, max_files=5)
-LIMITS = {"target": 500, "description": 5000, "contact_name": 50, "contact_phone": 20, "contact_email": 254}
-MIN_DESCRIPTION = 10
 EXPLANATION_LIMIT = 5000
 OUTCOME_LIMIT = 1000
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -106,89 +101,6 @@ def _transition(report: Report, target: str) -> None:
         )
 
 
-def _clean_text(data: dict[str, Any], name: str, *, required: bool = False, minimum: int = 0) -> str:
-    value = str(data.get(name) or "").strip()
-    limit = LIMITS[name]
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=name)
-    if len(value) > limit:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": limit}, field=name)
-    if value and len(value) < minimum:
-        raise ValidationFailed(_("Please write at least %(n)d characters.") % {"n": minimum}, field=name)
-    return value
-
-
-def _validate_submission(data: dict[str, Any]) -> dict[str, Any]:
-    errors: list[dict[str, str]] = []
-    clean: dict[str, Any] = {}
-    category = str(data.get("category") or "")
-    if category not in Category.values:
-        errors.append({"field": "category", "reason": _("Choose a category from the list."), "code": "invalid"})
-    clean["category"] = category
-    for name, required, minimum in (
-        ("target", False, 0),
-        ("description", True, MIN_DESCRIPTION),
-        ("contact_name", False, 0),
-        ("contact_phone", False, 0),
-        ("contact_email", False, 0),
-    ):
-        try:
-            clean[name] = _clean_text(data, name, required=required, minimum=minimum)
-        except ValidationFailed as exc:
-            errors.extend(exc.errors())
-    if clean.get("contact_phone"):
-        try:
-            clean["contact_phone"] = validate_phone(clean["contact_phone"])
-        except IdentifierError as exc:
-            errors.append({"field": "contact_phone", "reason": str(exc.message), "code": exc.code})
-    if clean.get("contact_email"):
-        try:
-            EmailValidator()(clean["contact_email"])
-        except DjangoValidationError:
-            errors.append({"field": "contact_email", "reason": _("Enter a valid e-mail address."), "code": "invalid"})
-    member_id = data.get("member")
-    try:
-        clean["member_id"] = int(member_id) if member_id not in (None, "") else None
-    except (TypeError, ValueError):
-        errors.append({"field": "member", "reason": _("Choose a member from the list."), "code": "invalid"})
-    if not clean.get("target") and not clean.get("member_id") and category != Category.OTHER:
-        errors.append(
-            {
-                "field": "target",
-                "reason": _("Say where the information is (a web address or app name), or choose the member."),
-                "code": "required",
-            }
-        )
-    if errors:
-        raise ValidationFailed(errors=errors)
-    return clean
-
-
-def _find_duplicate(clean: dict[str, Any], target: routing.Target, now: Any) -> Report | None:
-    """An open or recent report on the same target with near-identical text, within the duplicate window."""
-    since = now - timedelta(days=int(settings.ZILU_REPORT_DUPLICATE_DAYS))
-    qs = Report.objects.filter(created_at__gte=since, duplicate_of__isnull=True)
-    if target.member is not None:
-        qs = qs.filter(member=target.member)
-    elif target.domain:
-        qs = qs.filter(target_domain=target.domain)
-    elif clean["target"]:
-        qs = qs.filter(target__iexact=clean["target"])
-    else:
-        qs = qs.filter(member__isnull=True, target="")
-    fingerprint = abuse.fingerprint(clean["description"])
-    exact = qs.filter(fingerprint=fingerprint).order_by("created_at").first()
-    if exact is not None:
-        return exact
-    mine = abuse.shingles(clean["description"])
-    for pk, description in qs.order_by("-created_at").values_list("pk", "description")[:100]:
-        theirs = abuse.shingles(description)
-        # Jaccard >= 0.8 is impossible when the sets' sizes differ by more than that ratio.
-        if 0.8 * len(mine) <= len(theirs) <= len(mine) / 0.8 and abuse.jaccard(mine, theirs) >= 0.8:
-            return Report.objects.get(pk=pk)
-    return None
-
-
 def do_submit_report(
     actor: Any,
     data: dict[str, Any],
@@ -203,7 +115,7 @@ def do_submit_report(
     again (nothing accepted is lost)."""
     client = client or abuse.Client()
     abuse.check_rate(client)
-    clean = _validate_submission(data)
+    clean = intake.validate(data)
     check_uploads(files, EVIDENCE_POLICY, field_name="files")
     abuse.check_captcha(client)
     target = routing.resolve_target(clean["member_id"], clean["target"])
@@ -211,7 +123,7 @@ def do_submit_report(
     now = timezone.now()
     reporter = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
     with transaction.atomic():
-        original = _find_duplicate(clean, target, now)
+        original = intake.find_duplicate(clean, target, now)
         report = Report(
             lookup_hash=hash_code(code),
             category=clean["category"],
@@ -476,9 +388,7 @@ def mark_overdue(today: date | None = None, actor: Any = None) -> dict[str, int]
     and tell the member and the staff. Idempotent; run periodically."""
     today = today or timezone.localdate()
     counts = {"overdue": 0, "very_overdue": 0}
-    pending = (
-        Report.objects.filter(status=Status.WITH_MEMBER).filter(models_q_overdue(today)).values_list("pk", flat=True)
-    )
+    pending = Report.objects.filter(status=Status.WITH_MEMBER).filter(_overdue_q(today)).values_list("pk", flat=True)
     for pk in list(pending):
         with transaction.atomic():
             report = _locked(pk)
@@ -518,7 +428,7 @@ def _refresh_provisional(report: Report) -> None:
         report.save(update_fields=["due_on", "very_overdue_on", "deadline_provisional"])
 
 
-def models_q_overdue(today: date) -> Any:
+def _overdue_q(today: date) -> Any:
     from django.db.models import Q
 
     return (Q(due_on__lt=today) & Q(overdue_tier__lt=OverdueTier.OVERDUE)) | (
@@ -535,10 +445,6 @@ def lookup(number: str, code: str) -> Report:
     if report is None or not secrets.compare_digest(report.lookup_hash, hash_code(code or "")):
         raise NotFound(_("No report matches this tracking number and lookup code."))
     return report
-
-
-def can_handle(user: Any) -> bool:
-    return has_perm(user, Perm.HANDLE_REPORTS)
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
-from zilu.reports import abuse, actions, routing, selectors
+from zilu.reports import abuse, actions, intake, routing, selectors
 from zilu.reports.models import Category, Report, parse_tracking_number
 
 router = Router(tags=["reports"])
@@ -38,7 +38,7 @@ class CaptchaOut(Schema):
 
 class ReportIn(Schema):
     category: str
-    description: str = Field(description=f"what is harmful and why; {actions.MIN_DESCRIPTION}–5000 characters")
+    description: str = Field(description=f"what is harmful and why; {intake.MIN_DESCRIPTION}–5000 characters")
     target: str = Field("", description="web address, host name or app name where the information is")
     member: str = Field("", description="id of the member concerned, if known (see /members)")
     contact_name: str = ""

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zilu.convention.forms import MultipleFileField
 from zilu.members.models import Member
-from zilu.reports.actions import EXPLANATION_LIMIT, LIMITS, OUTCOME_LIMIT
+from zilu.reports.actions import EXPLANATION_LIMIT, OUTCOME_LIMIT
+from zilu.reports.intake import LIMITS
 from zilu.reports.models import Category, Finding, ResponseAction
 
 
