@@ -44,22 +44,9 @@ def timestamp(moment: datetime) -> str:
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    """The SHA-256 that ``entry`` must carry, computed from its content and ``prev_hash``."""
-    content = {
-        "prev": entry.prev_hash,
-        "at": timestamp(entry.created_at),
-        "actor_id": entry.actor_id,
-        "actor": entry.actor_label,
-        "role": entry.role,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "before": entry.before,
-        "after": entry.after,
-        "request_id": entry.request_id,
-    }
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    """The SHA-256 that ``entry`` must carry, computed from its content and ``prev_hash`` (the content of
+    :func:`extract_row`, so that an extract is checked offline by exactly the same rule)."""
+    return row_hash(extract_row(entry))
 
 
 def _lock_chain() -> None:
