@@ -7,28 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.forms import MultipleFileField
 from zilu.discipline.checklist import Answer, ServiceKind
 from zilu.discipline.ladder import Measure
 from zilu.discipline.models import Case, Nomination, Source
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 def _text(label: Any, rows: int = 4, required: bool = True) -> forms.CharField:
@@ -46,7 +28,7 @@ class OpenCaseForm(forms.Form):
                                   max_length=300, required=False)  # fmt: skip
     articles = forms.CharField(label=_("Articles breached"), max_length=200, help_text=_("e.g. 12(1), 17"))
     facts = _text(_("Facts"), 6)
-    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
     def report_ids(self) -> list[int]:
         from zilu.reports.models import parse_tracking_number
@@ -63,12 +45,12 @@ class OpenCaseForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+    files = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
 
 class VerifyForm(forms.Form):
     note = _text(_("How the facts were verified"))
-    files = MultipleFileField(label=_("Evidence (if not yet attached)"))
+    files = MultipleFileField(label=_("Evidence (if not yet attached)"), required=False)
 
 
 class ProposeForm(forms.Form):
@@ -80,7 +62,7 @@ class ProposeForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = _text(_("Your answer"), 6)
-    files = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+    files = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
 
 class ConsiderForm(forms.Form):
@@ -101,7 +83,7 @@ class DropForm(forms.Form):
 
 class AppealForm(forms.Form):
     grounds = _text(_("Grounds of the appeal"), 6)
-    files = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+    files = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
 
 class AppealDecisionForm(forms.Form):

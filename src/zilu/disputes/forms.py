@@ -7,24 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+from zilu.core.forms import MultipleFileField
 
 
 class DisputeForm(forms.Form):
@@ -36,7 +19,7 @@ class DisputeForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
     request = forms.CharField(label=_("What you ask for"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
     def numbers(self) -> list[str]:
         raw = self.cleaned_data["respondents"].replace("，", ",").replace(";", ",")

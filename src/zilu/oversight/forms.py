@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zilu.disputes.forms import MultipleFileField
+from zilu.core.forms import MultipleFileField
 from zilu.oversight.models import Complaint
 
 
@@ -25,7 +25,7 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=_("Without this consent the executing body is never told who complained."),
     )
-    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"))
+    evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
 
 class EvidenceForm(forms.Form):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zilu.convention.forms import MultipleFileField
+from zilu.core.forms import MultipleFileField
 from zilu.members.models import Member
 from zilu.reports.actions import EXPLANATION_LIMIT, OUTCOME_LIMIT
 from zilu.reports.intake import LIMITS
