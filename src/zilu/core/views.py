@@ -51,6 +51,31 @@ def run_form_action(
         return False, exc
 
 
+# One step of a workflow page: (form class or None, action, form data -> action keyword arguments, success message).
+Step = tuple[type | None, Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]], Any]
+
+
+def run_step(request: HttpRequest, steps: dict[str, Step], step: str, record_id: int) -> bool:
+    """Run the named step of a workflow page on record ``record_id``: validate its form (with files), call its action
+    as the signed-in user, and turn the outcome into a message. Returns whether the action ran; unknown steps do
+    nothing."""
+    if step not in steps:
+        return False
+    form_class, action, arguments, success = steps[step]
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES, prefix=step)
+        if not form.is_valid():
+            for error in form.errors.values():
+                messages.error(request, " ".join(error))
+            return False
+        data = form.cleaned_data
+    ok, _result = run_action(request, action, signed_in(request), record_id, **arguments(data))
+    if ok:
+        messages.success(request, success)
+    return ok
+
+
 class LoginView(auth_views.LoginView):
     """Sign-in with failed-attempt throttling."""
 

@@ -3,7 +3,6 @@ of flagged cases, and the public and internal sanction notices."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from zilu.core.errors import Forbidden
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
-from zilu.core.views import run_action, run_form_action
+from zilu.core.views import Step, run_form_action, run_step
 from zilu.discipline import actions
 from zilu.discipline.forms import (
     AnswerForm,
@@ -122,7 +121,6 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "discipline/case.html", context)
 
 
-Step = tuple[type | None, Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]], Any]
 STAFF_STEPS: dict[str, Step] = {
     "evidence": (EvidenceForm, actions.do_add_evidence, lambda d: {"files": d["files"]},
                  gettext_lazy("Evidence added.")),
@@ -152,28 +150,13 @@ MEMBER_STEPS: dict[str, Step] = {
 }  # fmt: skip
 
 
-def _run_step(request: HttpRequest, case_id: int, step: str, steps: dict[str, Step]) -> None:
-    form_class, action, arguments, success = steps[step]
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES, prefix=step)
-        if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
-            return
-        data = form.cleaned_data
-    ok, _result = run_action(request, action, signed_in(request), case_id, **arguments(data))
-    if ok:
-        messages.success(request, success)
-
-
 @login_required
 @require_POST
 def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     """One step of the staff; refusals become messages on the case's page."""
     require(request.user, Perm.HANDLE_DISCIPLINE)
     if step in STAFF_STEPS:
-        _run_step(request, case_id, step, STAFF_STEPS)
+        run_step(request, STAFF_STEPS, step, case_id)
     return redirect("discipline:case", case_id=case_id)
 
 
@@ -228,7 +211,7 @@ def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
 def my_case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     require(request.user, Perm.ANSWER_DISCIPLINE)
     if step in MEMBER_STEPS:
-        _run_step(request, case_id, step, MEMBER_STEPS)
+        run_step(request, MEMBER_STEPS, step, case_id)
     return redirect("discipline:my_case", case_id=case_id)
 
 

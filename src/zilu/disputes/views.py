@@ -3,7 +3,6 @@ executing body's mediation queue."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
-from zilu.core.views import run_action, run_form_action
+from zilu.core.views import Step, run_action, run_form_action, run_step
 from zilu.disputes import actions
 from zilu.disputes.forms import (
     AgreementForm,
@@ -90,7 +89,7 @@ def detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     return render(request, "disputes/detail.html", context)
 
 
-PARTY_STEPS: dict[str, tuple[type | None, Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]], str]] = {
+PARTY_STEPS: dict[str, Step] = {
     "answer": (
         AnswerForm,
         actions.do_answer,
@@ -149,20 +148,7 @@ def party_step(request: HttpRequest, dispute_id: int, step: str) -> HttpResponse
         if ok:
             messages.success(request, _("You accepted the proposal."))
         return target
-    if step not in PARTY_STEPS:
-        return target
-    form_class, action, arguments, success = PARTY_STEPS[step]
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES, prefix=step)
-        if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
-            return target
-        data = form.cleaned_data
-    ok, _r = run_action(request, action, signed_in(request), dispute_id, **arguments(data))
-    if ok:
-        messages.success(request, success)
+    run_step(request, PARTY_STEPS, step, dispute_id)
     return target
 
 
@@ -213,7 +199,7 @@ def staff_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     return render(request, "disputes/staff_detail.html", context)
 
 
-STAFF_STEPS: dict[str, tuple[type, Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]], str]] = {
+STAFF_STEPS: dict[str, Step] = {
     "assign": (
         AssignForm,
         actions.do_assign_mediator,
@@ -259,15 +245,5 @@ def staff_step(request: HttpRequest, dispute_id: int, step: str) -> HttpResponse
     """One step of the mediation by the staff or the mediator."""
     require(request.user, Perm.MEDIATE_DISPUTES)
     target = redirect("disputes:staff_detail", dispute_id=dispute_id)
-    if step not in STAFF_STEPS:
-        return target
-    form_class, action, arguments, success = STAFF_STEPS[step]
-    form = form_class(request.POST, prefix=step)
-    if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
-        return target
-    ok, _r = run_action(request, action, signed_in(request), dispute_id, **arguments(form.cleaned_data))
-    if ok:
-        messages.success(request, success)
+    run_step(request, STAFF_STEPS, step, dispute_id)
     return target

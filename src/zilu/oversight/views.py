@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from zilu.core import audit
 from zilu.core.errors import Forbidden, NotFound
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
-from zilu.core.views import run_action, run_form_action
+from zilu.core.views import Step, run_form_action, run_step
 from zilu.disputes.models import public_counts
 from zilu.oversight import actions
 from zilu.oversight.forms import AnswerForm, ComplaintForm, ConcludeForm, EvidenceForm, ExplainForm
@@ -89,7 +88,7 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     )
 
 
-STEPS: dict[str, tuple[type | None, Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]], Any]] = {
+STEPS: dict[str, Step] = {
     "evidence": (
         EvidenceForm,
         actions.do_add_evidence,
@@ -119,20 +118,7 @@ def step(request: HttpRequest, complaint_id: int, step: str) -> HttpResponse:
     """One step on a complaint; whoever may not see it gets 404."""
     actions.access_complaint(request.user, complaint_id)
     target = redirect("oversight:complaint", complaint_id=complaint_id)
-    if step not in STEPS:
-        return target
-    form_class, action, arguments, success = STEPS[step]
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES, prefix=step)
-        if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
-            return target
-        data = form.cleaned_data
-    ok, _r = run_action(request, action, signed_in(request), complaint_id, **arguments(data))
-    if ok:
-        messages.success(request, success)
+    run_step(request, STEPS, step, complaint_id)
     return target
 
 
