@@ -1,0 +1,38 @@
+"""State changes of disputes (Art. 19): filing, answers, negotiation, mediation, outcome, withdrawal.
+
+Each ``do_*`` checks the actor's permission and the dispute's state, saves, writes one audit entry and tells the
+people concerned after commit. The audit entries carry numbers and statuses, never the content of the dispute or of
+its negotiation thread: staff read the audit log, and the thread is the parties' own.
+"""
+
+from zilu.disputes.actions.common import ANSWER_DAYS, EVIDENCE, EVIDENCE_POLICY, REMEDIES_NOTICE, access_dispute
+from zilu.disputes.actions.filing import (
+    access_agreement_pdf,
+    do_accept_proposal,
+    do_add_evidence,
+    do_answer,
+    do_file_dispute,
+    do_post_message,
+    do_set_thread_sharing,
+    do_withdraw,
+    mediator_choices,
+)
+from zilu.disputes.actions.mediation import (
+    check_mediator,
+    do_assign_mediator,
+    do_confirm_agreement,
+    do_declare_no_conflict,
+    do_propose_agreement,
+    do_record_failure,
+    do_record_minutes,
+    do_request_mediation,
+    do_schedule_session,
+)
+
+__all__ = [
+    "ANSWER_DAYS", "EVIDENCE", "EVIDENCE_POLICY", "REMEDIES_NOTICE", "access_agreement_pdf", "access_dispute",
+    "check_mediator", "do_accept_proposal", "do_add_evidence", "do_answer", "do_assign_mediator",
+    "do_confirm_agreement", "do_declare_no_conflict", "do_file_dispute", "do_post_message", "do_propose_agreement",
+    "do_record_failure", "do_record_minutes", "do_request_mediation", "do_schedule_session",
+    "do_set_thread_sharing", "do_withdraw", "mediator_choices",
+]  # fmt: skip
