@@ -9,19 +9,21 @@ from zilu.discipline.actions.cases import (
     check_reports,
     do_add_evidence,
     do_answer,
-    do_appeal,
-    do_approve,
     do_consider,
-    do_decide,
-    do_decide_appeal,
-    do_drop,
     do_open_case,
     do_propose,
     do_record_silence,
     do_verify_facts,
-    finalize_due_cases,
 )
 from zilu.discipline.actions.commendations import do_decide_nomination, do_nominate
+from zilu.discipline.actions.decisions import (
+    do_appeal,
+    do_approve,
+    do_decide,
+    do_decide_appeal,
+    do_drop,
+    finalize_due_cases,
+)
 from zilu.discipline.actions.evaluations import (
     access_participation,
     do_comment_result,

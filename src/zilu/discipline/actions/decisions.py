@@ -1,0 +1,290 @@
+"""The end of a discipline case (Art. 18): approval by a second staff member for the heaviest measures, the decision
+and its effects (publication, internal notice, revocation), dropping a case, the member's appeal decided by someone
+else, and the decision becoming final. The opening, proposal and answer are in ``cases.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zilu.core import audit, deadlines
+from zilu.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from zilu.core.files import store_uploads
+from zilu.core.roles import Perm, require
+from zilu.core.system import SystemActor
+from zilu.discipline import articles as article_refs
+from zilu.discipline.actions.cases import (
+    APPEAL,
+    EVIDENCE_POLICY,
+    _member_side,
+    _named,
+    _tell_member,
+    _tell_staff,
+    _transition,
+    access_case,
+)
+from zilu.discipline.actions.common import (
+    active_member_representatives,
+    tell,
+    text,
+    working_days_after,
+)
+from zilu.discipline.ladder import PUBLIC, Measure
+from zilu.discipline.models import Case, Notice
+from zilu.discipline.record import months_after
+from zilu.members.models import Member
+
+logger = logging.getLogger(__name__)
+
+
+def _publish(actor: Any, case: Case, today: date) -> Notice:
+    """Copy what the decision publishes into a notice: public for criticism, condemnation, media exposure and
+    revocation; for member representatives only for an internal notice."""
+    audience = Notice.Audience.PUBLIC if case.measure in PUBLIC else Notice.Audience.MEMBERS
+    notice = Notice.objects.create(
+        case=case,
+        audience=audience,
+        measure=case.measure,
+        member_name=case.member.name,
+        member_number=case.member.number or "",
+        articles=case.articles,
+        articles_label=article_refs.label(case.articles),
+        facts=case.published_facts,
+        decision_reference=case.reference,
+        decided_on=case.decided_on or today,
+        published_on=today,
+        listed_until=months_after(today, int(settings.ZILU_DISCIPLINE_LISTING_MONTHS)),
+    )
+    audit.record(
+        actor, "discipline.notice.publish", notice,
+        after={"case": case.reference, "audience": audience, "measure": case.measure,
+               "listed_until": notice.listed_until},
+    )  # fmt: skip
+    if audience == Notice.Audience.MEMBERS:
+        tell(
+            active_member_representatives(),
+            _("Internal notice among member units: %(ref)s") % {"ref": case.reference},
+            _("%(member)s: %(measure)s.") % {"member": notice.member_name, "measure": Measure(case.measure).label},
+            reverse("discipline:internal_notices"),
+            "discipline.notice.internal",
+        )
+    return notice
+
+
+def _execute_revocation(actor: Any, case: Case, today: date) -> None:
+    """Revocation takes effect when the decision is final (it cannot be undone by an appeal), then is published."""
+    from zilu.members.actions import do_revoke_membership
+
+    if case.member.status == Member.Status.ACTIVE:
+        do_revoke_membership(actor, case.member_id, decision_reference=case.reference, revoked_on=today)
+        case.revoked_at = timezone.now()
+        case.save(update_fields=["revoked_at"])
+        case.member.refresh_from_db()
+    else:
+        logger.warning("case %s: member %s is no longer active; revocation not applied", case.reference, case.member)
+    _publish(actor, case, today)
+
+
+def _make_final(actor: Any, case: Case, today: date, reason: str) -> None:
+    before = {"status": case.status}
+    _transition(case, Case.Status.FINAL)
+    case.status = Case.Status.FINAL
+    case.save(update_fields=["status"])
+    audit.record(actor, "discipline.case.final", case, before=before, after={"status": case.status, "why": reason})
+    if case.measure == Measure.REVOCATION:
+        _execute_revocation(actor, case, today)
+
+
+# ------------------------------------------------------------------------------------------------ decision
+
+
+@transaction.atomic
+def do_approve(actor: Any, case_id: int, note: str = "") -> Case:
+    """Four eyes: a second member of staff, not the one who proposed it, approves an internal notice or a
+    revocation before it is decided."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if case.status != Case.Status.CONSIDERED:
+        raise InvalidTransition(_("A measure is approved after the member's answer (or silence) was considered."))
+    if not case.is_heavy:
+        raise InvalidTransition(_("Only an internal notice or a revocation needs a second approval."))
+    if case.approved_at is not None:
+        raise InvalidTransition(_("The measure is already approved."))
+    if _named(actor) == case.proposed_by_id:
+        raise Forbidden(_("The measure must be approved by a member of staff other than the one who proposed it."))
+    if not case.rests_on_verified_facts:
+        raise InvalidTransition(_("The facts are not verified true."))
+    case.approved_by_id = actor.pk
+    case.approved_at = timezone.now()
+    case.approval_note = (note or "").strip()[:4000]
+    case.save(update_fields=["approved_by", "approved_at", "approval_note"])
+    audit.record(actor, "discipline.case.approve", case, after={"measure": case.measure, "note": case.approval_note})
+    return case
+
+
+@transaction.atomic
+def do_decide(actor: Any, case_id: int, *, published_facts: str) -> Case:
+    """Decide the proposed measure and apply its effects. ``published_facts`` are the facts as verified, as the
+    notice will show them. Criticism, condemnation and media exposure are published at once; an internal notice
+    goes to member representatives; a revocation takes effect (and is published) once the decision is final, since
+    it cannot be undone on appeal. The member may appeal once within ZILU_DISCIPLINE_APPEAL_DAYS working days."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    _transition(case, Case.Status.DECIDED)
+    if not case.measure:
+        raise InvalidTransition(_("No measure without a proposal in a case."))
+    if case.is_heavy:
+        if not case.rests_on_verified_facts:
+            raise InvalidTransition(_("An internal notice or a revocation needs facts verified true."))
+        if case.approved_by_id is None or case.approved_by_id == case.proposed_by_id:
+            raise InvalidTransition(_("An internal notice or a revocation needs the approval of a second member of "
+                                      "staff."))  # fmt: skip
+    case.published_facts = text(published_facts, "published_facts", _("Write the facts as verified."))
+    today = timezone.localdate()
+    case.status = Case.Status.DECIDED
+    case.decided_by_id = getattr(actor, "pk", None)
+    case.decided_on = today
+    case.appeal_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+    case.save(update_fields=["published_facts", "status", "decided_by", "decided_on", "appeal_due"])
+    audit.record(
+        actor, "discipline.case.decide", case, before={"status": Case.Status.CONSIDERED},
+        after={"status": case.status, "measure": case.measure, "decided_on": today, "appeal_due": case.appeal_due,
+               "approved_by": case.approved_by_id},
+    )  # fmt: skip
+    if case.measure != Measure.REVOCATION:
+        _publish(actor, case, today)
+    due = case.appeal_due.isoformat() if case.appeal_due else "—"
+    _tell_member(
+        case,
+        _("Discipline case %(ref)s: decision") % {"ref": case.reference},
+        _("Measure: %(measure)s. You may appeal once, by %(due)s.") % {"measure": Measure(case.measure).label,
+                                                                       "due": due},
+        "discipline.case.decided",
+    )  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def do_drop(actor: Any, case_id: int, note: str) -> Case:
+    """Staff close a case without a measure (before a proposal, or after considering the answer)."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    _transition(case, Case.Status.DROPPED)
+    before = {"status": case.status}
+    case.closing_note = text(note, "note", _("Say why the case is closed without a measure."))
+    case.status = Case.Status.DROPPED
+    case.save(update_fields=["closing_note", "status"])
+    audit.record(actor, "discipline.case.drop", case, before=before, after={"status": case.status,
+                                                                             "note": case.closing_note})  # fmt: skip
+    if case.proposed_at is not None:
+        _tell_member(case, _("Discipline case %(ref)s is closed without a measure") % {"ref": case.reference},
+                     case.closing_note, "discipline.case.dropped")  # fmt: skip
+    return case
+
+
+# ------------------------------------------------------------------------------------------------ appeal and finality
+
+
+@transaction.atomic
+def do_appeal(actor: Any, case_id: int, grounds: str, files: Sequence[UploadedFile] = ()) -> Case:
+    """The member concerned appeals the decision, once, within the window."""
+    case = access_case(actor, case_id, for_update=True)
+    _member_side(actor, case)
+    if case.appealed_at is not None:
+        raise InvalidTransition(_("The decision was already appealed; there is one appeal per decision."))
+    _transition(case, Case.Status.APPEALED)
+    if case.appeal_due is not None and deadlines.is_overdue(case.appeal_due, timezone.localdate()):
+        raise InvalidTransition(_("The window to appeal ended on %(date)s.") % {"date": case.appeal_due.isoformat()})
+    case.appeal = text(grounds, "grounds", _("Give the grounds of the appeal."))
+    if files:
+        store_uploads(files, owner=case, purpose=APPEAL, actor=actor, policy=EVIDENCE_POLICY)
+    case.status = Case.Status.APPEALED
+    case.appealed_at = timezone.now()
+    case.save(update_fields=["appeal", "status", "appealed_at"])
+    audit.record(
+        actor, "discipline.case.appeal", case, before={"status": Case.Status.DECIDED},
+        after={"status": case.status, "evidence": len(files)},
+    )  # fmt: skip
+    _tell_staff(
+        case,
+        _("Discipline case %(ref)s was appealed") % {"ref": case.reference},
+        _("A member of staff other than the one who decided the case decides the appeal."),
+        "discipline.case.appealed",
+    )
+    return case
+
+
+@transaction.atomic
+def do_decide_appeal(actor: Any, case_id: int, *, outcome: str, reasons: str) -> Case:
+    """A member of staff other than the one who decided the case decides the appeal: dismissed (the decision is
+    final; a revocation takes effect) or upheld (the decision is annulled and its notice withdrawn)."""
+    require(actor, Perm.HANDLE_DISCIPLINE)
+    case = access_case(actor, case_id, for_update=True)
+    if case.status != Case.Status.APPEALED:
+        raise InvalidTransition(_("There is no appeal to decide."))
+    if _named(actor) == case.decided_by_id:
+        raise Forbidden(_("The appeal is decided by a member of staff other than the one who decided the case."))
+    if outcome not in Case.AppealOutcome.values:
+        raise ValidationFailed(_("Choose the outcome of the appeal."), field="outcome")
+    case.appeal_reasons = text(reasons, "reasons", _("Give the reasons of the appeal decision."))
+    case.appeal_outcome = outcome
+    case.appeal_decided_by_id = actor.pk
+    case.appeal_decided_at = timezone.now()
+    case.save(update_fields=["appeal_reasons", "appeal_outcome", "appeal_decided_by", "appeal_decided_at"])
+    audit.record(
+        actor, "discipline.case.decide_appeal", case, before={"status": Case.Status.APPEALED},
+        after={"outcome": outcome, "reasons": case.appeal_reasons},
+    )  # fmt: skip
+    today = timezone.localdate()
+    if outcome == Case.AppealOutcome.DISMISSED:
+        _make_final(actor, case, today, "appeal_dismissed")
+    else:
+        case.status = Case.Status.ANNULLED
+        case.save(update_fields=["status"])
+        notice = Notice.objects.filter(case=case, withdrawn_at__isnull=True).first()
+        if notice is not None:
+            notice.withdrawn_at = timezone.now()
+            notice.withdrawal_reason = case.appeal_reasons
+            notice.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+            audit.record(actor, "discipline.notice.withdraw", notice, after={"case": case.reference})
+    _tell_member(
+        case,
+        _("Discipline case %(ref)s: the appeal is decided") % {"ref": case.reference},
+        Case.AppealOutcome(outcome).label,
+        "discipline.case.appeal_decided",
+    )
+    return case
+
+
+def finalize_due_cases(today: date | None = None, actor: Any = None) -> int:
+    """Decisions whose appeal window ended without an appeal become final (a revocation then takes effect).
+    Idempotent; run periodically (core.scheduler)."""
+    today = today or timezone.localdate()
+    actor = actor or SystemActor("system:scheduler")
+    done = 0
+    due = Case.objects.filter(Q(appeal_due__lt=today) | Q(appeal_due__isnull=True), status=Case.Status.DECIDED)
+    for case_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("member").get(pk=case_id)
+            if case.status != Case.Status.DECIDED or case.decided_on is None:
+                continue
+            if case.appeal_due is None:  # decided past the calendar's coverage: known once the schedule is loaded
+                case.appeal_due = working_days_after(case.decided_on, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+                if case.appeal_due is None:
+                    continue
+                case.save(update_fields=["appeal_due"])
+            if deadlines.is_overdue(case.appeal_due, today):
+                _make_final(actor, case, timezone.localdate(), "appeal_window_passed")
+                done += 1
+    return done
