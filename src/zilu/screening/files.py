@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
-import filetype
+from zilu.screening.filetypes import FileType, identify, name_mismatch
 
 if TYPE_CHECKING:
     from zilu.screening.clamd import Clamd
@@ -163,86 +163,6 @@ class HashBank:
         return None
 
 
-# --------------------------------------------------------------------------- type identification
-
-
-class _Type(NamedTuple):
-    mime: str | None
-    extension: str | None
-    category: str  # "executable", "script", "archive", "other"
-
-
-_ARCHIVES = {"zip": "zip", "tar": "tar", "gz": "gz"}
-# filetype reports these as executables; the rest of its "application" matchers are documents and archives
-_FILETYPE_EXECUTABLES = {"exe", "elf", "dex", "class"}
-
-
-def identify(head: bytes) -> _Type:
-    """The type of a file from its first bytes (4 KiB are plenty): mime, usual extension and category."""
-    if head.startswith(b"MZ") and len(head) >= 64:
-        return _Type("application/vnd.microsoft.portable-executable", "exe", "executable")
-    if head.startswith(b"\x7fELF"):
-        return _Type("application/x-executable", "elf", "executable")
-    if head[:4] in {b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe"}:
-        return _Type("application/x-mach-binary", "macho", "executable")
-    if head[:4] == b"\xca\xfe\xba\xbe" and len(head) >= 8:
-        # A fat Mach-O binary counts its architectures (a few); a Java class has its version there (major >= 45).
-        (second,) = struct.unpack(">I", head[4:8])
-        if second < 45:
-            return _Type("application/x-mach-binary", "macho", "executable")
-        return _Type("application/java-vm", "class", "executable")
-    if head.startswith(b"dex\n"):
-        return _Type("application/vnd.android.dex", "dex", "executable")
-    if head.startswith(b"#!"):
-        return _Type("text/x-script", "sh", "script")
-    kind = filetype.guess(head)
-    if kind is None:
-        if len(head) >= 262 and head[257:262] == b"ustar":
-            return _Type("application/x-tar", "tar", "archive")
-        return _Type(None, None, "other")
-    extension = str(kind.extension)
-    if extension in _FILETYPE_EXECUTABLES:
-        return _Type(str(kind.mime), extension, "executable")
-    return _Type(str(kind.mime), extension, "archive" if extension in _ARCHIVES else "other")
-
-
-_SAME = [
-    {"jpg", "jpeg", "jpe", "jfif"},
-    {"tif", "tiff"},
-    {"exe", "dll", "sys", "scr", "cpl", "ocx", "efi"},
-    {"elf", "so"},
-    {"macho", "dylib", "bundle"},
-    {"gz", "tgz", "gzip"},
-    {"zip", "docx", "xlsx", "pptx", "jar", "apk", "odt", "ods", "odp", "epub", "xpi", "aab", "ipa", "war"},
-    {"sh", "bash", "py", "pl", "rb", "zsh", "ksh", "command", "js", "mjs", "php"},
-    {"mp4", "m4v", "m4a", "mov"},
-    {"html", "htm", "xhtml"},
-]
-_EQUIVALENT = {ext: group for group in _SAME for ext in group}
-_TEXT_EXTENSIONS = {"txt", "csv", "tsv", "md", "json", "xml", "log", "yaml", "yml", "toml", "ini", "html", "htm", "svg"}
-
-
-def _name_mismatch(name: str | None, detected: _Type) -> str | None:
-    """Why the name's extension contradicts the content, or None."""
-    if not name or "." not in name.rsplit("/", 1)[-1]:
-        return None
-    claimed = name.rsplit(".", 1)[-1].lower()
-    if not claimed or len(claimed) > 10:
-        return None
-    if detected.extension is None:
-        if claimed in _TEXT_EXTENSIONS or claimed not in _KNOWN_BINARY:
-            return None
-        return f"named .{claimed} but the content is not a {claimed.upper()} file"
-    if claimed == detected.extension or detected.extension in _EQUIVALENT.get(claimed, ()):
-        return None
-    if claimed == "tar" and detected.extension in {"gz", "bz2", "xz"}:
-        return None
-    return f"named .{claimed} but the content is {detected.mime}"
-
-
-_KNOWN_BINARY = {m.extension for m in filetype.TYPES} | set(_EQUIVALENT)
-
-
 # --------------------------------------------------------------------------- YARA
 
 
@@ -340,7 +260,7 @@ class FileScanner:
     def _add(self, walk: _Walk, kind: str, code: str, path: str, detail: str, suggestion: Action) -> None:
         walk.findings.append(FileFinding(kind, code, path, detail, suggestion))
 
-    def _scan_one(self, data: bytes, path: str, name: str | None, *, depth: int, walk: _Walk) -> _Type:
+    def _scan_one(self, data: bytes, path: str, name: str | None, *, depth: int, walk: _Walk) -> FileType:
         policy = self.policy
         detected = identify(data[:4096])
         if detected.category == "executable":
@@ -348,7 +268,7 @@ class FileScanner:
         elif detected.category == "script":
             line = data[:120].split(b"\n", 1)[0].decode("utf-8", "replace")
             self._add(walk, "type", "script", path, f"script ({line})", policy.scripts)
-        mismatch = _name_mismatch(name, detected)
+        mismatch = name_mismatch(name, detected)
         if mismatch:
             self._add(walk, "type", "name_mismatch", path, mismatch, policy.name_mismatch)
         sha256 = hashlib.sha256(data).hexdigest()
