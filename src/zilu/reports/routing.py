@@ -10,11 +10,9 @@ with ``ZILU_REPORT_DEADLINES="fraud=1,other=3"``.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 
-import tldextract
 from django.conf import settings
 
 from zilu.core import deadlines
@@ -98,18 +96,13 @@ def _no_member_message() -> str:
 
 
 def _domain_of(target: str) -> str:
-    """The registrable domain in ``target`` when it looks like a URL or host name ("" otherwise)."""
-    text = target.strip()
-    if not text or " " in text:
-        return ""
-    parts = _extractor()(text if "//" in text else "http://" + text)
-    return parts.top_domain_under_public_suffix.lower() if parts.suffix else ""
+    """The registrable domain in ``target`` when it names a host (a URL, host name or domain), else ""; the same
+    parsing as the resolution of members' sites."""
+    from zilu.filings.resolve import candidate_domains, host_of
 
-
-@functools.cache
-def _extractor() -> tldextract.TLDExtract:
-    # The suffix list bundled with tldextract, read offline.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    host = host_of(target)
+    candidates = candidate_domains(host) if host else []
+    return candidates[-1] if candidates else ""
 
 
 def goes_to_staff(category: str) -> bool:
