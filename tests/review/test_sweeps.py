@@ -165,5 +165,6 @@ def _wait(probe, message, seconds: float = 120.0):  # generous: CI machines and 
         value = probe()
         if value:
             return value
-        time.sleep(0.1)
+        # Seldom: on SQLite's shared in-memory test database a read here while the worker writes fails that write.
+        time.sleep(0.5)
     pytest.fail(message)
