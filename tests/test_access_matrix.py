@@ -439,6 +439,7 @@ APP_MATRICES = [
     "tests.reports.test_access",
     "tests.filings.test_access",
     "tests.discipline.test_access",
+    "tests.core.test_access",
 ]
 
 

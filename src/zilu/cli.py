@@ -22,6 +22,8 @@ PASSTHROUGH = {
     "supervisors": "the supervising department's accounts, kept out of the back office (supervisors add USERNAME)",
     "banks": "shared signal banks: import BANK FILE, list, export BANK; pull (a member's side, no database)",
     "review": "the review queue: sweep published items again after a bank update (review sweep)",
+    "backup": "write the database, uploaded files and signing keys to one archive (backup --output FILE.tar.gz)",
+    "restore": "restore a backup archive into an empty database and verify the audit chain (restore FILE.tar.gz)",
     "manage": "any Django management command (migrate, createsuperuser, check --deploy, ...)",
 }
 
@@ -33,16 +35,37 @@ def _setup() -> None:
     django.setup()
 
 
-def _serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve
+def _serve(args: argparse.Namespace) -> int:
+    """Prepare the database in a child process (this one never sets Django up, so that the server's workers import
+    everything fresh and a HUP loads new code), then serve."""
+    import subprocess
 
-    from zilu.core.scheduler import start_in_process_scheduler
-    from zilu.wsgi import application
+    from zilu.server import ServeOptions, serve
 
-    start_in_process_scheduler()
+    prepare = [sys.executable, "-m", "zilu", "manage", "bootstrap", "--host", args.host, "--port", str(args.port)]
+    status = subprocess.call([*prepare, "--demo"] if args.command == "demo" else prepare)  # noqa: S603
+    if status != 0:
+        return status
+    serve(
+        ServeOptions(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+            graceful_timeout=args.graceful_timeout,
+            access_log=args.access_log != "off",
+            workers_lifetime=args.workers_lifetime or None,
+            workers_max_rss=args.workers_max_rss or None,
+        )
+    )
+    return 0
 
-    print(f"Zilu is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    serve(application, host=host, port=port, threads=threads, ident="zilu")
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,11 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text, description=text)
         cmd.add_argument("--host", default="127.0.0.1")
         cmd.add_argument("--port", type=int, default=8000)
-        cmd.add_argument("--threads", type=int, default=8)
+        cmd.add_argument(
+            "--workers",
+            type=_positive,
+            default=os.cpu_count() or 1,
+            help="server processes (default: the number of cores, here %(default)s)",
+        )
+        cmd.add_argument("--threads", type=_positive, default=4, help="threads per process (default %(default)s)")
+        cmd.add_argument(
+            "--graceful-timeout", type=_positive, default=30, help="seconds to finish requests on stop or reload"
+        )
+        cmd.add_argument("--workers-lifetime", type=int, default=0, help="replace a process after this many seconds")
+        cmd.add_argument("--workers-max-rss", type=int, default=0, help="replace a process above this many MiB")
+        cmd.add_argument("--access-log", default="-", help="'-' (the log, default) or 'off'")
         cmd.add_argument("--no-serve", action="store_true", help="prepare everything, then exit without serving")
     worker = sub.add_parser("worker", help="run a Celery worker (needs ZILU_BROKER_URL)")
-    worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument("--concurrency", type=_positive, default=2)
     worker.add_argument("--beat", action="store_true", help="also send the periodic tasks (run one such worker)")
+    worker.add_argument("--queues", default="", help="comma-separated queues to consume (default: all of Zilu's)")
+    worker.add_argument("--metrics-port", type=int, default=0, help="serve Prometheus metrics on this port")
+    worker.add_argument("--hostname", default="", help="the worker's node name (default zilu-PID@HOST, unique)")
     for name, text in PASSTHROUGH.items():
         sub.add_parser(name, help=text, add_help=False)  # listed for --help; main() hands these to Django
     sub.add_parser("screen", help=SCREEN_HELP, add_help=False)  # listed for --help; main() runs the engine directly
@@ -91,30 +129,47 @@ def main(argv: list[str] | None = None) -> int:
 
         offline = argv[:2] == ["audit", "verify"] and any(a == "--file" or a.startswith("--file=") for a in argv)
         if argv[0] != "manage":
-            if not offline:  # checking a downloaded extract needs no database
+            # checking a downloaded extract needs no database; a backup must not change what it copies; a restore
+            # migrates after it has restored
+            if not offline and argv[0] not in ("backup", "restore"):
                 call_command("migrate", interactive=False, verbosity=0)  # a fresh installation works at once
             execute_from_command_line(["zilu", *argv])
         else:
             execute_from_command_line(["zilu manage", *argv[1:]])
         return 0
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "demo") and not args.no_serve:
+        return _serve(args)
     _setup()
     from django.core.management import call_command
 
     if args.command == "worker":
-        from django.conf import settings
-
-        if not settings.BROKER_URL:
-            print("zilu: set ZILU_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker", file=sys.stderr)
-            return 2
-        from zilu.celery import app
-
-        argv_worker = ["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}"]
-        app.worker_main([*argv_worker, "--beat"] if args.beat else argv_worker)
-        return 0
+        return _worker(args)
     call_command("bootstrap", demo=args.command == "demo", host=args.host, port=args.port)
-    if not args.no_serve:
-        _serve(args.host, args.port, args.threads)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    if not settings.BROKER_URL:
+        print("zilu: set ZILU_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker", file=sys.stderr)
+        return 2
+    from zilu.celery import app
+
+    if args.metrics_port:
+        from zilu.core import metrics
+
+        metrics.start_worker_metrics(args.metrics_port)
+    hostname = args.hostname or f"zilu-{os.getpid()}@%h"  # two workers on one machine need two node names
+    argv_worker = ["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}", f"--hostname={hostname}"]
+    if args.queues:
+        argv_worker.append(f"--queues={args.queues}")
+    if args.beat:
+        # beat's schedule file goes under var/, not the current directory
+        argv_worker += ["--beat", f"--schedule={settings.VAR_DIR / 'celerybeat-schedule'}"]
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    app.worker_main(argv_worker)
     return 0
 
 

@@ -95,6 +95,19 @@ ALLOWED_HOSTS = env_list("ZILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]
 if PRODUCTION and env("ZILU_BASE_URL") is None:
     raise ConfigurationError("ZILU_BASE_URL is required when ZILU_ENV=production (printed in certificates)")
 CSRF_TRUSTED_ORIGINS = env_list("ZILU_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's
+# address and the original scheme are taken from them only when the request comes from one of these
+# (zilu.core.middleware.TrustedProxyMiddleware).
+ZILU_TRUSTED_PROXIES = env_list("ZILU_TRUSTED_PROXIES", [])
+# One line per request on the zilu.access logger (zilu.core.middleware.AccessLogMiddleware); `zilu serve
+# --access-log off` sets it false.
+ZILU_ACCESS_LOG = env_bool("ZILU_ACCESS_LOG", not TESTING)
+try:
+    import ipaddress as _ipaddress
+
+    TRUSTED_PROXY_NETWORKS = [_ipaddress.ip_network(item, strict=False) for item in ZILU_TRUSTED_PROXIES]
+except ValueError as _exc:
+    raise ConfigurationError(f"ZILU_TRUSTED_PROXIES must list IP addresses or networks: {_exc}") from None
 
 # --- applications --------------------------------------------------------------------------------------------------
 # Zilu's apps come first so that their templates (e.g. the themed admin/base_site.html) take precedence.
@@ -119,7 +132,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zilu.core.middleware.TrustedProxyMiddleware",
     "zilu.core.middleware.RequestIdMiddleware",
+    "zilu.core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +146,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zilu.core.middleware.DomainErrorMiddleware",
     "zilu.core.middleware.ApiProblemMiddleware",
+    "zilu.core.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "zilu.urls"
@@ -172,24 +188,76 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     if not TESTING:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # A new SQLite connection parses the whole schema on its first query (~1 ms with Zilu's tables), which the
+        # shared cache's one read per API request would pay each time: server threads keep their connection, as
+        # on PostgreSQL, checked before reuse.
+        DATABASES["default"]["CONN_MAX_AGE"] = 60
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# django-prometheus's wrappers of the same backends count queries, errors and new connections for /metrics.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):
+    # Django's default test database for SQLite, said explicitly: pytest-django recognises SQLite by the plain
+    # engine name only, and would otherwise give each xdist worker a test database file.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- caches (login throttling) --------------------------------------------------------------------------------------
+# --- caches (state shared by every process: rate limits, one-time tokens, lock-outs, cached lookups) ----------
+# Production: ZILU_CACHE_URL=redis://... (Django's own Redis backend: INCR and SET NX are atomic, no extra package).
+# Embedded default: the database cache table ``zilu_cache`` (created by a core migration), so that the several
+# processes of ``zilu serve --workers N`` share one cache with no Redis. Tests: per-process memory.
 CACHE_URL = env("ZILU_CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError(f"ZILU_CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zilu",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "zilu_cache",
+            "KEY_PREFIX": "zilu",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # --- background work ---------------------------------------------------------------------------------------------
 BROKER_URL = env("ZILU_BROKER_URL")
 CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_TASK_IGNORE_RESULT = True
+# The queue every task goes to and every worker reads: installations sharing one Redis use different names.
+CELERY_TASK_DEFAULT_QUEUE = env("ZILU_QUEUE", "zilu")
+# A task is acknowledged when it ends, so a task whose worker dies is delivered again (every task is idempotent).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Workers log through Django's LOGGING (JSON lines with the request id in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Redis redelivers a message that a killed worker took but never acknowledged after this many seconds. Tasks are
+# short (a sweep works in chunks), so a task running longer than this is the rare case of a delivery done twice,
+# which idempotent tasks absorb. The sweeps' own resumption (zilu.review.sweeps) is faster still.
+ZILU_BROKER_VISIBILITY_TIMEOUT = env_int("ZILU_BROKER_VISIBILITY_TIMEOUT", 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ZILU_BROKER_VISIBILITY_TIMEOUT}
+# Sending happens after commit, inside the request: give up quickly and leave the message to the outbox.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Unsent outbox messages older than this are sent again by the periodic drain (zilu.core.tasks.drain_outbox).
+ZILU_OUTBOX_RESEND_AFTER = env_int("ZILU_OUTBOX_RESEND_AFTER", 30)
 
 # --- auth --------------------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -269,6 +337,9 @@ ZILU_SCREENING_RUMORS = env_list("ZILU_SCREENING_RUMORS", [])
 ZILU_SCREENING_POLICY = env("ZILU_SCREENING_POLICY")
 # "houbb": the term files use the houbb/sensitive-word numeric tags (1 drugs, 2 porn, 3 gambling, 4 illegal).
 ZILU_SCREENING_TERM_LABELS = env("ZILU_SCREENING_TERM_LABELS", "")
+# Seconds a web process reuses the bank versions it read from the shared cache: how long, at most, another process's
+# bank change takes to be served here (the process making the change serves it at once). 0: read on every request.
+ZILU_BANK_VERSIONS_MEMO = env_int("ZILU_BANK_VERSIONS_MEMO_MS", 1000) / 1000
 
 # --- signal banks and the review queue (Art. 10, 12, 16) ----------------------------------------------------------
 # The platform's Ed25519 key that signs bank sync documents (PEM, PKCS#8); generated there on first use.
@@ -341,13 +412,56 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("ZILU_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: it would believe X-Forwarded-Proto from anyone. TrustedProxyMiddleware sets the
+    # scheme from it only for ZILU_TRUSTED_PROXIES.
 
+# One JSON object per line (time, level, logger, message, request_id, exception) or text; both carry the request id
+# (zilu.core.logs). JSON by default in production, where a log collector reads the lines.
+ZILU_LOG_FORMAT = env("ZILU_LOG_FORMAT", "json" if PRODUCTION else "text")
+if ZILU_LOG_FORMAT not in {"json", "text"}:
+    raise ConfigurationError(f"ZILU_LOG_FORMAT must be 'json' or 'text', not {ZILU_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "zilu.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "zilu.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": ZILU_LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("ZILU_LOG_LEVEL", "INFO")},
-    # celery.app.trace logs every task success at INFO: noise for tasks run in-process after commit.
-    "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # celery.app.trace logs every task's end at INFO: noise for tasks run in-process after commit, but a worker's
+        # record of what it ran (and what it retries) when there is a broker.
+        "celery.app.trace": {"level": "INFO" if BROKER_URL else "WARNING"},
+        # gunicorn's own handlers are replaced once a web process has set Django up, so that its access and error
+        # lines have the same format (and, for access lines, the request id) as every other line.
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- operations: health, metrics -----------------------------------------------------------------------------------
+# /metrics (zilu.core.metrics, and a worker's --metrics-port) answers only these addresses or networks, judged on
+# REMOTE_ADDR (rewritten from X-Forwarded-For only for ZILU_TRUSTED_PROXIES); anyone else gets 404. The same clients
+# see the error details of /readyz.
+ZILU_METRICS_ALLOW = env_list("ZILU_METRICS_ALLOW", ["127.0.0.1", "::1"])
+try:
+    import ipaddress as _ipaddress
+
+    METRICS_ALLOW_NETWORKS = [_ipaddress.ip_network(item, strict=False) for item in ZILU_METRICS_ALLOW]
+except ValueError as _exc:
+    raise ConfigurationError(f"ZILU_METRICS_ALLOW must list IP addresses or networks: {_exc}") from None
+# /readyz fails when the disk of MEDIA_ROOT has fewer free megabytes than this.
+ZILU_READY_MIN_FREE_MB = env_int("ZILU_READY_MIN_FREE_MB", 500)
+# Load balancers probe over plain HTTP and Prometheus scrapes each process directly: no HTTPS redirect for these.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# django-prometheus's middlewares: outermost (latency of the whole stack) and innermost (latency and status by view).
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]

@@ -5,9 +5,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zilu.api import api
+from zilu.core import health, metrics
 from zilu.core import views as core_views
 
+handler500 = "zilu.core.middleware.server_error"
+
 urlpatterns = [
+    # Operations first: probes resolve at the first pattern (healthz is also the benchmarks' bare view).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    # The API before the pages: member systems call it on every post, and Django tries patterns in order.
+    path("api/v1/", api.urls),
     path("", include("zilu.portal.urls")),
     path("", include("zilu.convention.urls")),
     path("", include("zilu.members.urls")),
@@ -19,7 +28,6 @@ urlpatterns = [
     path("", include("zilu.filings.urls")),
     path("", include("zilu.discipline.urls")),
     path("accounts/register/", core_views.register, name="register"),
-    path("api/v1/", api.urls),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", core_views.account, name="account"),

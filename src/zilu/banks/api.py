@@ -8,8 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, UploadedFile
+from pydantic import BaseModel
 
 from zilu.banks.service import get_screener
+from zilu.core import metrics
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import Forbidden, PayloadTooLarge, ServiceUnavailable
 from zilu.core.roles import Perm, require
@@ -21,13 +23,15 @@ BATCH_MAX_ITEMS = 100
 BATCH_MAX_CHARS = 2_000_000
 
 
-class ScreenIn(Schema):
+# Plain pydantic models, not ninja.Schema: Schema runs every object through a getter meant for Django model
+# instances, which took about half of a 100-post batch's time. These carry dicts only; the OpenAPI schema is the same.
+class ScreenIn(BaseModel):
     id: str | int | None = Field(None, description="your reference, echoed back")
     text: str
     title: str | None = None
 
 
-class HitOut(Schema):
+class HitOut(BaseModel):
     kind: str = Field(description="term, pii, link, rumor or clickbait")
     label: str
     labels: list[str]
@@ -48,7 +52,7 @@ class HitOut(Schema):
     source: str | None = Field(None, description="rumor: where the debunk comes from")
 
 
-class VerdictOut(Schema):
+class VerdictOut(BaseModel):
     id: str | int | None = None
     suggestion: str = Field(description="pass, review or block")
     labels: list[str]
@@ -58,16 +62,18 @@ class VerdictOut(Schema):
     clickbait: float | None = Field(None, description="how likely the title is clickbait (标题党), 0-1; with a title")
 
 
-class BatchIn(Schema):
+class BatchIn(BaseModel):
     items: list[ScreenIn] = Field(max_length=BATCH_MAX_ITEMS)
 
 
-class BatchOut(Schema):
+class BatchOut(BaseModel):
     results: list[VerdictOut]
 
 
 def _require_active(request: HttpRequest) -> None:
     require(request.user, Perm.USE_SCREENING)
+    if getattr(request, "api_key", None) is not None:
+        return  # a key authenticates only while its member is active (core.actions.authenticate_token): no query
     member = getattr(request.user, "member", None)
     if member is not None and member.status != "active":
         raise Forbidden(_("Only active members may use the screening service."))
@@ -86,6 +92,7 @@ def _screen(items: list[ScreenIn]) -> list[dict[str, Any]]:
             _("Too long: %(size)d characters; the limit is %(limit)d.") % {"size": exc.size, "limit": exc.limit},
             field=exc.field,
         ) from exc
+    metrics.screened(verdict.suggestion for verdict in verdicts)
     return [{"id": item.id, **verdict.to_dict()} for item, verdict in zip(items, verdicts, strict=True)]
 
 
@@ -165,4 +172,5 @@ def screen_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any
             field="file",
         )
     verdict = scan(file.read(), name=file.name)
+    metrics.screened([verdict.suggestion], kind="file")
     return {"name": file.name or "", **verdict.to_dict()}

@@ -15,6 +15,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        # Every process that sets Django up gets the one configured Celery app (see zilu.celery), so a task
+        # enqueued from the web, a command or a shell goes to ZILU_BROKER_URL, never to Celery's default app.
+        import zilu.celery  # noqa: F401
         from zilu.core import deadlines
 
         if settings.ZILU_HOLIDAYS_FILE:
@@ -24,3 +27,7 @@ class CoreConfig(AppConfig):
                 deadlines.load_supplement(settings.ZILU_HOLIDAYS_FILE)
             except (OSError, ValueError) as exc:
                 raise ConfigurationError(f"ZILU_HOLIDAYS_FILE cannot be loaded: {exc}") from exc
+
+        # Connects the receivers that invalidate cached API keys when a key, user or member changes, in every
+        # process (a command revoking a membership must refuse the member's keys on the web processes too).
+        from zilu.core import keycache  # noqa: F401

@@ -1,14 +1,21 @@
-"""Request-scoped context: a request id that the audit log records with every entry."""
+"""Request-scoped context (a request id that the audit log records with every entry), the client's address and
+scheme behind trusted proxies, and the error pages of the API and the site."""
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+logger = logging.getLogger(__name__)
 _request_id: ContextVar[str | None] = ContextVar("zilu_request_id", default=None)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -16,6 +23,87 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 def current_request_id() -> str | None:
     """The id of the request being served, if any."""
     return _request_id.get()
+
+
+def _is_trusted(address: str, networks: list[Any]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+class TrustedProxyMiddleware:
+    """Behind nginx: take the client's address from ``X-Forwarded-For`` and the scheme from ``X-Forwarded-Proto``,
+    but only when the request comes from a proxy listed in ``ZILU_TRUSTED_PROXIES``.
+
+    The client is the right-most address of ``X-Forwarded-For`` that is not itself a trusted proxy (anything left
+    of it was written by the client and proves nothing). Rate limits, lock-outs and the report channel's abuse
+    controls read ``REMOTE_ADDR``, so they see the real client; HTTPS redirects see the real scheme, so a site behind
+    a TLS proxy does not redirect HTTPS to HTTPS forever. Headers from anyone else are ignored.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.networks = list(settings.TRUSTED_PROXY_NETWORKS)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.networks and _is_trusted(request.META.get("REMOTE_ADDR", ""), self.networks):
+            forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            for candidate in reversed([part for part in forwarded if part]):
+                if not _is_trusted(candidate, self.networks):
+                    with contextlib.suppress(ValueError):  # garbage in the header: keep the proxy's address
+                        request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(candidate))
+                    break
+            proto = request.META.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+            if proto in ("http", "https"):
+                request.META["wsgi.url_scheme"] = proto
+                request.environ["wsgi.url_scheme"] = proto  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+access_logger = logging.getLogger("zilu.access")
+
+
+class AccessLogMiddleware:
+    """One line per request on the ``zilu.access`` logger: client, method, path, status, bytes, duration and the
+    request id (JSON fields in production), written by the application rather than the server, so it is the same
+    under any server and sees the client behind trusted proxies. ``ZILU_ACCESS_LOG=false`` turns it off."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not settings.ZILU_ACCESS_LOG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        size = 0 if response.streaming else len(response.content)
+        access_logger.info(
+            '%s "%s %s" %s %s %sms',
+            request.META.get("REMOTE_ADDR", "-"),
+            request.method,
+            request.path,
+            response.status_code,
+            size,
+            duration_ms,
+            extra={
+                "request_id": getattr(request, "request_id", None) or response.get("X-Request-ID"),
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "bytes": size,
+                "duration_ms": duration_ms,
+                "client": request.META.get("REMOTE_ADDR", ""),
+            },
+        )
+        return response
 
 
 class RequestIdMiddleware:
@@ -27,6 +115,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # for log lines written after the response
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)
@@ -93,3 +182,84 @@ class ApiProblemMiddleware:
                 problem["Allow"] = response["Allow"]
             return problem
         return response
+
+
+def is_outage(exception: BaseException) -> bool:
+    """Whether an exception means a service Zilu depends on is unreachable (the database, the cache's Redis), as
+    opposed to a bug: those get 503 and ``Retry-After`` rather than a server error."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exception, OperationalError | InterfaceError):
+        return True
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency through celery[redis]
+        return False
+    return isinstance(exception, RedisConnectionError | RedisTimeoutError)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def outage_response(request: HttpRequest) -> HttpResponse:
+    """503 for an outage: problem details under /api/, the Chinese "try again shortly" page elsewhere."""
+    from django.template import loader
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        from zilu.core.problems import problem_response
+
+        response = problem_response(
+            request,
+            503,
+            "service_unavailable",
+            _("The service is briefly unavailable. Nothing you sent before was lost; please try again shortly."),
+        )
+    else:
+        body: str
+        try:
+            body = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}, request=None)
+        except Exception:  # the page must render even when the template machinery needs the database
+            body = "<h1>服务暂时不可用 / Service unavailable</h1>"
+        response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class ServiceUnavailableMiddleware:
+    """An unreachable database or cache while a view runs gives 503 with ``Retry-After`` (problem+json on the API, a
+    page on the site) instead of a server error: clients and proxies retry, and monitoring sees an outage, not a
+    bug. The request's transaction rolled back, so nothing half-done remains. An outage met outside the view (in
+    the session or authentication middleware) reaches ``server_error`` below, which answers the same way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_outage(exception):
+            return None
+        logger.error("service outage on %s %s: %s", request.method, request.path, exception)
+        return outage_response(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: an outage (see :func:`is_outage`) is a 503 wherever it was raised; anything else the plain
+    500 page, or problem details under /api/."""
+    import sys
+
+    from django.views.defaults import server_error as django_server_error
+
+    exception = sys.exc_info()[1]
+    if exception is not None and is_outage(exception):
+        return outage_response(request)
+    if request.path.startswith("/api/"):
+        from django.utils.translation import gettext as _
+
+        from zilu.core.problems import problem_response
+
+        return problem_response(request, 500, "server_error", _("Something went wrong on our side."))
+    return django_server_error(request)

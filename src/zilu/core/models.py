@@ -161,3 +161,48 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class OutboxMessage(models.Model):
+    """A background task to send to the broker, written in the same transaction as the change that asks for it.
+
+    After the commit the message is sent and marked ``sent_at``; if the broker was unreachable, or the process died
+    between the commit and the send, the periodic drain (``zilu.core.tasks.drain_outbox``) sends it later. So work
+    that must not be lost (notifications, webhook deliveries, sweeps) survives a broker outage. A message can be sent
+    twice (sent, then the process dies before marking it), so every task is idempotent.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="core_outbox_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)!r}"
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (``zilu_cache``), the embedded default's cache shared by every process of
+    one installation (see ``CACHES`` in settings). Declared as a model so that migrations create it: the columns are
+    those of ``manage.py createcachetable``. Nothing in Zilu reads it through the ORM."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "zilu_cache"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key

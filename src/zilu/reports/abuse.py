@@ -65,7 +65,7 @@ def _accepted_key(client: Client) -> str:
 def captcha_required(client: Client) -> bool:
     """Whether this address has already had ``ZILU_REPORT_CAPTCHA_AFTER`` reports accepted today."""
     after = int(settings.ZILU_REPORT_CAPTCHA_AFTER)
-    if after < 0:
+    if after < 0 or not client.address:  # no address: made on the server (the demo, a command), not over HTTP
         return False
     return int(cache.get(_accepted_key(client)) or 0) >= after
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zilu.core import audit
+from zilu.core import audit, metrics
 from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, check_uploads, store_uploads
 from zilu.core.models import User
@@ -133,6 +133,7 @@ def do_submit_report(
             target_domain=target.domain,
             description=clean["description"],
             fingerprint=abuse.fingerprint(clean["description"]),
+            description_folded=abuse.normalise(clean["description"]),
             reporter=reporter,
             contact_name=clean["contact_name"],
             contact_phone=clean["contact_phone"],
@@ -168,6 +169,7 @@ def do_submit_report(
         # Last: the audit entry takes the chain's lock, held until commit.
         audit.record(actor, "reports.submit", report, after=audit.changes(report, AUDIT_FIELDS))
     abuse.record_accepted(client)
+    metrics.report_accepted(report.category)
     return Receipt(report=report, code=code, duplicate_of=original)
 
 
