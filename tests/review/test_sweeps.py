@@ -18,7 +18,7 @@ from tests.core.test_tasks import REDIS_URL, _reachable
 from zilu.banks.actions import do_contribute
 from zilu.core.system import SystemActor
 from zilu.review import sweeps
-from zilu.review.models import ReviewItem, Sweep, TakedownNotice
+from zilu.review.models import ReviewItem, Sweep, SweepChunk, TakedownNotice
 
 NEW_TERM = {"term": "假疫苗", "labels": ["health"], "severity": 3}
 TEXTS = ["今天天气很好", "这里有假疫苗出售", "假疫苗广告", "普通的帖子", "又一个假疫苗", "无关内容", "假疫苗！"]
@@ -76,31 +76,47 @@ def test_a_sweep_interrupted_mid_chunk_resumes_without_losing_or_duplicating_not
     sweep = sweeps.start_sweep(SystemActor("cli:tests"), "test")
     assert sweep.total == 7
 
+    assert SweepChunk.objects.filter(sweep=sweep).count() == 3  # 7 items in chunks of 3, one task each
     assert sweeps.run_chunk(sweep.pk) is True  # items 0-2: p-1 and p-2 notified
     seen = []
 
     def die_after_two(item):
         seen.append(item.external_id)
         if len(seen) == 2:
-            raise SystemExit("worker killed")  # mid-chunk, after p-4's notice was created in the transaction
+            raise SystemExit("worker killed")  # mid-chunk, after p-3 was screened in the transaction
 
     with pytest.raises(SystemExit):
         sweeps.run_chunk(sweep.pk, on_item=die_after_two)
     sweep.refresh_from_db()
-    assert (sweep.cursor, sweep.processed, sweep.notices) == (ReviewItem.objects.get(external_id="p-2").pk, 3, 2)
-    assert _notices() == ["p-1", "p-2"]  # the dead chunk's notice rolled back with it
+    assert (sweep.status, sweep.processed, sweep.notices) == ("running", 3, 2)
+    assert _notices() == ["p-1", "p-2"]  # the dead chunk's work rolled back with it
+    dead = SweepChunk.objects.get(sweep=sweep, status="running")  # claimed by the dead worker, held by nobody
+    assert dead.first_item == ReviewItem.objects.get(external_id="p-3").pk
 
-    # Nobody touched the sweep for a while: the periodic task resumes it (in-process, after the commit).
+    # Not yet: a fresh claim may belong to a worker that is still busy.
+    assert sweeps.release_dead_claims() == []
+    # Later, the periodic task gives the chunk back and sends it again (in-process, after the commit).
     with transaction.atomic():
         assert sweeps.resume_stalled(now=timezone.now() + timedelta(minutes=5)) == 1
-    # In a test the commit hooks do not fire; run what the resumed task runs.
+    dead.refresh_from_db()
+    assert dead.status == "pending"
+    # In a test the commit hooks do not fire; run what the resent tasks run.
     assert sweeps.run_sweep(sweep.pk) is True
     sweep.refresh_from_db()
     assert (sweep.status, sweep.processed, sweep.notices) == ("finished", 7, 4)
+    assert list(SweepChunk.objects.filter(sweep=sweep).values_list("status", "processed")) == [
+        ("done", 3),
+        ("done", 3),
+        ("done", 1),
+    ]
     assert _notices() == sorted(HITS)
-    # A chunk done twice (e.g. a redelivered task after a commit) adds nothing either.
-    sweep.status, sweep.cursor = Sweep.Status.RUNNING, 0
-    sweep.save()
+    # A chunk task delivered twice (e.g. redelivered by the broker after the commit) finds its chunk done.
+    assert sweeps.run_chunk_id(dead.pk) is False
+    sweep.refresh_from_db()
+    assert (sweep.processed, sweep.notices) == (7, 4)
+    # A chunk screened twice all the same adds no notice.
+    SweepChunk.objects.filter(sweep=sweep).update(status="pending")
+    Sweep.objects.filter(pk=sweep.pk).update(status="running")
     sweeps.run_sweep(sweep.pk)
     assert _notices() == sorted(HITS)
 
@@ -118,20 +134,20 @@ def test_sweep_on_a_real_celery_worker_survives_a_killed_chunk(key_for, settings
 
     _publish_items(key_for)
     settings.ZILU_REVIEW_SWEEP_CHUNK = 2
-    real = sweeps.run_chunk
+    real = sweeps.run_chunk_id
     calls = {"n": 0}
 
-    def flaky(sweep_id, **kwargs):
+    def flaky(chunk_id, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:  # the second chunk dies after screening its first item
 
             def die(item):
                 raise RuntimeError("worker lost")
 
-            return real(sweep_id, on_item=die)
-        return real(sweep_id, **kwargs)
+            return real(chunk_id, on_item=die)
+        return real(chunk_id, **kwargs)
 
-    monkeypatch.setattr(sweeps, "run_chunk", flaky)
+    monkeypatch.setattr(sweeps, "run_chunk_id", flaky)
     queue = f"zilu-test-{uuid.uuid4().hex}"
     saved = {k: app.conf[k] for k in ("broker_url", "task_default_queue")}
     app.conf.broker_url = REDIS_URL
@@ -143,10 +159,11 @@ def test_sweep_on_a_real_celery_worker_survives_a_killed_chunk(key_for, settings
             with transaction.atomic():
                 do_contribute(SystemActor("cli:tests"), "terms", NEW_TERM, reason="fake vaccines")
             sweep = _wait(lambda: Sweep.objects.first(), "no sweep started")
-            _wait(lambda: calls["n"] >= 2 and Sweep.objects.get(pk=sweep.pk).updated_at, "the chunk did not run")
+            # Four chunks of 2: three are screened, one dies and stays claimed by nobody.
+            _wait(lambda: calls["n"] >= 4 and Sweep.objects.get(pk=sweep.pk).processed == 5, "the chunks did not run")
             time.sleep(0.5)
             sweep.refresh_from_db()
-            assert sweep.status == "running" and sweep.processed == 2  # stuck after the killed chunk
+            assert sweep.status == "running" and sweep.processed == 5  # stuck after the killed chunk
             with transaction.atomic():
                 assert sweeps.resume_stalled(now=timezone.now() + timedelta(minutes=5)) == 1
             _wait(lambda: Sweep.objects.get(pk=sweep.pk).status == "finished", "the resumed sweep did not finish")

@@ -169,8 +169,9 @@ class DeliveryAttempt(models.Model):
 
 
 class Sweep(models.Model):
-    """A re-screening of recently published items after the banks gained entries, in chunks, resumable: ``cursor``
-    is the last item id done, committed with the notices of its chunk."""
+    """A re-screening of recently published items after the banks gained entries. Its population is fixed when it
+    starts and split into :class:`SweepChunk` ranges that workers screen in parallel; ``processed`` and ``notices``
+    add up the chunks done, each counted once, in the transaction that finishes the chunk."""
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
@@ -184,7 +185,6 @@ class Sweep(models.Model):
     upto_item = models.PositiveBigIntegerField(_("last item included"))
     total = models.PositiveIntegerField(_("items to screen"))
     processed = models.PositiveIntegerField(_("items screened"), default=0)
-    cursor = models.PositiveBigIntegerField(_("last item done"), default=0)
     notices = models.PositiveIntegerField(_("notices created"), default=0)
     started_by = models.CharField(_("started by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
@@ -202,6 +202,40 @@ class Sweep(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)
+
+
+class SweepChunk(models.Model):
+    """A range of item ids of a sweep, screened in one transaction by whichever worker gets it.
+
+    ``pending`` -> ``running`` (claimed, committed on its own, so that a chunk whose worker died can be told from a
+    chunk still waiting in the queue) -> ``done`` (committed with the chunk's notices and the sweep's totals). A
+    ``running`` chunk that no transaction holds any more is given back to the queue by the periodic resumption.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    sweep = models.ForeignKey(Sweep, verbose_name=_("sweep"), on_delete=models.CASCADE, related_name="chunks")
+    first_item = models.PositiveBigIntegerField(_("first item id"))
+    last_item = models.PositiveBigIntegerField(_("last item id"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True, help_text=_("host:process"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    processed = models.PositiveIntegerField(_("items screened"), default=0)
+    notices = models.PositiveIntegerField(_("notices created"), default=0)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sweep chunk")
+        verbose_name_plural = _("sweep chunks")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["sweep", "status"], name="review_chunk_sweep_status")]
+
+    def __str__(self) -> str:
+        return f"sweep #{self.sweep_id} items {self.first_item}-{self.last_item} ({self.status})"
 
 
 class TakedownNotice(models.Model):

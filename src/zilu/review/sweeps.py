@@ -2,17 +2,23 @@
 block-level hits.
 
 A sweep fixes its population when it starts (items published within ``ZILU_REVIEW_SWEEP_DAYS``, up to the highest
-item id then) and works through it in chunks of ``ZILU_REVIEW_SWEEP_CHUNK`` items in id order. Each chunk runs in one
-transaction that locks the sweep row, screens the items after ``cursor``, creates the notices and moves ``cursor``
-and ``processed``: a chunk interrupted by a killed worker rolls back entirely and is done again by whoever resumes
-(the ``resume_sweeps`` periodic task, ``zilu review sweep --resume``, or Celery redelivering the late-acknowledged
-task). A notice is unique per item and set of hit entries, so even a chunk done twice cannot duplicate one.
+item id then) and splits it into chunks of ``ZILU_REVIEW_SWEEP_CHUNK`` consecutive item ids (``SweepChunk``), one
+task each, so that every worker takes part. A worker claims a chunk (a short commit of its own: ``running``), then
+screens it in one transaction that holds the chunk's row, creates the notices, marks the chunk ``done`` and adds
+its counts to the sweep. So a chunk is counted exactly once, and a chunk interrupted by a killed worker rolls back
+entirely: its row stays ``running`` with nobody holding it, and the ``resume_sweeps`` periodic task (every
+``RESUME_EVERY`` seconds) gives such chunks back to the queue once their claim is older than ``CLAIM_TIMEOUT``. A
+sweep that makes no progress at all for ``STALE`` (say, the broker lost its queue) has all its pending chunks sent
+again. A notice is unique per item and set of hit entries, so even a chunk screened twice cannot duplicate one, and
+a task delivered twice finds its chunk done and does nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,12 +33,16 @@ from django.utils import timezone
 from zilu.banks.service import bank_versions, get_screener
 from zilu.banks.signals import entries_added
 from zilu.core import audit
-from zilu.core.tasks import enqueue
-from zilu.review.models import ReviewItem, Sweep, TakedownNotice
+from zilu.core.tasks import enqueue_many
+from zilu.review.models import ReviewItem, Sweep, SweepChunk, TakedownNotice
 from zilu.review.webhooks import queue_delivery
 
 logger = logging.getLogger(__name__)
-STALE = timedelta(minutes=2)  # a running sweep untouched this long is resumed by the periodic task
+# A chunk takes a second or two; a claim this old whose row nobody holds belongs to a dead worker.
+CLAIM_TIMEOUT = timedelta(seconds=15)
+# A running sweep with pending chunks and no progress for this long has its pending chunks sent again.
+STALE = timedelta(minutes=2)
+RESUME_EVERY = 15.0  # seconds between runs of the resume task (core.scheduler.SCHEDULE)
 
 
 def _published(window_days: int, now: Any) -> Any:
@@ -41,31 +51,61 @@ def _published(window_days: int, now: Any) -> Any:
     )
 
 
-def start_sweep(actor: Any, reason: str, *, window_days: int | None = None) -> Sweep:
-    """Create a sweep over the items published within the window, and run it in the background after commit.
-    A sweep that has not started yet absorbs a new request instead (a burst of approvals makes one sweep)."""
-    from zilu.review.tasks import sweep_task
+def _ranges(ids: list[int], size: int) -> list[tuple[int, int]]:
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
+
+def _make_chunks(sweep: Sweep, ids: list[int]) -> list[SweepChunk]:
+    from zilu.review.tasks import sweep_chunk_task
+
+    size = max(1, int(settings.ZILU_REVIEW_SWEEP_CHUNK))
+    chunks = SweepChunk.objects.bulk_create(
+        [SweepChunk(sweep=sweep, first_item=lo, last_item=hi) for lo, hi in _ranges(ids, size)]
+    )
+    if any(chunk.pk is None for chunk in chunks):  # a backend that returns no ids from bulk inserts
+        chunks = list(SweepChunk.objects.filter(sweep=sweep, status=SweepChunk.Status.PENDING))
+    enqueue_many(sweep_chunk_task, [(chunk.pk,) for chunk in chunks])
+    return chunks
+
+
+def start_sweep(actor: Any, reason: str, *, window_days: int | None = None) -> Sweep:
+    """Create a sweep over the items published within the window, split it into chunks and send them to the
+    workers after commit. A sweep none of whose chunks has started yet absorbs a new request instead (a burst of
+    approvals makes one sweep)."""
     window = settings.ZILU_REVIEW_SWEEP_DAYS if window_days is None else window_days
     now = timezone.now()
     with transaction.atomic():
         versions = dict(bank_versions())
-        waiting = Sweep.objects.select_for_update().filter(status=Sweep.Status.RUNNING, cursor=0, processed=0).first()
+        waiting = (
+            Sweep.objects.select_for_update()
+            .filter(status=Sweep.Status.RUNNING, processed=0, window_days=window)
+            .exclude(chunks__status__in=[SweepChunk.Status.RUNNING, SweepChunk.Status.DONE])
+            .first()
+        )
         population = _published(window, now)
         upto = population.aggregate(m=Max("pk"))["m"] or 0
-        if waiting is not None and waiting.window_days == window:
+        if waiting is not None:
+            fresh = list(
+                population.filter(pk__gt=waiting.upto_item, pk__lte=upto).order_by("pk").values_list("pk", flat=True)
+            )
             waiting.bank_versions, waiting.upto_item = versions, max(upto, waiting.upto_item)
-            waiting.total = population.filter(pk__lte=waiting.upto_item).count()
+            waiting.total += len(fresh)
             waiting.save(update_fields=["bank_versions", "upto_item", "total", "updated_at"])
+            if fresh:
+                _make_chunks(waiting, fresh)
             return waiting
+        ids = list(population.filter(pk__lte=upto).order_by("pk").values_list("pk", flat=True))
         sweep = Sweep.objects.create(
             reason=reason[:200], bank_versions=versions, window_days=window,
             published_since=now - timedelta(days=window), upto_item=upto,
-            total=population.filter(pk__lte=upto).count(), started_by=str(actor)[:200],
+            total=len(ids), started_by=str(actor)[:200],
         )  # fmt: skip
         audit.record(actor, "review.sweep.start", sweep, after={"reason": reason, "total": sweep.total,
                                                                  "window_days": window})  # fmt: skip
-        enqueue(sweep_task, sweep.pk)
+        if ids:
+            _make_chunks(sweep, ids)
+        else:
+            _finish(sweep)
     return sweep
 
 
@@ -80,19 +120,46 @@ def new_block_hits(item: ReviewItem, hits: list[dict[str, Any]]) -> list[dict[st
     return [h for h in hits if h.get("suggestion") == "block" and (h["kind"], h.get("entry")) not in known]
 
 
-def run_chunk(sweep_id: int, *, chunk: int | None = None, on_item: Callable[[ReviewItem], None] | None = None) -> bool:
-    """Screen the next chunk of a sweep; returns whether the sweep has more to do. ``on_item`` is a test hook
-    (called for each item inside the chunk's transaction, e.g. to simulate a worker dying mid-chunk)."""
-    size = chunk or settings.ZILU_REVIEW_SWEEP_CHUNK
-    screener = get_screener()
+def _finish(sweep: Sweep) -> None:
+    sweep.status, sweep.finished_at = Sweep.Status.FINISHED, timezone.now()
+    sweep.save(update_fields=["status", "finished_at", "updated_at"])
+    audit.record(None, "review.sweep.finish", sweep, after={"processed": sweep.processed, "notices": sweep.notices})
+
+
+def _claim(chunk_id: int) -> Any:
+    """Mark a pending chunk as taken (its own commit) and return the claim's time, which is also its token; None if
+    the chunk is done or another worker has it."""
+    now = timezone.now()
+    claimed = SweepChunk.objects.filter(pk=chunk_id, status=SweepChunk.Status.PENDING).update(
+        status=SweepChunk.Status.RUNNING, claimed_at=now, claimed_by=f"{socket.gethostname()}:{os.getpid()}"[:100]
+    )
+    return now if claimed == 1 else None
+
+
+def run_chunk_id(chunk_id: int, *, on_item: Callable[[ReviewItem], None] | None = None) -> bool:
+    """Claim and screen one chunk; returns whether this call did it. ``on_item`` is a test hook (called for each item
+    inside the chunk's transaction, e.g. to simulate a worker dying mid-chunk)."""
+    screener = get_screener()  # first, since building it can take a while
+    claim = _claim(chunk_id)
+    if claim is None:
+        return False
     with transaction.atomic():
-        sweep = Sweep.objects.select_for_update().filter(pk=sweep_id).first()
-        if sweep is None or sweep.status != Sweep.Status.RUNNING:
+        # Still ours: not given back (and claimed again by another worker) in the meantime.
+        # of=("self",): lock the chunk's row only; the join would lock the sweep's row too, and every other
+        # worker's SKIP LOCKED would then skip its own chunk.
+        chunk = (
+            SweepChunk.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("sweep")
+            .filter(pk=chunk_id, status=SweepChunk.Status.RUNNING, claimed_at=claim)
+            .first()
+        )
+        if chunk is None:
             return False
+        sweep = chunk.sweep
         items = list(
             _published(sweep.window_days, sweep.created_at)
-            .filter(pk__gt=sweep.cursor, pk__lte=sweep.upto_item)
-            .order_by("pk")[:size]
+            .filter(pk__gte=chunk.first_item, pk__lte=chunk.last_item)
+            .order_by("pk")
         )
         created = []
         verdicts = screener.screen_many([(item.text, item.title or None) for item in items]) if items else []
@@ -108,20 +175,31 @@ def run_chunk(sweep_id: int, *, chunk: int | None = None, on_item: Callable[[Rev
             )  # fmt: skip
             if made:
                 created.append(notice)
-        if items:
-            sweep.cursor = items[-1].pk
-            sweep.processed += len(items)
+        chunk.status, chunk.done_at = SweepChunk.Status.DONE, timezone.now()
+        chunk.processed, chunk.notices, chunk.attempts = len(items), len(created), chunk.attempts + 1
+        chunk.save(update_fields=["status", "done_at", "processed", "notices", "attempts"])
+        # The sweep's row last and briefly: chunks finishing at once add their counts one after the other, and the
+        # last one to commit sees no chunk left and finishes the sweep.
+        sweep = Sweep.objects.select_for_update().get(pk=sweep.pk)
+        sweep.processed += len(items)
         sweep.notices += len(created)
-        more = len(items) == size
-        if not more:
-            sweep.status, sweep.finished_at = Sweep.Status.FINISHED, timezone.now()
-        sweep.save(update_fields=["cursor", "processed", "notices", "status", "finished_at", "updated_at"])
+        sweep.save(update_fields=["processed", "notices", "updated_at"])
         for notice in created:
             queue_delivery(notice.member_id, "review.takedown", _notice_payload(notice), item=notice.item)
-        if not more:
-            audit.record(None, "review.sweep.finish", sweep, after={"processed": sweep.processed,
-                                                                    "notices": sweep.notices})  # fmt: skip
-    return more
+        left = SweepChunk.objects.filter(sweep=sweep).exclude(status=SweepChunk.Status.DONE).exists()
+        if not left and sweep.status == Sweep.Status.RUNNING:
+            _finish(sweep)
+    return True
+
+
+def run_chunk(sweep_id: int, *, on_item: Callable[[ReviewItem], None] | None = None) -> bool:
+    """Screen the next pending chunk of a sweep here; returns whether the sweep has more to do."""
+    for chunk_id in SweepChunk.objects.filter(sweep_id=sweep_id, status=SweepChunk.Status.PENDING).values_list(
+        "pk", flat=True
+    )[:20]:
+        if run_chunk_id(chunk_id, on_item=on_item):
+            break
+    return SweepChunk.objects.filter(sweep_id=sweep_id, status=SweepChunk.Status.PENDING).exists()
 
 
 def _notice_payload(notice: TakedownNotice) -> dict[str, Any]:
@@ -136,8 +214,10 @@ def _notice_payload(notice: TakedownNotice) -> dict[str, Any]:
 def run_sweep(
     sweep_id: int, *, budget_seconds: float | None = None, progress: Callable[[Sweep], None] | None = None
 ) -> bool:
-    """Run chunks until the sweep is finished or the time budget is spent; returns whether it is finished."""
+    """Run the sweep's pending chunks here (the CLI, and the embedded default) until none is left or the time budget
+    is spent, after giving back the chunks of dead workers; returns whether it is finished."""
     started = time.monotonic()
+    release_dead_claims(sweep_id=sweep_id)
     while run_chunk(sweep_id):
         if progress is not None:
             progress(Sweep.objects.get(pk=sweep_id))
@@ -145,21 +225,54 @@ def run_sweep(
             return False
     if progress is not None:
         progress(Sweep.objects.get(pk=sweep_id))
-    return True
+    return Sweep.objects.filter(pk=sweep_id, status=Sweep.Status.FINISHED).exists()
+
+
+def release_dead_claims(*, now: Any = None, sweep_id: int | None = None) -> list[int]:
+    """Give back to the queue the chunks claimed more than ``CLAIM_TIMEOUT`` ago whose row no transaction holds:
+    their worker died mid-chunk (the chunk's work rolled back with it). Returns their ids."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        dead = SweepChunk.objects.select_for_update(skip_locked=True).filter(
+            status=SweepChunk.Status.RUNNING, claimed_at__lte=now - CLAIM_TIMEOUT
+        )
+        if sweep_id is not None:
+            dead = dead.filter(sweep_id=sweep_id)
+        ids = list(dead.values_list("pk", flat=True))
+        if ids:
+            SweepChunk.objects.filter(pk__in=ids).update(status=SweepChunk.Status.PENDING, claimed_at=None)
+            logger.warning("sweeps: %d chunk(s) of dead workers given back to the queue: %s", len(ids), ids)
+    return ids
 
 
 def resume_stalled(now: Any = None) -> int:
-    """Re-enqueue running sweeps nobody has touched for a while (their worker died). Returns how many."""
-    from zilu.review.tasks import sweep_task
+    """Send again the chunks of dead workers, and every pending chunk of a sweep that has made no progress for a
+    while (its messages were lost); finish a sweep with nothing left. Returns how many sweeps were touched."""
+    from zilu.review.tasks import sweep_chunk_task
 
     now = now or timezone.now()
-    stalled = list(
-        Sweep.objects.filter(status=Sweep.Status.RUNNING, updated_at__lte=now - STALE).values_list("pk", flat=True)
-    )
-    for sweep_id in stalled:
+    touched: set[int] = set()
+    released = release_dead_claims(now=now)
+    to_send = list(released)
+    for chunk in SweepChunk.objects.filter(pk__in=released).values("sweep_id"):
+        touched.add(chunk["sweep_id"])
+    for sweep in Sweep.objects.filter(status=Sweep.Status.RUNNING, updated_at__lte=now - STALE):
+        pending = list(
+            SweepChunk.objects.filter(sweep=sweep, status=SweepChunk.Status.PENDING).values_list("pk", flat=True)
+        )
+        touched.add(sweep.pk)
+        if pending:
+            to_send += [pk for pk in pending if pk not in to_send]
+        elif not SweepChunk.objects.filter(sweep=sweep).exclude(status=SweepChunk.Status.DONE).exists():
+            with transaction.atomic():
+                locked = Sweep.objects.select_for_update().get(pk=sweep.pk)
+                if locked.status == Sweep.Status.RUNNING:
+                    _finish(locked)
+    if to_send:
         with transaction.atomic():
-            enqueue(sweep_task, sweep_id)
-    return len(stalled)
+            enqueue_many(sweep_chunk_task, [(pk,) for pk in to_send])
+            Sweep.objects.filter(pk__in=touched).update(updated_at=now)
+    return len(touched)
 
 
 @receiver(entries_added)

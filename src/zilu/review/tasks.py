@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-
-SWEEP_BUDGET_SECONDS = 30.0  # with a broker, a sweep task works this long, then hands over to a fresh task
 
 
 @shared_task(name="zilu.review.deliver_webhook")
@@ -24,25 +21,34 @@ def retry_due_webhooks_task() -> int:
     return retry_due()
 
 
-@shared_task(name="zilu.review.sweep", acks_late=True, reject_on_worker_lost=True)
-def sweep_task(sweep_id: int) -> bool:
-    """Work through a sweep in chunks. With a broker, hand over to a new task after a while so one sweep does not
-    hold a worker for hours; a worker killed mid-chunk loses nothing (the chunk rolls back and is redone)."""
-    from zilu.core.tasks import enqueue
-    from zilu.review.sweeps import run_sweep
+@shared_task(name="zilu.review.sweep_chunk", acks_late=True, reject_on_worker_lost=True)
+def sweep_chunk_task(chunk_id: int) -> bool:
+    """Screen one chunk of a sweep. A worker killed mid-chunk loses nothing: the chunk's transaction rolls back and
+    the chunk is given back to the queue (see zilu.review.sweeps); a second delivery finds it done."""
+    from zilu.review.sweeps import run_chunk_id
 
-    finished = run_sweep(sweep_id, budget_seconds=SWEEP_BUDGET_SECONDS if settings.BROKER_URL else None)
-    if not finished:
-        from django.db import transaction
+    return run_chunk_id(chunk_id)
 
-        with transaction.atomic():
-            enqueue(sweep_task, sweep_id)
-    return finished
+
+@shared_task(name="zilu.review.sweep")
+def sweep_task(sweep_id: int) -> int:
+    """Send every pending chunk of a sweep to the workers again (the CLI's ``--resume`` runs them itself)."""
+    from django.db import transaction
+
+    from zilu.core.tasks import enqueue_many
+    from zilu.review.models import SweepChunk
+
+    with transaction.atomic():
+        pending = list(
+            SweepChunk.objects.filter(sweep_id=sweep_id, status=SweepChunk.Status.PENDING).values_list("pk", flat=True)
+        )
+        enqueue_many(sweep_chunk_task, [(pk,) for pk in pending])
+    return len(pending)
 
 
 @shared_task(name="zilu.review.resume_sweeps")
 def resume_sweeps_task() -> int:
-    """Resume sweeps whose worker died (every few minutes, see core.scheduler.SCHEDULE)."""
+    """Give back chunks whose worker died, and resume stalled sweeps (every 15 s, see core.scheduler.SCHEDULE)."""
     from zilu.review.sweeps import resume_stalled
 
     return resume_stalled()
