@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -62,11 +63,37 @@ PROBLEMS = {
 }
 
 
+# Paths of the member platforms' hot path, matched first: Django tries URL patterns in order, and ~100 other API
+# patterns come before them in router order (a tenth of a millisecond a request).
+HOT_PATHS = ("screen", "screen/batch")
+
+
 class ZiluAPI(NinjaAPI):
     """The API, whose OpenAPI schema also declares the problem responses every operation can give."""
 
+    def _get_urls(self) -> list[Any]:
+        """The URL patterns, the hot paths first. A hot pattern moves only if no pattern before it would have
+        answered its path, so no request resolves differently. (The schema and docs keep router order.)"""
+        urls = super()._get_urls()
+        for hot in reversed(HOT_PATHS):
+            index = next((i for i, url in enumerate(urls) if str(url.pattern) == hot), None)
+            if index is not None and not any(url.pattern.match(hot) for url in urls[:index]):
+                urls.insert(0, urls.pop(index))
+        return urls
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        """The schema, built once per process, path prefix and language (building it takes a third of a second and
+        it changes only with the code). Callers must not modify the returned dict."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        memo = self.__dict__.setdefault("_schema_memo", {})
+        key = (path_prefix, get_language())
+        if key not in memo:
+            memo[key] = self._build_openapi_schema(path_prefix)
+        return memo[key]
+
+    def _build_openapi_schema(self, path_prefix: str) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
         problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for operations in schema.get("paths", {}).values():

@@ -318,14 +318,18 @@ def test_rumor_and_file_hash_entries_reach_the_platforms_screening(
     assert any(f["kind"] == "hash" for f in response.json()["findings"])
 
 
-def test_a_hash_added_by_another_process_reaches_this_processs_file_scanner(client_for, key_for):
+def test_a_hash_added_by_another_process_reaches_this_processs_file_scanner(client_for, key_for, settings):
     """Another web process curated the entry (no reset reached this one): the bank's version tells the scanner."""
     import hashlib
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from zilu.banks import service
     from zilu.banks.models import BankState, Entry
+    from zilu.core import sharedcache
     from zilu.core.filescan import get_file_scanner
+
+    settings.ZILU_BANK_VERSIONS_MEMO = 0  # this process's memo of the versions has run out (1 s by default)
 
     payload = b"payload curated by another web process"
     member = key_for("member")
@@ -335,6 +339,7 @@ def test_a_hash_added_by_another_process_reaches_this_processs_file_scanner(clie
                          status=Entry.Status.ACTIVE)  # fmt: skip
     state, _created = BankState.objects.get_or_create(bank="hashes")
     BankState.objects.filter(pk=state.pk).update(version=state.version + 1)
+    sharedcache.bump([service.VERSIONS_TOKEN_KEY])  # what the other process's action does to the shared cache
     response = member.post("/api/v1/screen/file", {"file": SimpleUploadedFile("x.bin", payload)})
     assert response.status_code == 200, response.content
     assert any(f["kind"] == "hash" for f in response.json()["findings"])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from zilu.banks.entries import EntryError, check_entry, guess_format, parse_import, sync_form
 from zilu.banks.models import Bank, BankState, Change, Entry, Opinion
+from zilu.banks.service import bank_versions_changed
 from zilu.banks.signals import entries_added
 from zilu.core import audit
 from zilu.core.errors import Duplicate, Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -62,6 +63,7 @@ def _next_versions(bank: str, count: int = 1) -> int:
     state.version += count
     state.changed_at = timezone.now()
     state.save(update_fields=["version", "changed_at"])
+    bank_versions_changed()  # every process's screener sees the new version on its next request (banks.service)
     return first
 
 

@@ -12,7 +12,7 @@ class BanksConfig(AppConfig):
     verbose_name = _("Signal banks")
 
     def ready(self) -> None:
-        from zilu.banks.service import bank_versions, database_hashes
+        from zilu.banks.service import current_bank_versions, database_hashes
         from zilu.core.filescan import register_hash_source
 
-        register_hash_source("banks", database_hashes, version=bank_versions)
+        register_hash_source("banks", database_hashes, version=current_bank_versions)

@@ -6,21 +6,36 @@ bank exports) and ``ZILU_SCREENING_RUMORS`` (rumor claims, JSON Lines), each a c
 the policy in ``ZILU_SCREENING_POLICY`` (JSON or TOML). With none set, the screener still finds personal information;
 it finds no terms or blocked links until banks are configured.
 The shared banks' active entries (``banks.models.Entry``) are merged in; each request compares the banks' versions
-(one small query) and a changed bank rebuilds the screener, so curation takes effect without a restart.
+and a changed bank rebuilds the screener, so curation takes effect without a restart.
+
+The versions come from the shared cache (:func:`current_bank_versions`), not from a query per request: every change
+of a version (``banks.actions._next_versions``) invalidates the cached copy for every process, at once and again
+after its commit. Each process also keeps what it read for ``ZILU_BANK_VERSIONS_MEMO_MS`` milliseconds (1000 by
+default, 0 turns it off), so a bank change is served by the process that made it on its next request and by every other
+process at most that long after the commit.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from django.conf import settings
+from django.db import transaction
 
+from zilu.core import sharedcache
 from zilu.screening import HOUBB_LABELS, Banks, BlockedDomain, Policy, RumorClaim, Screener, Term
 from zilu.screening.banks import merge_terms
 
 _lock = threading.Lock()
 _screener: Screener | None = None
 _versions: tuple[tuple[str, int], ...] = ()
+# (monotonic deadline, versions): this process's short memo of the shared cache's copy.
+_memo: tuple[float, tuple[tuple[str, int], ...]] | None = None
+VERSIONS_KEY = "banks:versions"
+VERSIONS_TOKEN_KEY = "banks:versions-gen"
+# A backstop (a version changed by hand in SQL): every change through the actions invalidates the copy at once.
+VERSIONS_TIMEOUT = 60
 
 
 def build_screener() -> Screener:
@@ -72,10 +87,42 @@ def database_hashes() -> dict[str, str]:
 
 
 def bank_versions() -> tuple[tuple[str, int], ...]:
-    """Every bank's current version: one small query, compared on each request to reload changed banks."""
+    """Every bank's current version, from the database (one small query). Requests use
+    :func:`current_bank_versions`."""
     from zilu.banks.models import BankState
 
     return tuple(BankState.objects.order_by("bank").values_list("bank", "version"))
+
+
+def current_bank_versions() -> tuple[tuple[str, int], ...]:
+    """Every bank's version as the shared cache knows it (no query while the copy is current), memoised in this
+    process for ``ZILU_BANK_VERSIONS_MEMO`` seconds."""
+    global _memo
+    now = time.monotonic()
+    memo = _memo
+    if memo is not None and now < memo[0]:
+        return memo[1]
+    versions, token = sharedcache.read(VERSIONS_KEY, VERSIONS_TOKEN_KEY)
+    if versions is sharedcache.MISSING:
+        versions = bank_versions()
+        sharedcache.store(VERSIONS_KEY, token, versions, VERSIONS_TIMEOUT)
+    else:
+        versions = tuple(tuple(pair) for pair in versions)
+    _memo = (now + float(settings.ZILU_BANK_VERSIONS_MEMO), versions)
+    return versions
+
+
+def _forget_memo() -> None:
+    global _memo
+    _memo = None
+
+
+def bank_versions_changed() -> None:
+    """A bank's version moved (called inside the transaction that moves it): every process reads the versions again,
+    this one on its next request, the others within ``ZILU_BANK_VERSIONS_MEMO`` seconds of the commit."""
+    sharedcache.bump([VERSIONS_TOKEN_KEY])
+    _forget_memo()
+    transaction.on_commit(_forget_memo)
 
 
 def get_screener() -> Screener:
@@ -83,7 +130,7 @@ def get_screener() -> Screener:
     shared bank's version has moved, so curated entries are served without a restart. While one thread rebuilds,
     the others keep screening with the previous screener."""
     global _screener, _versions
-    versions = bank_versions()
+    versions = current_bank_versions()
     current = _screener
     if current is not None and versions == _versions:
         return current
@@ -109,3 +156,4 @@ def reset_screener() -> None:
     with _lock:
         _screener = None
         _versions = ()
+    _forget_memo()
