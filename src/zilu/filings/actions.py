@@ -28,7 +28,7 @@ from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
 from zilu.filings.fetch import fetch, find_numbers, page_text
 from zilu.filings.models import Site, SiteDomain, Verification
-from zilu.filings.resolve import candidate_domains, name_key, normalize_domain
+from zilu.filings.resolve import candidate_domains, invalidate_domain_map, name_key, normalize_domain
 from zilu.members.models import Member
 
 MAX_DOMAINS = 20
@@ -192,6 +192,7 @@ def _apply(site: Site, checked: SiteInput) -> None:
     SiteDomain.objects.bulk_create(
         [SiteDomain(site=site, name=name, active=True) for name in checked.domains if name not in existing]
     )
+    invalidate_domain_map()  # bulk_create sends no signal; report targets resolve through these domains
 
 
 # --------------------------------------------------------------------------- register, update, close
@@ -241,6 +242,7 @@ def do_close_site(actor: Any, site_id: int) -> Site:
     site.fix_by = None
     site.save(update_fields=["status", "closed_at", "fix_by", "updated_at"])
     site.domains.update(active=False)
+    invalidate_domain_map()  # QuerySet.update sends no signal; the domains no longer resolve to this member
     audit.record(actor, "filings.site.close", site, before={"status": "active"}, after={"status": "closed"})
     return site
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -107,6 +108,10 @@ class Report(models.Model):
     target_domain = models.CharField(max_length=253, blank=True, db_index=True)
     description = models.TextField(_("description"))
     fingerprint = models.CharField(max_length=64, db_index=True)
+    # The description as the duplicate search compares it (abuse.normalise): PostgreSQL ranks the candidates on it
+    # with pg_trgm. NULL for reports from before the column (the search folds those itself); nullable so that adding
+    # it is an ALTER TABLE ADD COLUMN on SQLite too, not a copy of the table.
+    description_folded = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     # The reporter: private to the executing body and the supervising department.
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports_filed"
@@ -150,7 +155,23 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["member", "status"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["member", "status"]),
+            # The duplicate search (reports.intake.find_duplicate) reads the newest reports of one target within the
+            # window: one index per way a target is named, ending in created_at, so that it reads at most the
+            # hundred rows it compares however large the table grows.
+            models.Index(fields=["member", "created_at"], name="reports_member_created_idx"),
+            models.Index(fields=["target_domain", "created_at"], name="reports_domain_created_idx"),
+            models.Index(
+                Upper("target"), "created_at", name="reports_target_created_idx", condition=Q(duplicate_of=None)
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="reports_untargeted_created_idx",
+                condition=Q(duplicate_of=None, member=None, target=""),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="reports_routed_has_member",

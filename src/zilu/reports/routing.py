@@ -74,15 +74,16 @@ class Target:
 def resolve_target(member_id: int | None, target: str) -> Target:
     """The member a report concerns: the one the reporter chose, or the one whose registered site or app the target
     names (``zilu.filings``), or none."""
+    from zilu.filings.resolve import active_member, member_for_url
+
     domain = _domain_of(target)
     if member_id:
-        member = Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
+        # Through the cached domain map (which also holds the active members): no query in the common case.
+        member = active_member(member_id)
         if member is None:
             raise ValidationFailed(field="member", message=_no_member_message())
         return Target(member, "reporter", domain)
     if target:
-        from zilu.filings.resolve import member_for_url
-
         member = member_for_url(target)
         if member is not None:
             return Target(member, "domain", domain)
