@@ -64,3 +64,8 @@ def client_for(users):
         return client
 
     return make
+
+
+# The production topology test starts a dozen processes and runs for minutes: .ci/run runs it once, after the suites,
+# with ZILU_TOPOLOGY=1 (see tests/topology/test_topology.py).
+collect_ignore = [] if os.environ.get("ZILU_TOPOLOGY") else ["topology"]
