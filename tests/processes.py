@@ -123,7 +123,7 @@ def wait_for(probe: Any, message: str, seconds: float = 60.0, every: float = 0.2
 
 
 def call(method: str, url: str, data: dict[str, Any] | None = None, *, form: bool = False, headers: dict[str, str]
-         | None = None) -> tuple[int, dict[str, str], Any]:  # fmt: skip
+         | None = None) -> tuple[int, Any, Any]:  # fmt: skip
     """One HTTP request; returns (status, headers, parsed JSON or text)."""
     body = None
     all_headers = dict(headers or {})
@@ -139,9 +139,9 @@ def call(method: str, url: str, data: dict[str, Any] | None = None, *, form: boo
     request = urllib.request.Request(url, data=body, method=method, headers=all_headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            status, response_headers, raw = response.status, dict(response.headers), response.read()
+            status, response_headers, raw = response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        status, response_headers, raw = exc.code, dict(exc.headers), exc.read()
+        status, response_headers, raw = exc.code, exc.headers, exc.read()  # header names in any case
     text = raw.decode("utf-8", errors="replace")
     try:
         return status, response_headers, json.loads(text)
