@@ -2,8 +2,9 @@
 
 Why granian and not gunicorn: ``benchmarks/web_servers.py`` serves the same application, data and settings with both
 (2 processes x 4 threads, wrk, 32 connections, on this project's 2-core machines): granian answered the bare view
-``/healthz`` 1.8-5.4x as fast as gunicorn's gthread workers, ``/api/v1/audit/head`` (one query, the shape of the
-member platforms' screening calls) 3.6-3.8x, and a full template page 1.1-2.5x, with a lower p99 each time. It has
+``/healthz`` 1.8-6.0x as fast as gunicorn's gthread workers, ``/api/v1/audit/head`` (one query, the shape of the
+member platforms' screening calls) 2.9-4.1x, and a full template page 1.1-3.0x, with a lower p99 each time (the
+high ends on a quiet machine). It has
 what an operator needs: ``HUP`` respawns the workers one by one gracefully, ``TERM`` finishes the requests in flight
 (``--graceful-timeout``) and stops, a dead worker is respawned, and ``--workers-lifetime`` / ``--workers-max-rss``
 recycle workers. Its HTTP layer is Rust; Django runs in ``--threads`` blocking threads per process.
