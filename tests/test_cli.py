@@ -127,3 +127,30 @@ def test_calendar_command_reports_coverage_errors(tmp_path):
     assert ok.returncode == 0 and ok.stdout.strip() == "2021-08-16"
     beyond = zilu("calendar", "workdays", "2026-12-25", "10", cwd=tmp_path)
     assert beyond.returncode != 0 and "2027" in beyond.stderr
+
+
+def test_serve_logs_one_json_object_per_line_in_json_mode(tmp_path):
+    """With ZILU_LOG_FORMAT=json every line the server writes after start-up is JSON: granian's own lines and the
+    access lines, which carry the request id."""
+    import json
+
+    from tests.processes import Proc, base_env, call, free_port, wait_http
+
+    port = free_port()
+    env = base_env(tmp_path / "var", ZILU_LOG_FORMAT="json")
+    (tmp_path / "var").mkdir()
+    proc = Proc(["serve", "--port", str(port), "--workers", "2"], env, tmp_path, "serve")
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", proc)
+        status, _headers, _body = call(
+            "GET", f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-12345678"}
+        )
+        assert status == 200
+        time.sleep(0.5)
+    finally:
+        proc.stop()
+    lines = proc.output().split("Zilu is serving on", 1)[1].splitlines()[1:]
+    entries = [json.loads(line) for line in lines if line.strip()]
+    assert any(e["logger"].startswith("_granian") and "worker" in e["message"] for e in entries)
+    access = [e for e in entries if e["logger"] == "zilu.access" and e["request_id"] == "probe-12345678"]
+    assert access and access[0]["path"] == "/healthz" and access[0]["status"] == 200

@@ -18,10 +18,14 @@ in-process scheduler in each worker, and a file lock under ``ZILU_VAR_DIR`` lets
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,37 @@ class ServeOptions:
 def var_dir() -> Path:
     """``ZILU_VAR_DIR``, as settings read it, without importing the settings."""
     return Path(os.environ.get("ZILU_VAR_DIR") or Path.cwd() / "var").resolve()
+
+
+class JsonLines(logging.Formatter):
+    """Granian's own lines (start-up, workers spawned or respawned) as JSON objects, like every other line of a
+    production log (``zilu.core.logs`` formats the application's; it is not imported here, since this process must
+    not load Zilu's code)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": None,
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _log_config() -> dict[str, Any] | None:
+    """Granian's logging set-up: JSON lines when Zilu logs JSON (``ZILU_LOG_FORMAT``, JSON by default in
+    production), granian's own format otherwise."""
+    default = "json" if os.environ.get("ZILU_ENV") == "production" else "text"
+    if (os.environ.get("ZILU_LOG_FORMAT") or default) != "json":
+        return None
+    return {
+        "formatters": {"generic": {"()": "zilu.server.JsonLines"}, "access": {"()": "zilu.server.JsonLines"}},
+    }
 
 
 def serve(options: ServeOptions) -> None:
@@ -75,6 +110,7 @@ def serve(options: ServeOptions) -> None:
         backlog=options.backlog,
         websockets=False,
         log_access=False,  # AccessLogMiddleware writes them, with the request id
+        log_dictconfig=_log_config(),
         respawn_failed_workers=True,
         workers_kill_timeout=options.graceful_timeout,
         workers_lifetime=options.workers_lifetime,
