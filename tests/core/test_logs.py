@@ -40,9 +40,16 @@ def capture(request) -> Iterator[io.StringIO]:
     handler.setFormatter(configurator.configure_formatter(dict(settings.LOGGING["formatters"][request.param])))
     handler.addFilter(configurator.configure_filter(dict(settings.LOGGING["filters"]["request_id"])))
     logger = logging.getLogger("zilu.core.health")
+    # Another test in this process may have reconfigured logging (dictConfig disables loggers it does not name).
+    saved = (logger.disabled, logger.level, logging.root.manager.disable)
+    logger.disabled = False
+    logger.setLevel(logging.INFO)
+    logging.disable(logging.NOTSET)
     logger.addHandler(handler)
     yield stream
     logger.removeHandler(handler)
+    logger.disabled, logger.level = saved[:2]
+    logging.disable(saved[2])
 
 
 @pytest.mark.parametrize("capture", ["json", "text"], indirect=True)
