@@ -18,12 +18,9 @@ in-process scheduler in each worker, and a file lock under ``ZILU_VAR_DIR`` lets
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,26 +45,6 @@ def var_dir() -> Path:
     return Path(os.environ.get("ZILU_VAR_DIR") or Path.cwd() / "var").resolve()
 
 
-class JsonLines(logging.Formatter):
-    """Granian's own lines (start-up, workers spawned or respawned) as JSON objects, like every other line of a
-    production log (``zilu.core.logs`` formats the application's; it is not imported here, since this process must
-    not load Zilu's code)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": None,
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
-
-
 def _log_config() -> dict[str, Any] | None:
     """Granian's logging set-up: JSON lines when Zilu logs JSON (``ZILU_LOG_FORMAT``, JSON by default in
     production), granian's own format otherwise."""
@@ -75,7 +52,11 @@ def _log_config() -> dict[str, Any] | None:
     if (os.environ.get("ZILU_LOG_FORMAT") or default) != "json":
         return None
     return {
-        "formatters": {"generic": {"()": "zilu.server.JsonLines"}, "access": {"()": "zilu.server.JsonLines"}},
+        # the application's JSON formatter (zilu.core.logs imports nothing of Django until a record is formatted)
+        "formatters": {
+            "generic": {"()": "zilu.core.logs.JsonFormatter"},
+            "access": {"()": "zilu.core.logs.JsonFormatter"},
+        },
     }
 
 

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 from typing import Any
-
-from zilu.core.middleware import current_request_id
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=`` and goes into the JSON object.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request_id"}
 _ACCESS_FIELDS = {"h": "remote", "m": "method", "U": "path", "q": "query", "s": "status", "B": "bytes", "a": "agent"}
+
+
+def _current_request_id() -> str | None:
+    # Only where the middleware is loaded: the server's main process formats its own lines with this formatter
+    # and must not load Django or Zilu's code (a HUP would not reload what it had imported).
+    middleware = sys.modules.get("zilu.core.middleware")
+    return middleware.current_request_id() if middleware is not None else None
 
 
 def _access_atoms(record: logging.LogRecord) -> dict[str, Any] | None:
@@ -39,7 +45,7 @@ class RequestIdFilter(logging.Filter):
             else:
                 # django.request logs a 4xx/5xx after the middleware has left the request's context, but passes the
                 # request along.
-                request_id = current_request_id() or getattr(getattr(record, "request", None), "request_id", None)
+                request_id = _current_request_id() or getattr(getattr(record, "request", None), "request_id", None)
             record.request_id = request_id or "-"
         return True
 
@@ -48,7 +54,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per record, on one line (tracebacks included, as a string)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        request_id = getattr(record, "request_id", None) or current_request_id()
+        request_id = getattr(record, "request_id", None) or _current_request_id()
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC)
             .isoformat(timespec="milliseconds")

@@ -9,6 +9,7 @@ again. Either way the caller passes ids, never objects, and nothing is sent for 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -32,13 +33,11 @@ _pause_lock = threading.Lock()
 
 
 def _metric(name: str, task_name: str) -> None:
-    """Count an enqueue or a failed send in the process's metrics (zilu.core.metrics), if metrics are set up."""
-    try:
-        from zilu.core import metrics
+    """Count an enqueue or a failed send in the process's metrics; counting must never break background work."""
+    from zilu.core import metrics
 
+    with contextlib.suppress(Exception):
         getattr(metrics, name)(task_name)
-    except Exception:  # metrics must never break background work  # noqa: S110
-        pass
 
 
 def _send(messages: Sequence[tuple[int, str, list[Any]]]) -> None:
