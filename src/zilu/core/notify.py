@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zilu.core.errors import NotFound
 from zilu.core.models import Notification, User
 from zilu.core.roles import Role
 from zilu.core.tasks import enqueue, send_notification_email
+
+
+@contextmanager
+def site_language() -> Iterator[None]:
+    """Build stored text (notifications, documents) in the site's language, whatever the request's language is.
+
+    Messages are stored and read later, by people whose language is the site's, so the language of the request that
+    caused them (an English API client, say) must not leak into them. :func:`notify` renders lazy text in it itself;
+    wrap the building of eagerly translated text (``gettext(...) % {...}``) in this.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def notify(
@@ -23,9 +37,14 @@ def notify(
     url: str = "",
     kind: str = "general",
 ) -> list[Notification]:
-    """Put a message in each user's inbox and e-mail it after the transaction commits."""
+    """Put a message in each user's inbox and e-mail it after the transaction commits.
+
+    ``subject`` and ``body`` may be lazy translations: they are rendered in the site's language.
+    """
     recipients = [users] if isinstance(users, User) else list(users)
     created = []
+    with site_language():
+        subject, body = str(subject), str(body)
     with transaction.atomic():
         for user in recipients:
             if not user.is_active:

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zilu.core.roles import Perm, has_perm
+from zilu.core.models import User
+from zilu.core.roles import Perm, Role, has_perm
 
 
 class Kind(models.TextChoices):
@@ -27,6 +28,10 @@ class MemberQuerySet(models.QuerySet["Member"]):
     def in_registry(self) -> MemberQuerySet:
         """What the public registry lists: every member that has a number (active, withdrawn or revoked)."""
         return self.exclude(number__isnull=True)
+
+    def representatives(self) -> QuerySet[User]:
+        """The active representative accounts of every member in this queryset: who is told about their records."""
+        return User.objects.filter(member__in=self, role=Role.MEMBER, is_active=True)
 
 
 class Member(models.Model):
@@ -59,6 +64,10 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MemberQuerySet.as_manager()
+
+    def representatives(self) -> QuerySet[User]:
+        """The member's active representative accounts."""
+        return User.objects.filter(member=self, role=Role.MEMBER, is_active=True)
 
     class Meta:
         verbose_name = _("member")
