@@ -1,23 +1,12 @@
-"""The HTTP API at /api/v1/: mounts the apps' routers and the problem-details error handlers."""
+"""The HTTP API at /api/v1/: the apps' routers, each mounted under its own prefix (the API object, its problem
+details and error handlers are in :mod:`zilu.core.apisite`)."""
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.translation import get_language
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as NinjaValidationError
-from ninja.renderers import JSONRenderer
-
-from zilu import __version__
 from zilu.banks.api import router as screening_router
 from zilu.banks.banks_api import router as banks_router
 from zilu.convention.api import router as convention_router
 from zilu.convention.governance_api import router as governance_router
-from zilu.core import problems
 from zilu.core.api import router as core_router
-from zilu.core.errors import DomainError
+from zilu.core.apisite import make_api
 from zilu.discipline.api import router as discipline_router
 from zilu.disputes.api import router as disputes_router
 from zilu.filings.api import router as filings_router
@@ -26,106 +15,7 @@ from zilu.oversight.api import router as oversight_router
 from zilu.reports.api import router as reports_router
 from zilu.review.api import router as review_router
 
-
-class Utf8Renderer(JSONRenderer):
-    """JSON with Chinese text as UTF-8 rather than \\u escapes (the problem responses do the same)."""
-
-    json_dumps_params = {"ensure_ascii": False}
-
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "description": "RFC 7807 problem details (application/problem+json).",
-    "type": "object",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string", "description": "urn:zilu:problem:<code>"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "request_id": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}, "code": {"type": "string"}},
-            },
-        },
-    },
-}
-PROBLEMS = {
-    "401": "Not signed in, or no valid API key",
-    "403": "The role does not allow this",
-    "404": "Not found, or not visible to you",
-    "409": "Not allowed in the record's current state, or a duplicate",
-    "422": "Invalid input; `errors` names each field",
-}
-
-
-# Paths of the member platforms' hot path, matched first: Django tries URL patterns in order, and ~100 other API
-# patterns come before them in router order (a tenth of a millisecond a request).
-HOT_PATHS = ("screen", "screen/batch")
-
-
-class ZiluAPI(NinjaAPI):
-    """The API, whose OpenAPI schema also declares the problem responses every operation can give."""
-
-    def _get_urls(self) -> list[Any]:
-        """The URL patterns, the hot paths first. A hot pattern moves only if no pattern before it would have
-        answered its path, so no request resolves differently. (The schema and docs keep router order.)"""
-        urls = super()._get_urls()
-        for hot in reversed(HOT_PATHS):
-            index = next((i for i, url in enumerate(urls) if str(url.pattern) == hot), None)
-            if index is not None and not any(url.pattern.match(hot) for url in urls[:index]):
-                urls.insert(0, urls.pop(index))
-        return urls
-
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        """The schema, built once per process, path prefix and language (building it takes a third of a second and
-        it changes only with the code). Callers must not modify the returned dict."""
-        if path_prefix is None:
-            path_prefix = self.get_root_path(path_params or {})
-        memo = self.__dict__.setdefault("_schema_memo", {})
-        key = (path_prefix, get_language())
-        if key not in memo:
-            memo[key] = self._build_openapi_schema(path_prefix)
-        return memo[key]
-
-    def _build_openapi_schema(self, path_prefix: str) -> Any:
-        schema = super().get_openapi_schema(path_prefix=path_prefix)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
-                operation["responses"] = responses
-                for code, description in PROBLEMS.items():
-                    if code in {"401", "403"} and not operation.get("security"):
-                        continue  # public operations answer neither
-                    responses.setdefault(code, {"description": description, "content": problem})
-        return schema
-
-
-api = ZiluAPI(
-    renderer=Utf8Renderer(),
-    title="Zilu API",
-    version=__version__,
-    description=(
-        "The API of Zilu, the platform of the Changping District Internet Industry Self-Discipline Convention. "
-        "Member systems authenticate with `Authorization: Bearer <API key>`; errors are RFC 7807 problem details."
-    ),
-    urls_namespace="api",
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-)
-api.add_exception_handler(NinjaValidationError, problems.on_validation_error)
-api.add_exception_handler(DomainError, problems.on_domain_error)
-api.add_exception_handler(AuthenticationError, problems.on_authentication_error)
-api.add_exception_handler(HttpError, problems.on_http_error)
-api.add_exception_handler(Http404, problems.on_not_found)
-api.add_exception_handler(PermissionDenied, problems.on_permission_denied)
-
+api = make_api()
 api.add_router("/", core_router)
 api.add_router("/convention", convention_router)
 api.add_router("/convention", governance_router)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from zilu.core.admin_site import ReadOnlyRoleAdmin
+from zilu.core.audit import exclude_sealed
 from zilu.core.models import ApiKey, AuditEntry, User
 from zilu.core.roles import Perm, Role, has_perm
 
@@ -74,8 +75,6 @@ class AuditEntryAdmin(ReadOnlyRoleAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         # The back office is the executing body's: sealed entries (Art. 20 complaints) are not listed, counted or
         # searchable here; the supervising department reads them on /staff/audit/.
-        from zilu.core.audit import exclude_sealed
-
         return exclude_sealed(super().get_queryset(request))
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from zilu.core.middleware import current_request_id
 from zilu.core.models import AuditEntry
-from zilu.core.roles import role_of
+from zilu.core.roles import Perm, has_perm, role_of
 
 GENESIS = "0" * 64
 
@@ -185,8 +185,6 @@ def is_sealed(entry: AuditEntry) -> bool:
 
 
 def sees_sealed(user: Any) -> bool:
-    from zilu.core.roles import Perm, has_perm
-
     return has_perm(user, Perm.VIEW_SEALED_AUDIT)
 
 

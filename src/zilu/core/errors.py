@@ -100,3 +100,35 @@ class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
     default_message = _("The submitted content is too large.")
+
+
+# The problem details object every API error answers with (RFC 7807), as declared in the OpenAPI schema, and the
+# problem responses every operation can give. The responses themselves are built in zilu.core.problems.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 7807 problem details (application/problem+json).",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:zilu:problem:<code>"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}, "code": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEMS = {
+    "401": "Not signed in, or no valid API key",
+    "403": "The role does not allow this",
+    "404": "Not found, or not visible to you",
+    "409": "Not allowed in the record's current state, or a duplicate",
+    "422": "Invalid input; `errors` names each field",
+}

@@ -163,7 +163,7 @@ def check_uploads(
 
 def _screen_upload(upload: UploadedFile, field_name: str) -> None:
     """Refuse an upload that file screening blocks (the size was already checked against the policy)."""
-    from zilu.core.filescan import scan
+    from zilu.core.filescan import scan  # not at module level: loads the file-screening engine only when used
 
     upload.seek(0)
     data = upload.read()

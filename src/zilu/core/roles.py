@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.errors import Forbidden
+
 if TYPE_CHECKING:
     from zilu.core.models import User
 
@@ -173,8 +175,6 @@ def has_perm(user: User | Any, perm: Perm) -> bool:
 
 def require(user: User | Any, perm: Perm) -> None:
     """Raise :class:`zilu.core.errors.Forbidden` unless ``user`` holds ``perm``."""
-    from zilu.core.errors import Forbidden
-
     if not has_perm(user, perm):
         raise Forbidden(perm=str(perm))
 
@@ -183,7 +183,5 @@ def signed_in(request: Any) -> User:
     """The request's user, for views and endpoints that already required a signed-in user."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
-        from zilu.core.errors import Forbidden
-
         raise Forbidden()
     return user

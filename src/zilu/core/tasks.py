@@ -23,6 +23,11 @@ from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from zilu.celery import app
+from zilu.core import metrics
+from zilu.core.files import clean_pending_uploads
+from zilu.core.models import Notification, OutboxMessage
+
 logger = logging.getLogger(__name__)
 
 # After a failed send this process leaves new messages to the outbox drain for a few seconds instead of making
@@ -34,8 +39,6 @@ _pause_lock = threading.Lock()
 
 def _metric(name: str, task_name: str) -> None:
     """Count an enqueue or a failed send in the process's metrics; counting must never break background work."""
-    from zilu.core import metrics
-
     with contextlib.suppress(Exception):
         getattr(metrics, name)(task_name)
 
@@ -43,8 +46,6 @@ def _metric(name: str, task_name: str) -> None:
 def _send(messages: Sequence[tuple[int, str, list[Any]]]) -> None:
     """Send outbox messages to the broker and mark the ones sent; stop at the first failure (the drain retries)."""
     global _paused_until
-    from zilu.celery import app
-    from zilu.core.models import OutboxMessage
 
     if time.monotonic() < _paused_until:
         return  # the broker failed a moment ago: the drain sends these
@@ -92,7 +93,6 @@ def enqueue_many(task: Any, calls: Iterable[Sequence[Any]]) -> None:
 
         transaction.on_commit(run, robust=True)
         return
-    from zilu.core.models import OutboxMessage
 
     if len(calls) == 1:
         rows = [OutboxMessage.objects.create(task=task.name, args=calls[0])]
@@ -113,8 +113,6 @@ def drain_outbox(*, older_than: float | None = None, limit: int = 1000) -> int:
     Each message is sent, then marked, outside any long transaction (a worker may already be running it): a crash
     in between sends it once more later, which idempotent tasks absorb; a message is never marked without being
     sent. One drain runs at a time (beat, or the in-process scheduler's single holder)."""
-    from zilu.celery import app
-    from zilu.core.models import OutboxMessage
 
     if not settings.BROKER_URL:
         return 0
@@ -156,7 +154,6 @@ def drain_outbox_task() -> int:
 )
 def send_notification_email(notification_id: int) -> bool:
     """E-mail one notification to its user, once. Returns whether a message was sent."""
-    from zilu.core.models import Notification
 
     with transaction.atomic():
         notification = (
@@ -176,6 +173,5 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task(name="zilu.core.clean_pending_uploads")
 def clean_pending_uploads_task() -> int:
     """Remove uploads whose transaction rolled back (hourly, see core.scheduler.SCHEDULE)."""
-    from zilu.core.files import clean_pending_uploads
 
     return clean_pending_uploads()

@@ -102,8 +102,7 @@ def check_transition(obj: models.Model, target: str, *, field: str = "status") -
         "A record that is “%(status)s” cannot become “%(target)s”."
     )
     raise InvalidTransition(
-        str(template)
-        % {"status": _label(obj, field, getattr(obj, field)), "target": _label(obj, field, target)}
+        str(template) % {"status": _label(obj, field, getattr(obj, field)), "target": _label(obj, field, target)}
     )
 
 

@@ -1,0 +1,96 @@
+"""The django-ninja API object behind /api/v1/: the UTF-8 renderer, the problem responses declared on every
+operation, the hot paths first, and the problem-details error handlers. ``zilu/api.py`` only mounts the apps'
+routers on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import get_language
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+
+from zilu import __version__
+from zilu.core import problems
+from zilu.core.errors import PROBLEM_SCHEMA, PROBLEMS, DomainError
+
+
+class Utf8Renderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8 rather than \\u escapes (the problem responses do the same)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+# Paths of the member platforms' hot path, matched first: Django tries URL patterns in order, and ~100 other API
+# patterns come before them in router order (a tenth of a millisecond a request).
+HOT_PATHS = ("screen", "screen/batch")
+
+
+class ZiluAPI(NinjaAPI):
+    """The API, whose OpenAPI schema also declares the problem responses every operation can give."""
+
+    def _get_urls(self) -> list[Any]:
+        """The URL patterns, the hot paths first. A hot pattern moves only if no pattern before it would have
+        answered its path, so no request resolves differently. (The schema and docs keep router order.)"""
+        urls = super()._get_urls()
+        for hot in reversed(HOT_PATHS):
+            index = next((i for i, url in enumerate(urls) if str(url.pattern) == hot), None)
+            if index is not None and not any(url.pattern.match(hot) for url in urls[:index]):
+                urls.insert(0, urls.pop(index))
+        return urls
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        """The schema, built once per process, path prefix and language (building it takes a third of a second and
+        it changes only with the code). Callers must not modify the returned dict."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        memo = self.__dict__.setdefault("_schema_memo", {})
+        key = (path_prefix, get_language())
+        if key not in memo:
+            memo[key] = self._build_openapi_schema(path_prefix)
+        return memo[key]
+
+    def _build_openapi_schema(self, path_prefix: str) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for code, description in PROBLEMS.items():
+                    if code in {"401", "403"} and not operation.get("security"):
+                        continue  # public operations answer neither
+                    responses.setdefault(code, {"description": description, "content": problem})
+        return schema
+
+
+def make_api() -> ZiluAPI:
+    """The API with its error handlers; the caller mounts the routers."""
+    api = ZiluAPI(
+        renderer=Utf8Renderer(),
+        title="Zilu API",
+        version=__version__,
+        description=(
+            "The API of Zilu, the platform of the Changping District Internet Industry Self-Discipline Convention. "
+            "Member systems authenticate with `Authorization: Bearer <API key>`; errors are RFC 7807 problem details."
+        ),
+        urls_namespace="api",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    handlers: list[tuple[type[Exception], Any]] = [
+        (NinjaValidationError, problems.on_validation_error),
+        (DomainError, problems.on_domain_error),
+        (AuthenticationError, problems.on_authentication_error),
+        (HttpError, problems.on_http_error),
+        (Http404, problems.on_not_found),
+        (PermissionDenied, problems.on_permission_denied),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)
+    return api
