@@ -29,7 +29,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """What the public registry lists: every member that has a number (active, withdrawn or revoked)."""
         return self.exclude(number__isnull=True)
 
-    def representatives(self) -> QuerySet[User]:
+    def active_representatives(self) -> QuerySet[User]:
         """The active representative accounts of every member in this queryset: who is told about their records."""
         return User.objects.filter(member__in=self, role=Role.MEMBER, is_active=True)
 
@@ -65,7 +65,7 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
 
-    def representatives(self) -> QuerySet[User]:
+    def active_representatives(self) -> QuerySet[User]:
         """The member's active representative accounts."""
         return User.objects.filter(member=self, role=Role.MEMBER, is_active=True)
 
