@@ -3,7 +3,7 @@
 ``zilu.core.apps.CoreConfig.ready()`` imports this module, so every process that sets Django up (the web
 processes, ``zilu`` commands, ``zilu manage shell``, the test run) binds ``shared_task`` to this app, configured from
 settings, and sends to ``ZILU_BROKER_URL``. ``celery -A zilu.celery`` and ``zilu worker`` use it too. Without a
-broker, tasks run in-process after commit (``zilu.core.tasks.enqueue``) and the app is configured with the
+broker, tasks run in-process after commit (``zilu.core.outbox.enqueue``) and the app is configured with the
 in-memory transport, which nothing reads.
 """
 

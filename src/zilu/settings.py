@@ -256,7 +256,7 @@ ZILU_BROKER_VISIBILITY_TIMEOUT = env_int("ZILU_BROKER_VISIBILITY_TIMEOUT", 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ZILU_BROKER_VISIBILITY_TIMEOUT}
 # Sending happens after commit, inside the request: give up quickly and leave the message to the outbox.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-# Unsent outbox messages older than this are sent again by the periodic drain (zilu.core.tasks.drain_outbox).
+# Unsent outbox messages older than this are sent again by the periodic drain (zilu.core.outbox.drain_outbox).
 ZILU_OUTBOX_RESEND_AFTER = env_int("ZILU_OUTBOX_RESEND_AFTER", 30)
 
 # --- auth --------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from tests.factories import UserFactory
 from tests.processes import base_env, require_redis
-from zilu.core import tasks
+from zilu.core import outbox
 from zilu.core.models import Notification, OutboxMessage
 from zilu.core.notify import notify
 from zilu.core.roles import Role
@@ -91,11 +91,11 @@ def test_a_send_that_fails_stays_in_the_outbox_and_the_drain_sends_it_later(sett
         settings.BROKER_URL = url
 
     app.conf.task_default_queue = f"zilu-test-{uuid.uuid4().hex}"
-    monkeypatch.setattr(tasks, "_paused_until", 0.0)
+    monkeypatch.setattr(outbox, "_paused_until", 0.0)
     try:
         point_at(DEAD_BROKER)
         user = UserFactory(role=Role.PUBLIC, email="outbox@example.invalid")
-        with caplog.at_level(logging.ERROR, logger="zilu.core.tasks"), transaction.atomic():
+        with caplog.at_level(logging.ERROR, logger="zilu.core.outbox"), transaction.atomic():
             (created,) = notify(user, "经由发件箱")
         row = OutboxMessage.objects.get()
         assert (row.task, row.args, row.sent_at, row.attempts) == (
@@ -113,11 +113,11 @@ def test_a_send_that_fails_stays_in_the_outbox_and_the_drain_sends_it_later(sett
         assert time.monotonic() - started < 1.0
         assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2
         # Still down: the drain keeps them.
-        assert tasks.drain_outbox(older_than=0) == 0
+        assert outbox.drain_outbox(older_than=0) == 0
         assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2
 
         point_at(redis_url)  # the broker is back: the drain sends them, and a worker started later runs them
-        assert tasks.drain_outbox(older_than=0) == 2
+        assert outbox.drain_outbox(older_than=0) == 2
         with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
             deadline = time.monotonic() + 60
             while len(mail.outbox) < 2 and time.monotonic() < deadline:
@@ -126,7 +126,7 @@ def test_a_send_that_fails_stays_in_the_outbox_and_the_drain_sends_it_later(sett
         assert sorted(m.subject for m in mail.outbox) == ["稍后发送", "经由发件箱"]
         assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
         assert Notification.objects.filter(user=user, emailed_at__isnull=False).count() == 2
-        assert tasks.drain_outbox(older_than=0) == 0  # nothing is sent twice
+        assert outbox.drain_outbox(older_than=0) == 0  # nothing is sent twice
     finally:
         app.conf.update(saved)
         app.__dict__.pop("amqp", None)

@@ -7,7 +7,7 @@ This module adds what is Zilu's own:
 - ``zilu_reports_accepted_total{category}``: public reports accepted (``reports.actions.do_submit_report``);
 - ``zilu_screen_requests_total{kind}`` and ``zilu_screened_total{kind,suggestion}``: screening requests and the
   posts (``kind="post"``) or files (``kind="file"``) screened, by suggestion (``banks.api``);
-- ``zilu_tasks_enqueued_total{task}`` and ``zilu_task_send_failures_total{task}`` (``core.tasks.enqueue``);
+- ``zilu_tasks_enqueued_total{task}`` and ``zilu_task_send_failures_total{task}`` (``core.outbox.enqueue``);
 - ``zilu_tasks_succeeded_total``, ``zilu_tasks_failed_total``, ``zilu_tasks_retried_total`` by ``task``, from
   Celery's signals, wherever tasks run (a worker, or the web process in the embedded default);
 - ``zilu_outbox_pending`` and ``zilu_outbox_oldest_pending_seconds``, read from the database at scrape time.

@@ -6,15 +6,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from zilu.core.errors import NotFound
 from zilu.core.models import Notification, User
+from zilu.core.outbox import enqueue
 from zilu.core.roles import Role
-from zilu.core.tasks import enqueue, send_notification_email
 
 
 @contextmanager
@@ -71,3 +73,27 @@ def do_mark_read(user: User, notification_id: int | None = None) -> int:
             raise NotFound()
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+@shared_task(
+    name="zilu.core.send_notification_email",
+    autoretry_for=(OSError, OperationalError, InterfaceError),  # the mail server, or the database, away a moment
+    retry_backoff=True,
+    max_retries=12,
+)
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification to its user, once. Returns whether a message was sent."""
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None or not notification.user.email:
+            return False
+        body = notification.body
+        if notification.url:
+            body = f"{body}\n\n{notification.url}"
+        send_mail(notification.subject, body, None, [notification.user.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True

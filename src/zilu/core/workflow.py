@@ -8,7 +8,7 @@ Every domain app follows the same shape (Zulip's ``do_change_user_role`` is the 
 2. ``transition(obj, Model.Status.X, actor=actor, action="app.model.verb", changes={...})`` — check the model's
    declared ``TRANSITIONS`` table, set the status and the other named fields, save exactly those fields, and write
    the audit entry with the old and the new values, in the caller's transaction.
-3. ``notify(...)`` and ``enqueue(...)`` — sent after commit (see :mod:`zilu.core.notify`, :mod:`zilu.core.tasks`).
+3. ``notify(...)`` and ``enqueue(...)`` — sent after commit (see :mod:`zilu.core.notify`, :mod:`zilu.core.outbox`).
 
 A model that takes part declares::
 

@@ -65,10 +65,6 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
 
-    def active_representatives(self) -> QuerySet[User]:
-        """The member's active representative accounts."""
-        return User.objects.filter(member=self, role=Role.MEMBER, is_active=True)
-
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
@@ -87,6 +83,10 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def active_representatives(self) -> QuerySet[User]:
+        """The member's active representative accounts."""
+        return User.objects.filter(member=self, role=Role.MEMBER, is_active=True)
 
     @property
     def is_unit(self) -> bool:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from zilu.banks.service import bank_versions, get_screener
 from zilu.banks.signals import entries_added
 from zilu.core import audit
-from zilu.core.tasks import enqueue_many
+from zilu.core.outbox import enqueue_many
 from zilu.review.models import ReviewItem, Sweep, SweepChunk, TakedownNotice
 from zilu.review.webhooks import queue_delivery
 

@@ -35,7 +35,7 @@ def sweep_task(sweep_id: int) -> int:
     """Send every pending chunk of a sweep to the workers again (the CLI's ``--resume`` runs them itself)."""
     from django.db import transaction
 
-    from zilu.core.tasks import enqueue_many
+    from zilu.core.outbox import enqueue_many
     from zilu.review.models import SweepChunk
 
     with transaction.atomic():

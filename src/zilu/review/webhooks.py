@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from zilu.core.tasks import enqueue
+from zilu.core.outbox import enqueue
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10.0
