@@ -122,11 +122,14 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_calendar_command_reports_coverage_errors(tmp_path):
+def test_calendar_command_marks_deadlines_beyond_the_calendar_provisional(tmp_path):
     ok = zilu("calendar", "period", "2021-07-15", "30", cwd=tmp_path)
     assert ok.returncode == 0 and ok.stdout.strip() == "2021-08-16"
+    # 28-31 Dec, then New Year's Day is a statutory holiday: the tenth working day is Monday 11 January
     beyond = zilu("calendar", "workdays", "2026-12-25", "10", cwd=tmp_path)
-    assert beyond.returncode != 0 and "2027" in beyond.stderr
+    assert beyond.returncode == 0 and beyond.stdout.strip() == "2027-01-11 (provisional)"
+    bad = zilu("calendar", "workdays", "2026-12-25", "0", cwd=tmp_path)
+    assert bad.returncode != 0 and "at least one working day" in bad.stderr
 
 
 def test_serve_logs_one_json_object_per_line_in_json_mode(tmp_path):

@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from zilu import __version__
 from zilu.core import problems
-from zilu.core.errors import PROBLEM_SCHEMA, PROBLEMS, DomainError
+from zilu.core.errors import PROBLEM_SCHEMA, PROBLEMS, UNSTORABLE_MESSAGE, DomainError
 
 
 class Utf8Renderer(JSONRenderer):
@@ -69,10 +70,64 @@ class ZiluAPI(NinjaAPI):
         return schema
 
 
+class UnstorableText(ValueError):
+    """A JSON string that no database can store: a lone surrogate (not UTF-8) or NUL (refused by PostgreSQL)."""
+
+    def __init__(self, location: list[str | int]) -> None:
+        self.location = location
+        super().__init__(".".join(map(str, location)))
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_text(value: Any, location: list[str | int]) -> None:
+    if isinstance(value, str):
+        if _unstorable(value):
+            raise UnstorableText(location)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, [*location, str(key)])
+            _check_text(item, [*location, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, [*location, index])
+
+
+class TextGuardParser(Parser):
+    """JSON and form parsing that refuses text no database can store, naming the field, before it reaches an
+    action: a lone surrogate (``"\\ud800"`` is valid JSON but not UTF-8) or NUL. django-ninja turns a body parser
+    error into a 400; :func:`zilu.core.problems.on_http_error` makes this one a 422 with the field."""
+
+    def parse_body(self, request: Any) -> Any:
+        data = super().parse_body(request)
+        _check_text(data, [])
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: Any) -> Any:
+        result = super().parse_querydict(data, list_fields, request)
+        for key, value in result.items():
+            try:
+                _check_text(value, [key])
+            except UnstorableText as exc:
+                raise NinjaValidationError(
+                    [{"loc": ["query", *exc.location], "msg": str(UNSTORABLE_MESSAGE), "type": "unstorable_text"}]
+                ) from None
+        return result
+
+
 def make_api() -> ZiluAPI:
     """The API with its error handlers; the caller mounts the routers."""
     api = ZiluAPI(
         renderer=Utf8Renderer(),
+        parser=TextGuardParser(),
         title="Zilu API",
         version=__version__,
         description=(

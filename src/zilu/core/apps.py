@@ -28,6 +28,11 @@ class CoreConfig(AppConfig):
             except (OSError, ValueError) as exc:
                 raise ConfigurationError(f"ZILU_HOLIDAYS_FILE cannot be loaded: {exc}") from exc
 
+        # Years loaded with `zilu calendar load` are stored; every process picks them up (zilu.core.calendars).
+        from zilu.core import calendars
+
+        deadlines.set_refresher(calendars.sync)
+
         # Connects the receivers that invalidate cached API keys when a key, user or member changes, in every
         # process (a command revoking a membership must refuse the member's keys on the web processes too).
         from zilu.core import keycache  # noqa: F401

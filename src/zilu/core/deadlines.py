@@ -19,9 +19,19 @@ counting rules of the Civil Code of the People's Republic of China (《中华人
 
 The official holiday calendar comes from the ``chinese_calendar`` package. Years it
 does not know yet can be supplied from the State Council notice with
-:func:`load_supplement` or :func:`register_supplement`. Any computation that needs
-a day outside the known calendar raises :class:`CalendarCoverageError` rather
-than guessing.
+:func:`load_supplement` or :func:`register_supplement` (``zilu calendar load``
+stores them for every process). The strict functions (:func:`add_period`,
+:func:`add_working_days`, ...) raise :class:`CalendarCoverageError` for a day
+outside the known calendar rather than guessing.
+
+:func:`compute` is the one coverage rule for deadlines that must exist whatever the
+date: inside the official calendar it is exact; beyond it, it counts weekends and the
+statutory holidays of the Measures on National Holidays (《全国年节及纪念日放假办法》,
+as amended in 2024: New Year's Day, Spring Festival Eve and the first three days of
+the first lunar month, Qingming, 1-2 May, the Dragon Boat Festival, the Mid-Autumn
+Festival and 1-3 October) as rest days, and marks the result ``provisional``: the
+State Council's adjusted working days (调休) are not known until its notice, so the
+stored deadline is recomputed when that year is loaded.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ import calendar
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
@@ -39,12 +49,31 @@ from types import MappingProxyType
 
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
+from lunardate import LunarDate
 
 __all__ = [
-    "CHINA_STANDARD_TIME", "CalendarCoverageError", "add_months", "add_period",
-    "add_working_days", "add_years", "at_least_fraction", "clear_supplements", "coverage",
-    "deadline_for", "exceeds_fraction", "is_covered", "is_overdue", "is_working_day",
-    "load_supplement", "next_working_day", "register_supplement", "supplemented_years",
+    "CHINA_STANDARD_TIME",
+    "CalendarCoverageError",
+    "Deadline",
+    "add_months",
+    "add_period",
+    "add_working_days",
+    "add_years",
+    "at_least_fraction",
+    "clear_supplements",
+    "compute",
+    "coverage",
+    "deadline_for",
+    "exceeds_fraction",
+    "is_covered",
+    "is_overdue",
+    "is_provisional_working_day",
+    "is_working_day",
+    "load_supplement",
+    "next_working_day",
+    "register_supplement",
+    "statutory_holidays",
+    "supplemented_years",
     "working_days_between",
 ]  # fmt: skip
 
@@ -64,6 +93,19 @@ class _YearCalendar:
 
 
 _supplements: dict[int, _YearCalendar] = {}
+_refresher: Callable[[], None] | None = None
+
+
+def set_refresher(refresher: Callable[[], None] | None) -> None:
+    """Install a function that :func:`compute` and :func:`coverage` call first to pick up supplements stored
+    elsewhere (the Django side registers :func:`zilu.core.calendars.sync`); it must be cheap and never raise."""
+    global _refresher
+    _refresher = refresher
+
+
+def _refresh() -> None:
+    if _refresher is not None:
+        _refresher()
 
 
 class CalendarCoverageError(ValueError):
@@ -118,6 +160,7 @@ def coverage() -> tuple[date, date]:
     contiguous with it. A supplemented year that is not contiguous is still
     usable, but is not reported here.
     """
+    _refresh()
     first, last = _PACKAGE_FIRST_YEAR, _PACKAGE_LAST_YEAR
     while first - 1 in _supplements:
         first -= 1
@@ -214,24 +257,9 @@ def add_working_days(start: date, n: int) -> date:
 
 
 def add_working_days_provisional(start: date, n: int) -> tuple[date, bool]:
-    """Like :func:`add_working_days`, but past the official calendar's coverage it counts Monday to Friday as
-    working days instead of failing. Returns ``(day, provisional)``; ``provisional`` is True when any uncovered day
-    was counted, so that the caller can flag the date for review once the year's calendar is published. For
-    workflows that must accept a submission whatever the date (public reports), not for legal time limits."""
-    try:
-        return add_working_days(start, n), False
-    except CalendarCoverageError:
-        pass
-    if n < 1:
-        raise ValueError(f"A period must be at least one working day long, got {n}.")
-    day = _as_date(start)
-    remaining = n
-    while remaining:
-        day += timedelta(days=1)
-        working = is_working_day(day) if is_covered(day) else day.weekday() < 5
-        if working:
-            remaining -= 1
-    return day, True
+    """:func:`compute` with ``working_days=n``, as ``(day, provisional)``."""
+    deadline = compute(start, working_days=n)
+    return deadline.day, deadline.provisional
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -271,6 +299,113 @@ def is_overdue(deadline: date, today: date | datetime) -> bool:
     on the deadline day itself is in time.
     """
     return _as_date(today) > _as_date(deadline)
+
+
+# --------------------------------------------------------------------------- beyond the calendar
+
+_FIXED_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
+    (1, 1, "元旦"),
+    (5, 1, "劳动节"),
+    (5, 2, "劳动节"),
+    (10, 1, "国庆节"),
+    (10, 2, "国庆节"),
+    (10, 3, "国庆节"),
+)
+_LUNAR_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
+    (1, 1, "春节"),
+    (1, 2, "春节"),
+    (1, 3, "春节"),
+    (5, 5, "端午节"),
+    (8, 15, "中秋节"),
+)
+_statutory_memo: dict[int, Mapping[date, str]] = {}
+
+
+def statutory_holidays(year: int) -> Mapping[date, str]:
+    """The 13 statutory holidays (法定节假日) of ``year`` under the Measures on National Holidays as amended in 2024,
+    in force since 1 January 2025: the fixed-date ones, the lunar-date ones (converted with ``lunardate``, which
+    covers 1900-2099), Spring Festival Eve (the day before the first day of the first lunar month, whether the
+    twelfth month has 29 or 30 days) and Qingming (the solar term, from ``chinese_calendar``). Not the bridging
+    days and adjusted working days the State Council adds each year: those come only with its notice."""
+    if year not in _statutory_memo:
+        days: dict[date, str] = {date(year, month, day): name for month, day, name in _FIXED_HOLIDAYS}
+        for lunar_year in (year - 1, year):  # the lunar year that started in the previous solar year ends in this one
+            for month, day, name in _LUNAR_HOLIDAYS:
+                solar = LunarDate(lunar_year, month, day).to_solar_date()
+                if solar.year == year:
+                    days[solar] = name
+            eve = LunarDate(lunar_year + 1, 1, 1).to_solar_date() - timedelta(days=1)
+            if eve.year == year:
+                days[eve] = "春节"
+        for day, name in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30)):
+            if name == "清明":
+                days[day] = "清明节"
+        _statutory_memo[year] = MappingProxyType(dict(sorted(days.items())))
+    return _statutory_memo[year]
+
+
+def is_provisional_working_day(d: date) -> bool:
+    """Whether ``d`` is a working day: by the official calendar where it is known, else Monday to Friday except the
+    statutory holidays (the provisional rule)."""
+    day = _as_date(d)
+    if is_covered(day):
+        return is_working_day(day)
+    return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline: the day, and whether any day it depends on lies beyond the official calendar."""
+
+    day: date
+    provisional: bool
+
+
+def compute(
+    start: date | datetime,
+    *,
+    days: int | None = None,
+    working_days: int | None = None,
+    months: int | None = None,
+) -> Deadline:
+    """The last day of a period from ``start`` — exactly one of ``days`` (Civil Code arts. 201, 203),
+    ``working_days`` (工作日) or ``months`` (art. 202) — by the official calendar where it covers the days needed,
+    and otherwise by the provisional rule (:func:`is_provisional_working_day`) with ``provisional=True``."""
+    given = [value for value in (days, working_days, months) if value is not None]
+    if len(given) != 1:
+        raise TypeError("compute() takes exactly one of days, working_days or months")
+    _refresh()
+    day = _as_date(start)
+    try:
+        if days is not None:
+            return Deadline(add_period(day, days), False)
+        if working_days is not None:
+            return Deadline(add_working_days(day, working_days), False)
+        assert months is not None
+        return Deadline(add_months(day, months), False)
+    except CalendarCoverageError:
+        pass
+    if days is not None:
+        if days < 1:
+            raise ValueError(f"A period must be at least one day long, got {days}.")
+        end = day + timedelta(days=days)
+    elif working_days is not None:
+        if working_days < 1:
+            raise ValueError(f"A period must be at least one working day long, got {working_days}.")
+        end, remaining = day, working_days
+        while remaining:
+            end += timedelta(days=1)
+            remaining -= is_provisional_working_day(end)
+        return Deadline(end, True)
+    else:
+        assert months is not None
+        if months < 1:
+            raise ValueError(f"A period must be at least one month long, got {months}.")
+        year, month = divmod(day.year * 12 + (day.month - 1) + months, 12)
+        end = date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    while not is_provisional_working_day(end):
+        end += timedelta(days=1)
+    return Deadline(end, True)
 
 
 # --------------------------------------------------------------------------- fractions

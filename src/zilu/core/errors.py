@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+UNSTORABLE_MESSAGE = _("The text contains a character that cannot be stored (a NUL or an unpaired surrogate).")
+
 
 class DomainError(Exception):
     """A refused action. ``status`` is the HTTP status the API answers with."""

@@ -167,7 +167,7 @@ class OutboxMessage(models.Model):
     """A background task to send to the broker, written in the same transaction as the change that asks for it.
 
     After the commit the message is sent and marked ``sent_at``; if the broker was unreachable, or the process died
-    between the commit and the send, the periodic drain (``zilu.core.tasks.drain_outbox``) sends it later. So work
+    between the commit and the send, the periodic drain (``zilu.core.outbox.drain_outbox``) sends it later. So work
     that must not be lost (notifications, webhook deliveries, sweeps) survives a broker outage. A message can be sent
     twice (sent, then the process dies before marking it), so every task is idempotent.
     """
@@ -206,3 +206,23 @@ class CacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class HolidayYear(models.Model):
+    """One year of the State Council's holiday schedule (放假安排), loaded with ``zilu calendar load`` for a year the
+    ``chinese_calendar`` package does not know yet. Stored so that every process of the installation uses it (see
+    :mod:`zilu.core.calendars`); the days are ISO dates mapped to the holiday's name."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    holidays = models.JSONField(_("days off"), default=dict)
+    workdays = models.JSONField(_("adjusted working days"), default=dict)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from zilu.core.errors import DomainError
+from zilu.core.errors import UNSTORABLE_MESSAGE, DomainError
 from zilu.core.middleware import current_request_id
 
 PROBLEM_BASE = "urn:zilu:problem:"
@@ -71,6 +71,11 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    location = getattr(exc.__cause__, "location", None)  # zilu.core.apisite.UnstorableText, raised by the parser
+    if location is not None:
+        field = ".".join(map(str, location)) or "__all__"
+        errors = [{"field": field, "reason": str(UNSTORABLE_MESSAGE), "code": "unstorable_text"}]
+        return problem_response(request, 422, "validation_error", _("The submitted data is not valid."), errors=errors)
     return problem_response(request, exc.status_code, f"http_{exc.status_code}", str(exc.message))
 
 
