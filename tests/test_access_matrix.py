@@ -27,7 +27,7 @@ from zilu.core.actions import do_create_api_key
 from zilu.core.models import ApiKey, AuditEntry
 from zilu.core.roles import Role
 from zilu.core.system import SystemActor
-from zilu.members.bulletins import do_publish_bulletin
+from zilu.members.actions import do_publish_bulletin
 from zilu.members.models import Application, Signature
 
 LOGIN = "302 /accounts/login/?next="  # a page that needs a signed-in user
@@ -151,18 +151,18 @@ POST_ONLY = {
     "api/v1/members/applications/<application_id>/sign",
     "api/v1/members/me/withdraw",
     # screening: asserted per role in tests/banks/test_screen_api.py::test_who_may_screen
-    "api/v1/convention/versions/<number>/publish",  # by role in tests/convention/test_governance_api.py
+    "api/v1/convention/versions/<number>/publish",  # by role in tests/governance/test_api.py
     "api/v1/screen",
     "api/v1/screen/batch",
     "api/v1/screen/file",  # by role in tests/banks/test_screen_file.py::test_who_may_screen_files
-    # convention governance API: asserted per role step by step in tests/convention/test_governance_api.py
+    # convention governance API: asserted per role step by step in tests/governance/test_api.py
     "api/v1/convention/amendments/<number>/cosign",
     "api/v1/convention/amendments/<number>/withdraw",
     "api/v1/convention/amendments/<number>/vote",
     "api/v1/convention/votes/<vote_id>/ballot",
     "api/v1/convention/votes/<vote_id>/close",
     "api/v1/convention/annexes/<number>/vote",
-    # convention governance: asserted per role in GOVERNANCE_POSTS below and step by step in tests/convention
+    # convention governance: asserted per role in GOVERNANCE_POSTS below and step by step in tests/governance
     "convention/v<int:number>/acknowledge",
     "convention/amendments/<int:number>/cosign",
     "convention/amendments/<int:number>/withdraw",
@@ -781,7 +781,7 @@ GOVERNANCE_POSTS: dict[str, tuple[int | str, ...]] = {
 @pytest.fixture
 def governance(users, versions):
     from tests.helpers import draft_text
-    from zilu.convention.actions import do_open_amendment_vote, do_propose_amendment, do_propose_annex
+    from zilu.governance.actions import do_open_amendment_vote, do_propose_amendment, do_propose_annex
 
     do_propose_amendment(users["staff"], title="执行机构提案", reasons="理由", text=draft_text())
     vote = do_open_amendment_vote(users["staff"], 1, closes_at=timezone.now() + timedelta(days=7))
@@ -805,7 +805,7 @@ def test_governance_page_access(client_for, governance, path, role, expected):
 def test_governance_posts_by_role(client_for, governance, path, role, expected):
     """Opening a vote is the staff's; withdrawing is the proposer's or the staff's, and anyone else gets an error
     message with nothing changed (no audit entry)."""
-    from zilu.convention.models import Amendment, Annex
+    from zilu.governance.models import Amendment, Annex
 
     path = path.format(**governance)
     expected = expected.format(**governance) if isinstance(expected, str) else expected

@@ -4,12 +4,12 @@ details and error handlers are in :mod:`zilu.core.apisite`)."""
 from zilu.banks.api import router as screening_router
 from zilu.banks.banks_api import router as banks_router
 from zilu.convention.api import router as convention_router
-from zilu.convention.governance_api import router as governance_router
 from zilu.core.api import router as core_router
 from zilu.core.apisite import make_api
 from zilu.discipline.api import router as discipline_router
 from zilu.disputes.api import router as disputes_router
 from zilu.filings.api import router as filings_router
+from zilu.governance.api import router as governance_router
 from zilu.members.api import router as members_router
 from zilu.oversight.api import router as oversight_router
 from zilu.reports.api import router as reports_router

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "zilu.core",
     "zilu.members",
     "zilu.convention",
+    "zilu.governance",
     "zilu.banks",
     "zilu.review",
     "zilu.reports",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("zilu.portal.urls")),
     path("", include("zilu.convention.urls")),
+    path("", include("zilu.governance.urls")),
     path("", include("zilu.members.urls")),
     path("", include("zilu.disputes.urls")),
     path("", include("zilu.oversight.urls")),

@@ -12,6 +12,7 @@ from zilu.convention.actions import do_publish_version
 from zilu.convention.models import ConventionVersion
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import NotFound
+from zilu.core.workflow import access
 
 router = Router(tags=["convention"])
 
@@ -83,15 +84,12 @@ def current(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/versions", response=list[VersionSummaryOut], auth=None, summary="Versions you may see")
 def versions(request: HttpRequest) -> list[ConventionVersion]:
-    return list(ConventionVersion.objects.visible_to(request.user))
+    return list(ConventionVersion.objects.restrict(request.user))
 
 
 @router.get("/versions/{number}", response=VersionOut, auth=None, summary="One version with its articles")
 def version(request: HttpRequest, number: int) -> dict[str, Any]:
-    found = ConventionVersion.objects.visible_to(request.user).filter(number=number).first()
-    if found is None:
-        raise NotFound()
-    return _detail(found)
+    return _detail(access(ConventionVersion.objects.restrict(request.user), number=number))
 
 
 class PublishIn(Schema):
@@ -106,7 +104,5 @@ class PublishIn(Schema):
     description="Publishing notifies every member's representatives, who are asked to acknowledge the new version.",
 )
 def publish(request: HttpRequest, number: int, payload: PublishIn) -> ConventionVersion:
-    found = ConventionVersion.objects.visible_to(request.user).filter(number=number).first()
-    if found is None:
-        raise NotFound()
+    found = access(ConventionVersion.objects.restrict(request.user), number=number)
     return do_publish_version(request.user, found.pk, published_on=payload.published_on)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ConventionConfig(AppConfig):
-    """Convention versions, articles and (later) amendments, annexes and interpretations."""
+    """Convention versions and their articles; amendments, annexes and interpretations are the governance app's."""
 
     name = "zilu.convention"
     label = "convention"

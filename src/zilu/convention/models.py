@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -11,15 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from zilu.convention.parser import ParsedConvention
 from zilu.core import deadlines
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 PUBLICATION_PERIOD_DAYS = 30  # Art. 21: published within 30 days of taking effect
 
 
-class VersionQuerySet(models.QuerySet["ConventionVersion"]):
-    """Versions, restricted by who may see them."""
+class VersionQuerySet(RestrictedQuerySet["ConventionVersion"]):
+    """Versions, restricted by who may see them (``restrict(actor)``); who may change one is the action's check."""
 
-    def visible_to(self, user: Any) -> VersionQuerySet:
+    def visible_to(self, user: Actor) -> VersionQuerySet:
         """Everyone sees published versions; staff and the supervising department also see drafts."""
         if has_perm(user, Perm.VIEW_DRAFT_CONVENTION):
             return self.all()
@@ -48,6 +49,7 @@ class ConventionVersion(models.Model):
         Status.PUBLISHED: set(),
         Status.WITHDRAWN: set(),
     }
+    TRANSITION_ERROR = _("A version that is “%(status)s” cannot become “%(target)s”.")
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -100,28 +102,9 @@ class ConventionVersion(models.Model):
     @property
     def published_late(self) -> bool:
         """Published, but after the Art. 21 deadline."""
+        return self.late_if_published_on(self.published_on)
+
+    def late_if_published_on(self, day: date | None) -> bool:
+        """Whether publishing on ``day`` misses the Art. 21 deadline."""
         deadline = self.art21_deadline
-        return bool(self.published_on and deadline and self.published_on > deadline)
-
-
-from zilu.convention.governance import (  # noqa: E402  (models of the same app, kept in their own module)
-    Acknowledgement,
-    Amendment,
-    Annex,
-    Ballot,
-    CoSignature,
-    Interpretation,
-    Vote,
-)
-
-__all__ = [
-    "PUBLICATION_PERIOD_DAYS",
-    "Acknowledgement",
-    "Amendment",
-    "Annex",
-    "Ballot",
-    "CoSignature",
-    "ConventionVersion",
-    "Interpretation",
-    "Vote",
-]
+        return bool(day and deadline and day > deadline)

@@ -8,58 +8,49 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zilu.convention import actions
 from zilu.convention.forms import AttachForm, ImportVersionForm, PublishForm, WithdrawForm
-from zilu.convention.models import Acknowledgement, ConventionVersion, Interpretation
+from zilu.convention.models import ConventionVersion
 from zilu.core.files import files_of
-from zilu.core.roles import Perm, has_perm, require
+from zilu.core.roles import Perm, require
 from zilu.core.views import run_action
-from zilu.members.models import Member, Signature
+from zilu.core.workflow import access
+
+PageContext = Callable[[HttpRequest, ConventionVersion | None], dict[str, Any]]
+_page_context: list[PageContext] = []
+
+
+def add_page_context(provider: PageContext) -> None:
+    """Let an app built on the convention add to its public page: ``provider(request, version)`` returns context
+    (governance adds the interpretations and the prompt to acknowledge a new version). Apps register in their
+    ``AppConfig.ready()``, so that the convention app imports none of them."""
+    if provider not in _page_context:
+        _page_context.append(provider)
 
 
 def convention_page(request: HttpRequest, number: int | None = None) -> HttpResponse:
     """The convention in force (or one published version), each article at ``#art-N``."""
-    visible = ConventionVersion.objects.visible_to(request.user)
-    version = visible.current() if number is None else visible.filter(number=number).first()
-    if version is None and number is not None:
-        raise Http404
-    return render(
-        request,
-        "convention/convention.html",
-        {
-            "version": version,
-            "parsed": version.parsed if version else None,
-            "attachments": files_of(version) if version else [],
-            "versions": visible.order_by("-number"),
-            "interpretations": list(Interpretation.objects.order_by("article", "number")) if version else [],
-            "can_acknowledge": _can_acknowledge(request, version),
-        },
-    )
-
-
-def _can_acknowledge(request: HttpRequest, version: ConventionVersion | None) -> bool:
-    """A member's representative is asked to acknowledge a published version newer than the one it signed."""
-    if version is None or not version.is_public or not has_perm(request.user, Perm.WITHDRAW_MEMBERSHIP):
-        return False
-    member_id = getattr(request.user, "member_id", None)
-    if not Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).exists():
-        return False
-    signed = Signature.objects.filter(member_id=member_id).order_by("-convention_version__number").first()
-    if signed is None or signed.convention_version.number >= version.number:
-        return False
-    return not Acknowledgement.objects.filter(member_id=member_id, version=version).exists()
+    visible = ConventionVersion.objects.restrict(request.user)
+    version = visible.current() if number is None else access(visible, number=number)
+    context: dict[str, Any] = {
+        "version": version,
+        "parsed": version.parsed if version else None,
+        "attachments": files_of(version) if version else [],
+        "versions": visible.order_by("-number"),
+    }
+    for provider in _page_context:
+        context.update(provider(request, version))
+    return render(request, "convention/convention.html", context)
 
 
 def convention_text(request: HttpRequest, number: int) -> HttpResponse:
     """The canonical text of a version as UTF-8 plain text; its SHA-256 is in the ``X-Content-SHA256`` header."""
-    version = ConventionVersion.objects.visible_to(request.user).filter(number=number).first()
-    if version is None:
-        raise Http404
+    version = access(ConventionVersion.objects.restrict(request.user), number=number)
     response = HttpResponse(version.text, content_type="text/plain; charset=utf-8")
     response["X-Content-SHA256"] = version.sha256
     return response
@@ -92,9 +83,7 @@ def manage_versions(request: HttpRequest) -> HttpResponse:
 def manage_version(request: HttpRequest, number: int) -> HttpResponse:
     """Staff: one version with publish / withdraw / attach."""
     require(request.user, Perm.MANAGE_CONVENTION)
-    version = ConventionVersion.objects.filter(number=number).first()
-    if version is None:
-        raise Http404
+    version = access(ConventionVersion.objects.restrict(request.user), number=number)
     return render(
         request,
         "convention/manage_version.html",
@@ -119,9 +108,7 @@ def _version_form_action(
 ) -> HttpResponse:
     """The shape every staff POST on a version shares: check the role, load, validate, call the action, report."""
     require(request.user, Perm.MANAGE_CONVENTION)
-    version = ConventionVersion.objects.filter(number=number).first()
-    if version is None:
-        raise Http404
+    version = access(ConventionVersion.objects.restrict(request.user), number=number)
     if not form.is_valid():
         messages.error(request, invalid_message)
     else:

@@ -22,7 +22,7 @@ SCHEDULE: dict[str, float] = {
     "zilu.core.tasks.drain_outbox_task": 15.0,
     "zilu.members.tasks.apply_due_withdrawals_task": 3600.0,
     "zilu.members.tasks.publish_due_bulletin_task": 6 * 3600.0,
-    "zilu.convention.tasks.close_due_votes_task": 300.0,
+    "zilu.governance.tasks.close_due_votes_task": 300.0,
     "zilu.core.tasks.clean_pending_uploads_task": 3600.0,
     # publishes the audit head once a day (hourly check; the first run of a day publishes)
     "zilu.oversight.tasks.publish_audit_head_task": 3600.0,

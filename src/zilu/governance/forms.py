@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zilu.convention.models import Ballot
+from zilu.governance.models import Ballot
 
 
 class AmendmentForm(forms.Form):

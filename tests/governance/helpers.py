@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from tests.convention.helpers import V1_TEXT
 from tests.factories import MemberFactory, UserFactory
-from zilu.convention.models import Vote
 from zilu.core.models import User
 from zilu.core.roles import Role
+from zilu.governance.models import Vote
 from zilu.members.models import Kind
 
 API = "/api/v1/convention"

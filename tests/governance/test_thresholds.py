@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.convention.governance_helpers import (
+from tests.convention.helpers import published_v1
+from tests.factories import UserFactory
+from tests.governance.helpers import (
     end_window,
     make_individuals,
     make_units,
@@ -16,13 +18,11 @@ from tests.convention.governance_helpers import (
     post,
     propose,
 )
-from tests.convention.helpers import published_v1
-from tests.factories import UserFactory
 from tests.helpers import assert_problem
-from zilu.convention.models import Amendment, Ballot, Vote
-from zilu.convention.tally import needed, tally
 from zilu.core.models import AuditEntry
 from zilu.core.roles import Role
+from zilu.governance.models import Amendment, Ballot, Vote
+from zilu.governance.tally import needed, tally
 from zilu.members.models import Member
 
 # (member units, co-signatures needed, agree-votes needed)

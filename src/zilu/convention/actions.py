@@ -1,16 +1,15 @@
-"""State changes of convention versions: import, publish, withdraw a draft, attach the signed copy."""
+"""Every state change of the convention app: import a version, publish it, withdraw a draft, attach the signed copy.
+
+Amendments, votes, annexes and interpretations are the governance app's (:mod:`zilu.governance.actions`)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.convention.models import PUBLICATION_PERIOD_DAYS, ConventionVersion
@@ -21,14 +20,15 @@ from zilu.convention.parser import (
     parse_convention,
     text_sha256,
 )
+from zilu.convention.signals import version_published
 from zilu.core import audit, deadlines
-from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.actors import StaffActor
+from zilu.core.errors import Duplicate, InvalidTransition, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
-from zilu.core.models import StoredFile, User
-from zilu.core.notify import notify
+from zilu.core.models import StoredFile
 from zilu.core.numbering import next_number
-from zilu.core.roles import Perm, Role, require
-from zilu.members.models import Member
+from zilu.core.roles import Perm, require
+from zilu.core.workflow import CHANGE, access, check_transition, transition
 
 MAX_TEXT_CHARS = 200_000
 SIGNED_COPY = "signed_copy"
@@ -47,31 +47,9 @@ def signing_date(raw: str) -> date | None:
         return None
 
 
-def access_version(actor: Any, version_id: int, *, for_update: bool = False) -> ConventionVersion:
-    """Load a version the actor may see, or raise NotFound."""
-    qs = ConventionVersion.objects.visible_to(actor)
-    if for_update:
-        qs = qs.select_for_update()
-    version = qs.filter(pk=version_id).first()
-    if version is None:
-        raise NotFound()
-    return version
-
-
-def _check_transition(version: ConventionVersion, target: str) -> None:
-    if target not in ConventionVersion.TRANSITIONS[version.status]:
-        raise InvalidTransition(
-            _("A version that is “%(status)s” cannot become “%(target)s”.")
-            % {
-                "status": version.get_status_display(),
-                "target": ConventionVersion.Status(target).label,
-            }
-        )
-
-
 @transaction.atomic
 def do_import_version(
-    actor: Any,
+    actor: StaffActor,
     raw_text: str,
     *,
     effective_date: date | None = None,
@@ -141,56 +119,39 @@ def do_import_version(
 
 
 @transaction.atomic
-def do_publish_version(actor: Any, version_id: int, *, published_on: date | None = None) -> ConventionVersion:
-    """Publish a draft to the public site. ``published_on`` may record an earlier publication; never a future one."""
+def do_publish_version(actor: StaffActor, version_id: int, *, published_on: date | None = None) -> ConventionVersion:
+    """Publish a draft to the public site. ``published_on`` may record an earlier publication; never a future one.
+    The apps built on the convention hear of it through ``signals.version_published`` (governance tells the
+    members' representatives)."""
     require(actor, Perm.MANAGE_CONVENTION)
-    version = access_version(actor, version_id, for_update=True)
-    _check_transition(version, ConventionVersion.Status.PUBLISHED)
+    version = access(ConventionVersion.objects.restrict(actor, CHANGE), version_id, for_update=True)
+    check_transition(version, ConventionVersion.Status.PUBLISHED)
     today = timezone.localdate()
     published_on = published_on or today
     if published_on > today:
         raise ValidationFailed(_("The publication date cannot be in the future."), field="published_on")
-    before = audit.changes(version, ["status", "published_on"])
-    version.status = ConventionVersion.Status.PUBLISHED
-    version.published_on = published_on
-    version.save(update_fields=["status", "published_on"])
-    audit.record(
-        actor,
-        "convention.version.publish",
+    transition(
         version,
-        before=before,
-        after={
-            **audit.changes(version, ["status", "published_on"]),
-            "late": version.published_late,
-        },
+        ConventionVersion.Status.PUBLISHED,
+        actor=actor,
+        action="convention.version.publish",
+        changes={"published_on": published_on},
+        extra_after={"late": version.late_if_published_on(published_on)},
     )
-    _tell_members_about(version)
+    version_published.send(sender=ConventionVersion, version=version)
     return version
 
 
-def _tell_members_about(version: ConventionVersion) -> None:
-    """Every active member's representatives learn that a version of the convention was published."""
-    representatives = User.objects.filter(role=Role.MEMBER, is_active=True, member__status=Member.Status.ACTIVE)
-    with translation.override(settings.LANGUAGE_CODE):  # messages are stored, so in the site's language
-        notify(
-            representatives,
-            _("Convention version %(n)d has been published") % {"n": version.number},
-            _("Version %(n)d of the convention takes effect on %(date)s. Please read it and follow it.")
-            % {"n": version.number, "date": version.effective_date.isoformat()},
-            url=reverse("convention:version", kwargs={"number": version.number}),
-            kind="convention.published",
-        )
-
-
 @transaction.atomic
-def do_withdraw_draft(actor: Any, version_id: int, *, reason: str) -> ConventionVersion:
+def do_withdraw_draft(actor: StaffActor, version_id: int, *, reason: str) -> ConventionVersion:
     """Discard a draft that should never be published (e.g. imported by mistake). The row is kept."""
     require(actor, Perm.MANAGE_CONVENTION)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Say why the draft is withdrawn."), field="reason")
-    version = access_version(actor, version_id, for_update=True)
-    _check_transition(version, ConventionVersion.Status.WITHDRAWN)
+    version = access(ConventionVersion.objects.restrict(actor, CHANGE), version_id, for_update=True)
+    # Not workflow.transition(): the note changes too, and the audit entry has never recorded it.
+    check_transition(version, ConventionVersion.Status.WITHDRAWN)
     version.status = ConventionVersion.Status.WITHDRAWN
     version.note = f"{version.note}\n{reason}".strip()
     version.save(update_fields=["status", "note"])
@@ -205,10 +166,10 @@ def do_withdraw_draft(actor: Any, version_id: int, *, reason: str) -> Convention
 
 
 @transaction.atomic
-def do_attach_signed_copy(actor: Any, version_id: int, uploads: list[UploadedFile]) -> list[StoredFile]:
+def do_attach_signed_copy(actor: StaffActor, version_id: int, uploads: list[UploadedFile]) -> list[StoredFile]:
     """Attach scans of the signed original (PDF or image) to a version."""
     require(actor, Perm.MANAGE_CONVENTION)
-    version = access_version(actor, version_id, for_update=True)
+    version = access(ConventionVersion.objects.restrict(actor, CHANGE), version_id, for_update=True)
     if version.status == ConventionVersion.Status.WITHDRAWN:
         raise InvalidTransition(_("A withdrawn version takes no attachments."))
     if not uploads:

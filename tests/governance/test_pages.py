@@ -12,17 +12,9 @@ from django.utils import timezone
 from tests.convention.helpers import published_v1
 from tests.factories import MemberFactory, UserFactory
 from tests.helpers import ARTICLE_3, ARTICLE_3_V2, draft_text
-from zilu.convention.models import (
-    Acknowledgement,
-    Amendment,
-    Annex,
-    Ballot,
-    ConventionVersion,
-    CoSignature,
-    Interpretation,
-    Vote,
-)
+from zilu.convention.models import ConventionVersion
 from zilu.core.roles import Role
+from zilu.governance.models import Acknowledgement, Amendment, Annex, Ballot, CoSignature, Interpretation, Vote
 from zilu.members.models import Member, Signature
 
 pytestmark = pytest.mark.django_db

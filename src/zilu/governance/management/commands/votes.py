@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
-from zilu.convention.models import Vote
-from zilu.convention.tally import electorate_hash, tally
 from zilu.core.models import AuditEntry
+from zilu.governance.models import Vote
+from zilu.governance.tally import electorate_hash, tally
 
 
 def recount(vote: Vote) -> dict[str, Any]:

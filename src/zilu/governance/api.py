@@ -1,6 +1,8 @@
 """API of convention governance: amendments and co-signatures (Art. 22), votes of the member units, annexes
-(Art. 24) and interpretations (Art. 25). Thin endpoints: every state change is an action in
-``convention.actions.governance``; refusals become problem details through the DomainError handler."""
+(Art. 24) and interpretations (Art. 25), mounted under ``/api/v1/convention`` beside the convention's own router.
+Thin endpoints: every state change is an action in :mod:`zilu.governance.actions`; refusals become problem details
+through the DomainError handler. Each operation keeps the id it had when this router lived in the convention app
+(``zilu_convention_governance_api_*``): member systems' generated clients are built on them."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from zilu.convention import actions
-from zilu.convention.models import Amendment, Annex, Interpretation, Vote
-from zilu.convention.tally import COSIGN_RULE, needed
+from zilu.core.actors import Actor
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.deadlines import at_least_fraction
-from zilu.core.errors import NotFound
 from zilu.core.roles import signed_in
+from zilu.core.workflow import access
+from zilu.governance import actions
+from zilu.governance.models import Amendment, Annex, Interpretation, Vote
+from zilu.governance.tally import COSIGN_RULE, needed
 from zilu.members.models import Member
 
 router = Router(tags=["convention governance"])
@@ -87,9 +90,11 @@ class AmendmentIn(Schema):
     text: str = Field(description="the whole amended text of the version in force")
 
 
-def _amendments() -> Any:
-    return Amendment.objects.select_related("base_version", "new_version", "proposer_member", "vote").annotate(
-        n_cosignatures=Count("cosignatures")
+def _amendments(actor: Actor) -> Any:
+    return (
+        Amendment.objects.restrict(actor)
+        .select_related("base_version", "new_version", "proposer_member", "vote")
+        .annotate(n_cosignatures=Count("cosignatures"))
     )
 
 
@@ -124,10 +129,8 @@ def _amendment_summary(amendment: Amendment) -> dict[str, Any]:
     }
 
 
-def _amendment_detail(number: int) -> dict[str, Any]:
-    amendment = _amendments().filter(number=number).first()
-    if amendment is None:
-        raise NotFound()
+def _amendment_detail(actor: Actor, number: int) -> dict[str, Any]:
+    amendment = access(_amendments(actor), number=number)
     cosignatures = amendment.cosignatures.select_related("member").order_by("created_at", "pk")
     new = amendment.new_version
     return {
@@ -140,9 +143,15 @@ def _amendment_detail(number: int) -> dict[str, Any]:
     }
 
 
-@router.get("/amendments", response=list[AmendmentSummaryOut], auth=None, summary="Amendment proposals (Art. 22)")
+@router.get(
+    "/amendments",
+    response=list[AmendmentSummaryOut],
+    auth=None,
+    summary="Amendment proposals (Art. 22)",
+    operation_id="zilu_convention_governance_api_amendments",
+)
 def amendments(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
-    qs = _amendments()
+    qs = _amendments(request.user)
     if status:
         qs = qs.filter(status=status)
     return [_amendment_summary(a) for a in qs[:500]]
@@ -155,31 +164,48 @@ def amendments(request: HttpRequest, status: str | None = None) -> list[dict[str
     summary="Propose an amendment",
     description="Staff (the executing body) propose directly; a member unit's proposal collects co-signatures, "
     "its own first, until one tenth of the member units have signed.",
+    operation_id="zilu_convention_governance_api_propose_amendment",
 )
 def propose_amendment(request: HttpRequest, payload: AmendmentIn) -> Status[dict[str, Any]]:
     amendment = actions.do_propose_amendment(
         signed_in(request), title=payload.title, reasons=payload.reasons, text=payload.text
     )
-    return Status(201, _amendment_detail(amendment.number))
+    return Status(201, _amendment_detail(request.user, amendment.number))
 
 
-@router.get("/amendments/{number}", response=AmendmentOut, auth=None, summary="One amendment, with its threshold")
+@router.get(
+    "/amendments/{number}",
+    response=AmendmentOut,
+    auth=None,
+    summary="One amendment, with its threshold",
+    operation_id="zilu_convention_governance_api_amendment",
+)
 def amendment(request: HttpRequest, number: int) -> dict[str, Any]:
-    return _amendment_detail(number)
-
-
-@router.post("/amendments/{number}/cosign", response=AmendmentOut, auth=SIGNED_IN, summary="Co-sign (member unit)")
-def cosign(request: HttpRequest, number: int) -> dict[str, Any]:
-    actions.do_cosign(signed_in(request), number)
-    return _amendment_detail(number)
+    return _amendment_detail(request.user, number)
 
 
 @router.post(
-    "/amendments/{number}/withdraw", response=AmendmentOut, auth=SIGNED_IN, summary="Withdraw (proposer or staff)"
+    "/amendments/{number}/cosign",
+    response=AmendmentOut,
+    auth=SIGNED_IN,
+    summary="Co-sign (member unit)",
+    operation_id="zilu_convention_governance_api_cosign",
+)
+def cosign(request: HttpRequest, number: int) -> dict[str, Any]:
+    actions.do_cosign(signed_in(request), number)
+    return _amendment_detail(request.user, number)
+
+
+@router.post(
+    "/amendments/{number}/withdraw",
+    response=AmendmentOut,
+    auth=SIGNED_IN,
+    summary="Withdraw (proposer or staff)",
+    operation_id="zilu_convention_governance_api_withdraw_amendment",
 )
 def withdraw_amendment(request: HttpRequest, number: int) -> dict[str, Any]:
     actions.do_withdraw_amendment(signed_in(request), number)
-    return _amendment_detail(number)
+    return _amendment_detail(request.user, number)
 
 
 # ------------------------------------------------------------------------------------------ votes
@@ -220,10 +246,8 @@ class BallotOut(Schema):
     cast_at: datetime
 
 
-def _vote_detail(vote_id: int) -> dict[str, Any]:
-    vote = Vote.objects.select_related("amendment", "annex").filter(pk=vote_id).first()
-    if vote is None:
-        raise NotFound()
+def _vote_detail(actor: Actor, vote_id: int) -> dict[str, Any]:
+    vote = access(Vote.objects.restrict(actor).select_related("amendment", "annex"), vote_id)
     counted: dict[str, Any] = vote.result if vote.result is not None else actions.current_tally(vote).as_dict()
     roll: dict[str, str] = counted["roll"]
     members = Member.objects.in_bulk(vote.electorate)
@@ -254,18 +278,36 @@ def _vote_detail(vote_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/amendments/{number}/vote", response={201: VoteOut}, auth=SIGNED_IN, summary="Open the vote (staff)")
+@router.post(
+    "/amendments/{number}/vote",
+    response={201: VoteOut},
+    auth=SIGNED_IN,
+    summary="Open the vote (staff)",
+    operation_id="zilu_convention_governance_api_open_amendment_vote",
+)
 def open_amendment_vote(request: HttpRequest, number: int, payload: ClosesAtIn) -> Status[dict[str, Any]]:
     vote = actions.do_open_amendment_vote(signed_in(request), number, closes_at=_aware(payload.closes_at))
-    return Status(201, _vote_detail(vote.pk))
+    return Status(201, _vote_detail(request.user, vote.pk))
 
 
-@router.get("/votes/{vote_id}", response=VoteOut, auth=None, summary="A vote: electorate, counts and roll")
+@router.get(
+    "/votes/{vote_id}",
+    response=VoteOut,
+    auth=None,
+    summary="A vote: electorate, counts and roll",
+    operation_id="zilu_convention_governance_api_vote",
+)
 def vote(request: HttpRequest, vote_id: int) -> dict[str, Any]:
-    return _vote_detail(vote_id)
+    return _vote_detail(request.user, vote_id)
 
 
-@router.post("/votes/{vote_id}/ballot", response=BallotOut, auth=SIGNED_IN, summary="Vote (member unit)")
+@router.post(
+    "/votes/{vote_id}/ballot",
+    response=BallotOut,
+    auth=SIGNED_IN,
+    summary="Vote (member unit)",
+    operation_id="zilu_convention_governance_api_cast",
+)
 def cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> dict[str, Any]:
     ballot = actions.do_cast(signed_in(request), vote_id, payload.choice)
     return {
@@ -276,10 +318,16 @@ def cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> dict[str, Any
     }
 
 
-@router.post("/votes/{vote_id}/close", response=VoteOut, auth=SIGNED_IN, summary="Close and apply (staff)")
+@router.post(
+    "/votes/{vote_id}/close",
+    response=VoteOut,
+    auth=SIGNED_IN,
+    summary="Close and apply (staff)",
+    operation_id="zilu_convention_governance_api_close",
+)
 def close(request: HttpRequest, vote_id: int) -> dict[str, Any]:
     actions.do_close_vote(signed_in(request), vote_id)
-    return _vote_detail(vote_id)
+    return _vote_detail(request.user, vote_id)
 
 
 # ------------------------------------------------------------------------------------------ annexes (Art. 24)
@@ -319,33 +367,58 @@ def _annex_detail(annex: Annex) -> dict[str, Any]:
     }
 
 
-def _annex(number: int) -> Annex:
-    annex = Annex.objects.select_related("proposer_member", "vote").filter(number=number).first()
-    if annex is None:
-        raise NotFound()
-    return annex
+def _annexes(actor: Actor) -> Any:
+    return Annex.objects.restrict(actor).select_related("proposer_member", "vote")
 
 
-@router.get("/annexes", response=list[AnnexOut], auth=None, summary="Annexes: sub-sector agreements (Art. 24)")
+def _annex(actor: Actor, number: int) -> Annex:
+    return access(_annexes(actor), number=number)
+
+
+@router.get(
+    "/annexes",
+    response=list[AnnexOut],
+    auth=None,
+    summary="Annexes: sub-sector agreements (Art. 24)",
+    operation_id="zilu_convention_governance_api_annexes",
+)
 def annexes(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_annex_detail(a) for a in Annex.objects.select_related("proposer_member", "vote")[:500]]
+    return [_annex_detail(a) for a in _annexes(request.user)[:500]]
 
 
-@router.post("/annexes", response={201: AnnexOut}, auth=SIGNED_IN, summary="Propose an annex (member unit)")
+@router.post(
+    "/annexes",
+    response={201: AnnexOut},
+    auth=SIGNED_IN,
+    summary="Propose an annex (member unit)",
+    operation_id="zilu_convention_governance_api_propose_annex",
+)
 def propose_annex(request: HttpRequest, payload: AnnexIn) -> Status[dict[str, Any]]:
     annex = actions.do_propose_annex(signed_in(request), title=payload.title, sector=payload.sector, text=payload.text)
-    return Status(201, _annex_detail(_annex(annex.number)))
+    return Status(201, _annex_detail(_annex(request.user, annex.number)))
 
 
-@router.get("/annexes/{number}", response=AnnexOut, auth=None, summary="One annex, with the units that agreed")
+@router.get(
+    "/annexes/{number}",
+    response=AnnexOut,
+    auth=None,
+    summary="One annex, with the units that agreed",
+    operation_id="zilu_convention_governance_api_annex",
+)
 def annex(request: HttpRequest, number: int) -> dict[str, Any]:
-    return _annex_detail(_annex(number))
+    return _annex_detail(_annex(request.user, number))
 
 
-@router.post("/annexes/{number}/vote", response={201: VoteOut}, auth=SIGNED_IN, summary="Open the consent vote (staff)")
+@router.post(
+    "/annexes/{number}/vote",
+    response={201: VoteOut},
+    auth=SIGNED_IN,
+    summary="Open the consent vote (staff)",
+    operation_id="zilu_convention_governance_api_open_annex_vote",
+)
 def open_annex_vote(request: HttpRequest, number: int, payload: ClosesAtIn) -> Status[dict[str, Any]]:
     vote = actions.do_open_annex_vote(signed_in(request), number, closes_at=_aware(payload.closes_at))
-    return Status(201, _vote_detail(vote.pk))
+    return Status(201, _vote_detail(request.user, vote.pk))
 
 
 # ------------------------------------------------------------------------------------------ interpretations (Art. 25)
@@ -365,14 +438,24 @@ class InterpretationOut(Schema):
     published_on: date
 
 
-@router.get("/interpretations", response=list[InterpretationOut], auth=None, summary="Interpretations (Art. 25)")
+@router.get(
+    "/interpretations",
+    response=list[InterpretationOut],
+    auth=None,
+    summary="Interpretations (Art. 25)",
+    operation_id="zilu_convention_governance_api_interpretations",
+)
 def interpretations(request: HttpRequest, article: int | None = None) -> list[Interpretation]:
-    qs = Interpretation.objects.all()
+    qs = Interpretation.objects.restrict(request.user)
     return list(qs.filter(article=article) if article is not None else qs)
 
 
 @router.post(
-    "/interpretations", response={201: InterpretationOut}, auth=SIGNED_IN, summary="Publish an interpretation (staff)"
+    "/interpretations",
+    response={201: InterpretationOut},
+    auth=SIGNED_IN,
+    summary="Publish an interpretation (staff)",
+    operation_id="zilu_convention_governance_api_publish_interpretation",
 )
 def publish_interpretation(request: HttpRequest, payload: InterpretationIn) -> Status[Interpretation]:
     interpretation = actions.do_publish_interpretation(

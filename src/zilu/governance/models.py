@@ -1,13 +1,31 @@
 """Models of convention governance: amendments (Art. 22), votes of the member units, annexes (Art. 24) and
-interpretations (Art. 25)."""
+interpretations (Art. 25).
+
+The tables were created by the convention app, before governance had an app of its own; each model names its table
+(``convention_amendment``, ...) so that the move kept every row (migration ``0001``, state only).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from zilu.core.actors import Actor
+from zilu.core.workflow import RestrictedQuerySet
+from zilu.members.models import Member
+
+
+class PublicRecordQuerySet(RestrictedQuerySet[Any]):
+    """Governance records are public acts of the members: everyone sees every amendment, vote, annex and
+    interpretation. Who may act on one (a member unit, the proposer, the staff) is decided by the action."""
+
+    def visible_to(self, actor: Actor) -> PublicRecordQuerySet:
+        return self.all()
 
 
 class Amendment(models.Model):
@@ -33,6 +51,7 @@ class Amendment(models.Model):
         Status.REJECTED: set(),
         Status.WITHDRAWN: set(),
     }
+    TRANSITION_ERROR = _("An amendment that is “%(status)s” cannot become “%(target)s”.")
 
     number = models.PositiveIntegerField(_("amendment number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -53,7 +72,10 @@ class Amendment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = PublicRecordQuerySet.as_manager()
+
     class Meta:
+        db_table = "convention_amendment"
         verbose_name = _("amendment")
         verbose_name_plural = _("amendments")
         ordering = ["-number"]
@@ -71,6 +93,7 @@ class CoSignature(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "convention_cosignature"
         constraints = [models.UniqueConstraint(fields=["amendment", "member"], name="convention_one_cosign_per_unit")]
 
     def __str__(self) -> str:
@@ -86,6 +109,15 @@ class Annex(models.Model):
         ADOPTED = "adopted", _("Adopted")
         REJECTED = "rejected", _("Not adopted")
 
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PROPOSED: {Status.VOTING},
+        Status.VOTING: {Status.ADOPTED, Status.REJECTED},
+        Status.ADOPTED: set(),
+        Status.REJECTED: set(),
+    }
+    # Only opening the vote can be asked for at the wrong time; the vote's result always finds the annex voting.
+    TRANSITION_ERROR = _("Only a proposed annex can be put to the vote.")
+
     number = models.PositiveIntegerField(_("annex number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     sector = models.CharField(_("sub-sector"), max_length=100)
@@ -96,7 +128,10 @@ class Annex(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PublicRecordQuerySet.as_manager()
+
     class Meta:
+        db_table = "convention_annex"
         verbose_name = _("annex")
         verbose_name_plural = _("annexes")
         ordering = ["number"]
@@ -104,10 +139,8 @@ class Annex(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    def adopters(self) -> models.QuerySet:
+    def adopters(self) -> models.QuerySet[Member]:
         """The member units that agreed to the annex in its vote, once adopted (empty before)."""
-        from zilu.members.models import Member
-
         vote = getattr(self, "vote", None)
         if self.status != self.Status.ADOPTED or vote is None or not vote.result:
             return Member.objects.none()
@@ -117,11 +150,14 @@ class Annex(models.Model):
 
 class Vote(models.Model):
     """A vote of the member units on an amendment or an annex. Opening snapshots the electorate; the result is
-    agree-votes against the whole electorate, in exact fractions (see ``convention.votes``)."""
+    agree-votes against the whole electorate, in exact fractions (see :mod:`zilu.governance.tally`)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+
+    TRANSITIONS: dict[str, set[str]] = {Status.OPEN: {Status.CLOSED}, Status.CLOSED: set()}
+    TRANSITION_ERROR = _("The vote is already closed.")
 
     amendment = models.OneToOneField(Amendment, null=True, blank=True, on_delete=models.PROTECT, related_name="vote")
     annex = models.OneToOneField(Annex, null=True, blank=True, on_delete=models.PROTECT, related_name="vote")
@@ -135,7 +171,10 @@ class Vote(models.Model):
     result = models.JSONField(_("result"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    objects = PublicRecordQuerySet.as_manager()
+
     class Meta:
+        db_table = "convention_vote"
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [
@@ -165,6 +204,7 @@ class Ballot(models.Model):
     cast_at = models.DateTimeField(_("cast at"))
 
     class Meta:
+        db_table = "convention_ballot"
         constraints = [models.UniqueConstraint(fields=["vote", "member"], name="convention_one_ballot_per_unit")]
 
     def __str__(self) -> str:
@@ -181,7 +221,10 @@ class Interpretation(models.Model):
     published_on = models.DateField(_("published on"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
+    objects = PublicRecordQuerySet.as_manager()
+
     class Meta:
+        db_table = "convention_interpretation"
         verbose_name = _("interpretation")
         verbose_name_plural = _("interpretations")
         ordering = ["article", "number"]
@@ -199,6 +242,7 @@ class Acknowledgement(models.Model):
     acknowledged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "convention_acknowledgement"
         constraints = [models.UniqueConstraint(fields=["member", "version"], name="convention_one_ack_per_version")]
 
     def __str__(self) -> str:

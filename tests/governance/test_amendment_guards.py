@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from tests.convention.helpers import V1_TEXT, published_v1
-from zilu.convention import actions
+from zilu.convention import actions as convention_actions
 from zilu.core.errors import InvalidTransition
 from zilu.core.system import SystemActor
+from zilu.governance import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +50,11 @@ def test_second_vote_waits_for_the_first_and_for_publication():
 def test_a_proposal_drafted_on_an_older_version_cannot_go_to_the_vote():
     v1 = published_v1()
     stale = _propose("旧")
-    newer = actions.do_import_version(
+    newer = convention_actions.do_import_version(
         SystemActor(),
         V1_TEXT.replace("负责解释。", "负责解释（新）。"),
         effective_date=v1.effective_date + timedelta(days=1),
     )
-    actions.do_publish_version(SystemActor(), newer.pk)
+    convention_actions.do_publish_version(SystemActor(), newer.pk)
     with pytest.raises(InvalidTransition, match="changed since"):
         actions.do_open_amendment_vote(SystemActor(), stale.number, closes_at=timezone.now() + timedelta(days=1))

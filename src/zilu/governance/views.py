@@ -1,6 +1,6 @@
 """Pages of convention governance: amendments and co-signatures (Art. 22), votes of the member units, annexes
-(Art. 24), interpretations (Art. 25) and a member's acknowledgement of a new version. Every change goes through the
-actions in :mod:`zilu.convention.actions.governance`."""
+(Art. 24), interpretations (Art. 25) and a member's acknowledgement of a new version, which it also adds to the
+convention's own page. Every change goes through the actions in :mod:`zilu.governance.actions`."""
 
 from __future__ import annotations
 
@@ -9,21 +9,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zilu.convention import actions
-from zilu.convention.governance_forms import AmendmentForm, AnnexForm, BallotForm, InterpretationForm, OpenVoteForm
-from zilu.convention.models import Amendment, Annex, ConventionVersion, Interpretation, Vote
-from zilu.convention.tally import COSIGN_RULE, needed
+from zilu.convention.models import ConventionVersion
 from zilu.core.errors import DomainError
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_action, run_form_action
-from zilu.members.models import Member
+from zilu.core.workflow import access
+from zilu.governance import actions
+from zilu.governance.forms import AmendmentForm, AnnexForm, BallotForm, InterpretationForm, OpenVoteForm
+from zilu.governance.models import Acknowledgement, Amendment, Annex, Interpretation, Vote
+from zilu.governance.tally import COSIGN_RULE, needed
+from zilu.members.models import Member, Signature
 
 
 def _member_id(request: HttpRequest) -> int | None:
@@ -50,13 +52,14 @@ def _can_propose(request: HttpRequest) -> bool:
 
 def amendment_list(request: HttpRequest) -> HttpResponse:
     """Every amendment proposal with its status, co-signature progress or vote result."""
-    amendments = list(Amendment.objects.select_related("proposer_member", "vote", "new_version").order_by("-number"))
+    visible = Amendment.objects.restrict(request.user)
+    amendments = list(visible.select_related("proposer_member", "vote", "new_version").order_by("-number"))
     counts = {a.pk: a.cosignatures.count() for a in amendments if a.status == Amendment.Status.COLLECTING}
     cosign_needed = needed(actions.voting_units().count(), *COSIGN_RULE)
     rows = [{"amendment": a, "cosignatures": counts.get(a.pk), "vote": getattr(a, "vote", None)} for a in amendments]
     return render(
         request,
-        "convention/governance/amendments.html",
+        "governance/amendments.html",
         {"rows": rows, "cosign_needed": cosign_needed, "can_propose": _can_propose(request)},
     )
 
@@ -81,8 +84,8 @@ def amendment_new(request: HttpRequest) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("Amendment No. %(n)d is proposed.") % {"n": amendment.number})
-            return redirect("convention:amendment", number=amendment.number)
-    return render(request, "convention/governance/amendment_new.html", {"form": form, "current": current})
+            return redirect("governance:amendment", number=amendment.number)
+    return render(request, "governance/amendment_new.html", {"form": form, "current": current})
 
 
 def _diff_table(amendment: Amendment) -> str:
@@ -97,20 +100,17 @@ def _diff_table(amendment: Amendment) -> str:
     return mark_safe(table)  # difflib escapes the lines it renders
 
 
-def _amendment(number: int) -> Amendment:
-    amendment = (
-        Amendment.objects.select_related("base_version", "proposer_member", "proposed_by", "new_version")
-        .filter(number=number)
-        .first()
+def _amendment(request: HttpRequest, number: int) -> Amendment:
+    """The amendment with what its page shows; NotFound (a 404 page) when there is none."""
+    visible = Amendment.objects.restrict(request.user)
+    return access(
+        visible.select_related("base_version", "proposer_member", "proposed_by", "new_version"), number=number
     )
-    if amendment is None:
-        raise Http404
-    return amendment
 
 
 def amendment_detail(request: HttpRequest, number: int) -> HttpResponse:
     """One amendment: reasons, the change side by side, co-signatures, and what the visitor may do next."""
-    amendment = _amendment(number)
+    amendment = _amendment(request, number)
     cosignatures = amendment.cosignatures.select_related("member").order_by("created_at", "pk")
     is_staff = has_perm(request.user, Perm.MANAGE_CONVENTION)
     member_id = _member_id(request)
@@ -119,7 +119,7 @@ def amendment_detail(request: HttpRequest, number: int) -> HttpResponse:
     own = amendment.proposer_member_id is not None and amendment.proposer_member_id == member_id
     return render(
         request,
-        "convention/governance/amendment.html",
+        "governance/amendment.html",
         {
             "amendment": amendment,
             "diff": _diff_table(amendment),
@@ -146,7 +146,7 @@ def amendment_cosign(request: HttpRequest, number: int) -> HttpResponse:
             messages.success(request, _("Your unit co-signed; the proposal now has enough co-signatures."))
         else:
             messages.success(request, _("Your unit co-signed the proposal."))
-    return redirect("convention:amendment", number=number)
+    return redirect("governance:amendment", number=number)
 
 
 @login_required
@@ -156,7 +156,7 @@ def amendment_withdraw(request: HttpRequest, number: int) -> HttpResponse:
     ok, _result = run_action(request, actions.do_withdraw_amendment, signed_in(request), number)
     if ok:
         messages.success(request, _("The proposal is withdrawn."))
-    return redirect("convention:amendment", number=number)
+    return redirect("governance:amendment", number=number)
 
 
 def _open_vote(request: HttpRequest, action: Any, number: int) -> Vote | None:
@@ -178,24 +178,22 @@ def amendment_open_vote(request: HttpRequest, number: int) -> HttpResponse:
     """Staff put a proposed amendment to the vote."""
     vote = _open_vote(request, actions.do_open_amendment_vote, number)
     if vote is not None:
-        return redirect("convention:vote", vote_id=vote.pk)
-    return redirect("convention:amendment", number=number)
+        return redirect("governance:vote", vote_id=vote.pk)
+    return redirect("governance:amendment", number=number)
 
 
 # ------------------------------------------------------------------------------------------ votes
 
 
-def _vote(vote_id: int) -> Vote:
-    vote = Vote.objects.select_related("amendment", "annex").filter(pk=vote_id).first()
-    if vote is None:
-        raise Http404
-    return vote
+def _vote(request: HttpRequest, vote_id: int) -> Vote:
+    """The vote with what it is on; NotFound (a 404 page) when there is none."""
+    return access(Vote.objects.restrict(request.user).select_related("amendment", "annex"), vote_id)
 
 
 def vote_detail(request: HttpRequest, vote_id: int) -> HttpResponse:
     """A vote: what is voted on, the window, the threshold, live counts and the roll; the ballot form for a unit of
     the electorate while it is open; closing for the staff once it has ended."""
-    vote = _vote(vote_id)
+    vote = _vote(request, vote_id)
     now = timezone.now()
     window_open = vote.status == Vote.Status.OPEN and vote.opens_at <= now < vote.closes_at
     member_id = _member_id(request)
@@ -208,7 +206,7 @@ def vote_detail(request: HttpRequest, vote_id: int) -> HttpResponse:
                 messages.success(
                     request, _("Your unit's vote is recorded: %(c)s.") % {"c": ballot.get_choice_display()}
                 )
-                return redirect("convention:vote", vote_id=vote.pk)
+                return redirect("governance:vote", vote_id=vote.pk)
         else:
             messages.error(request, _("Choose agree, disagree or abstain."))
     count: dict[str, Any] = vote.result if vote.status == Vote.Status.CLOSED and vote.result else {}
@@ -222,7 +220,7 @@ def vote_detail(request: HttpRequest, vote_id: int) -> HttpResponse:
         form = BallotForm(initial={"choice": current_choice})
     return render(
         request,
-        "convention/governance/vote.html",
+        "governance/vote.html",
         {
             "vote": vote,
             "subject": vote.amendment or vote.annex,
@@ -249,7 +247,7 @@ def vote_close(request: HttpRequest, vote_id: int) -> HttpResponse:
             messages.success(request, _("The vote is closed: adopted."))
         else:
             messages.success(request, _("The vote is closed: not adopted."))
-    return redirect("convention:vote", vote_id=vote_id)
+    return redirect("governance:vote", vote_id=vote_id)
 
 
 # ------------------------------------------------------------------------------------------ annexes
@@ -257,10 +255,10 @@ def vote_close(request: HttpRequest, vote_id: int) -> HttpResponse:
 
 def annex_list(request: HttpRequest) -> HttpResponse:
     """Adopted annexes, and the proposals under way or decided."""
-    annexes = list(Annex.objects.select_related("proposer_member").order_by("number"))
+    annexes = list(Annex.objects.restrict(request.user).select_related("proposer_member").order_by("number"))
     return render(
         request,
-        "convention/governance/annexes.html",
+        "governance/annexes.html",
         {
             "adopted": [a for a in annexes if a.status == Annex.Status.ADOPTED],
             "others": [a for a in annexes if a.status != Annex.Status.ADOPTED],
@@ -287,20 +285,18 @@ def annex_new(request: HttpRequest) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("Annex No. %(n)d is proposed.") % {"n": annex.number})
-            return redirect("convention:annex", number=annex.number)
-    return render(request, "convention/governance/annex_new.html", {"form": form})
+            return redirect("governance:annex", number=annex.number)
+    return render(request, "governance/annex_new.html", {"form": form})
 
 
 def annex_detail(request: HttpRequest, number: int) -> HttpResponse:
     """One annex: its text, status and vote; once adopted, the member units that agreed."""
-    annex = Annex.objects.select_related("proposer_member").filter(number=number).first()
-    if annex is None:
-        raise Http404
+    annex = access(Annex.objects.restrict(request.user).select_related("proposer_member"), number=number)
     vote = Vote.objects.filter(annex=annex).first()
     adopters = list(annex.adopters().order_by("name"))
     return render(
         request,
-        "convention/governance/annex.html",
+        "governance/annex.html",
         {
             "annex": annex,
             "vote": vote,
@@ -317,8 +313,8 @@ def annex_open_vote(request: HttpRequest, number: int) -> HttpResponse:
     """Staff put a proposed annex to the consent vote."""
     vote = _open_vote(request, actions.do_open_annex_vote, number)
     if vote is not None:
-        return redirect("convention:vote", vote_id=vote.pk)
-    return redirect("convention:annex", number=number)
+        return redirect("governance:vote", vote_id=vote.pk)
+    return redirect("governance:annex", number=number)
 
 
 # ------------------------------------------------------------------------------------------ interpretations
@@ -342,11 +338,11 @@ def manage_interpretations(request: HttpRequest) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("Interpretation No. %(n)d is published.") % {"n": interpretation.number})
-            return redirect("convention:interpretations")
+            return redirect("governance:interpretations")
     return render(
         request,
-        "convention/governance/interpretations.html",
-        {"form": form, "interpretations": Interpretation.objects.order_by("-number")},
+        "governance/interpretations.html",
+        {"form": form, "interpretations": Interpretation.objects.restrict(request.user).order_by("-number")},
     )
 
 
@@ -361,3 +357,29 @@ def acknowledge_version(request: HttpRequest, number: int) -> HttpResponse:
     if ok:
         messages.success(request, _("Your unit has acknowledged version %(n)d.") % {"n": number})
     return redirect("convention:version", number=number)
+
+
+# ------------------------------------------------------------------------------------------ the convention's page
+
+
+def convention_page_context(request: HttpRequest, version: ConventionVersion | None) -> dict[str, Any]:
+    """What governance adds to the convention's public page (registered in ``GovernanceConfig.ready()``): the
+    interpretations, each shown under its article, and whether to ask the visitor's unit to acknowledge the version."""
+    interpretations = Interpretation.objects.restrict(request.user).order_by("article", "number")
+    return {
+        "interpretations": list(interpretations) if version else [],
+        "can_acknowledge": _can_acknowledge(request, version),
+    }
+
+
+def _can_acknowledge(request: HttpRequest, version: ConventionVersion | None) -> bool:
+    """A member's representative is asked to acknowledge a published version newer than the one it signed."""
+    if version is None or not version.is_public or not has_perm(request.user, Perm.WITHDRAW_MEMBERSHIP):
+        return False
+    member_id = _member_id(request)
+    if not Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).exists():
+        return False
+    signed = Signature.objects.filter(member_id=member_id).order_by("-convention_version__number").first()
+    if signed is None or signed.convention_version.number >= version.number:
+        return False
+    return not Acknowledgement.objects.filter(member_id=member_id, version=version).exists()

@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.convention.governance_helpers import (
+from tests.convention.helpers import V1_TEXT, published_v1
+from tests.factories import UserFactory
+from tests.governance.helpers import (
     AMENDED_TEXT,
     API,
     client_of,
@@ -20,14 +22,13 @@ from tests.convention.governance_helpers import (
     post,
     propose,
 )
-from tests.convention.helpers import V1_TEXT, published_v1
-from tests.factories import UserFactory
 from tests.helpers import assert_problem
-from zilu.convention.models import Amendment, Annex, Ballot, ConventionVersion, Interpretation, Vote
+from zilu.convention.models import ConventionVersion
 from zilu.convention.parser import canonical_text
 from zilu.core import deadlines
 from zilu.core.models import AuditEntry
 from zilu.core.roles import Role
+from zilu.governance.models import Amendment, Annex, Ballot, Interpretation, Vote
 
 anonymous = Client()
 
