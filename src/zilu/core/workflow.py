@@ -116,11 +116,13 @@ def transition(
     audit_fields: Iterable[str] = (),
     extra_after: Mapping[str, Any] | None = None,
     field: str = "status",
+    object_type: str = "",
 ) -> AuditEntry:
     """Move ``obj`` to ``target``: check the table, set the status and ``changes``, save those fields, audit.
 
     ``audit_fields`` names further fields recorded before and after (fields set by the caller before the call, or
-    derived in ``save()``); ``extra_after`` adds values to the entry's ``after`` (a reason, a note). Must run inside
+    derived in ``save()``); ``extra_after`` adds values to the entry's ``after`` (a reason, a note); ``object_type``
+    overrides the entry's object type (a model that moved apps keeps its audit name). Must run inside
     the caller's transaction, with ``obj`` loaded by :func:`access` ``for_update``.
     """
     check_transition(obj, target, field=field)
@@ -134,7 +136,7 @@ def transition(
     after = audit.changes(obj, recorded)
     if extra_after:
         after.update(extra_after)
-    return audit.record(actor, action, obj, before=before, after=after)
+    return audit.record(actor, action, obj, before=before, after=after, object_type=object_type)
 
 
 def _auto_now_fields(obj: models.Model) -> list[str]:

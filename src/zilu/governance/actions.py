@@ -25,7 +25,7 @@ from zilu.core.notify import notify, site_language
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, has_perm, require
 from zilu.core.system import SystemActor
-from zilu.core.workflow import CHANGE, access, check_transition
+from zilu.core.workflow import CHANGE, access, check_transition, transition
 from zilu.governance.models import Acknowledgement, Amendment, Annex, Ballot, CoSignature, Interpretation, Vote
 from zilu.governance.tally import ADOPTION_RULE, COSIGN_RULE, Tally, electorate_hash, tally
 from zilu.members.models import Kind, Member
@@ -35,7 +35,11 @@ def _audit(actor: Actor, action: str, obj: Model, **entry: Any) -> None:
     """An audit entry about a governance record. Like the action names (``convention.amendment.propose``), the
     object type keeps the name it had before governance had an app of its own (``convention.vote``), so that old
     and new entries read alike and ``zilu votes verify`` finds every cast."""
-    audit.record(actor, action, obj, object_type=f"convention.{obj._meta.model_name}", **entry)
+    audit.record(actor, action, obj, object_type=_object_type(obj), **entry)
+
+
+def _object_type(obj: Model) -> str:
+    return f"convention.{obj._meta.model_name}"
 
 
 def voting_units() -> QuerySet[Member]:
@@ -156,12 +160,13 @@ def do_withdraw_amendment(actor: Actor, number: int) -> Amendment:
     own = amendment.proposer_member_id is not None and amendment.proposer_member_id == getattr(actor, "member_id", 0)
     if not (own or has_perm(actor, Perm.MANAGE_CONVENTION)):
         raise Forbidden()
-    # Not workflow.transition(): its entry would be filed under the object type "governance.amendment" (see _audit).
-    check_transition(amendment, Amendment.Status.WITHDRAWN)
-    before = amendment.status
-    amendment.status = Amendment.Status.WITHDRAWN
-    amendment.save(update_fields=["status"])
-    _audit(actor, "convention.amendment.withdraw", amendment, before={"status": before}, after={"status": "withdrawn"})
+    transition(
+        amendment,
+        Amendment.Status.WITHDRAWN,
+        actor=actor,
+        action="convention.amendment.withdraw",
+        object_type=_object_type(amendment),
+    )
     return amendment
 
 
