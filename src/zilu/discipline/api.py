@@ -11,14 +11,17 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
+from zilu.core import workflow
 from zilu.core.apiauth import SIGNED_IN
-from zilu.core.errors import Forbidden, NotFound
+from zilu.core.errors import Forbidden, NotFound, ValidationFailed
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.discipline import actions
+from zilu.discipline.checklist import Band
 from zilu.discipline.models import Case, EvaluationRound, Nomination, Notice, Participation
 from zilu.discipline.record import record_of
 from zilu.members.models import Member
+from zilu.reports.models import parse_tracking_number
 
 router = Router(tags=["discipline"])
 
@@ -148,14 +151,10 @@ class NoticeOut(Schema):
 
 
 def _report_ids(numbers: list[str]) -> list[int]:
-    from zilu.reports.models import parse_tracking_number
-
     ids = []
     for number in numbers:
         pk = parse_tracking_number(number)
         if pk is None:
-            from zilu.core.errors import ValidationFailed
-
             raise ValidationFailed(f"{number!r}: not a tracking number", field="reports")
         ids.append(pk)
     return ids
@@ -168,7 +167,7 @@ def _report_ids(numbers: list[str]) -> list[int]:
 def list_cases(request: HttpRequest, status: str | None = None) -> list[Case]:
     if not (has_perm(request.user, Perm.VIEW_DISCIPLINE) or has_perm(request.user, Perm.ANSWER_DISCIPLINE)):
         raise Forbidden()
-    qs = Case.objects.visible_to(request.user).select_related("member").prefetch_related("reports")
+    qs = Case.objects.restrict(request.user, "view").select_related("member").prefetch_related("reports")
     return list((qs.filter(status=status) if status else qs)[:200])
 
 
@@ -184,7 +183,7 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Case]:
 
 @router.get("/cases/{case_id}", response=CaseOut, auth=SIGNED_IN)
 def case(request: HttpRequest, case_id: int) -> Case:
-    return actions.access_case(request.user, case_id)
+    return workflow.access(Case.objects.restrict(request.user, "view").select_related("member"), case_id)
 
 
 @router.post("/cases/{case_id}/evidence", response=CaseOut, auth=SIGNED_IN, summary="Staff: add evidence")
@@ -267,7 +266,7 @@ def member_record(request: HttpRequest, member_id: int) -> dict[str, Any]:
     record = record_of(member_id)
     strikes = [{"case": s.case.reference, "measure": s.measure, "points": s.points, "decided_on": s.decided_on,
                 "expires_on": s.expires_on} for s in record.strikes]  # fmt: skip
-    visible = Case.objects.visible_to(request.user).filter(member_id=member_id).select_related("member")
+    visible = Case.objects.restrict(request.user, "view").filter(member_id=member_id).select_related("member")
     return {"member_id": member_id, "points": record.points, "suggested": record.suggested, "strikes": strikes,
             "cases": list(visible.prefetch_related("reports"))}  # fmt: skip
 
@@ -287,7 +286,7 @@ def internal_notices(request: HttpRequest) -> list[Notice]:
     member = getattr(request.user, "member", None)
     if not has_perm(request.user, Perm.VIEW_DISCIPLINE) and (member is None or member.status != Member.Status.ACTIVE):
         raise Forbidden()
-    return list(Notice.objects.visible_to(request.user).filter(audience=Notice.Audience.MEMBERS))
+    return list(Notice.objects.restrict(request.user, "view").filter(audience=Notice.Audience.MEMBERS))
 
 
 # ------------------------------------------------------------------------------------------------ evaluations
@@ -373,8 +372,6 @@ def publish(request: HttpRequest, round_id: int) -> EvaluationRound:
 
 @router.get("/evaluations/{round_id}/results", response=ResultsOut, auth=None, summary="Published banded list")
 def results(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    from zilu.discipline.checklist import Band
-
     found = EvaluationRound.objects.filter(pk=round_id, status=EvaluationRound.Status.PUBLISHED).first()
     if found is None:
         raise NotFound()
@@ -387,12 +384,14 @@ def results(request: HttpRequest, round_id: int) -> dict[str, Any]:
 def participations(request: HttpRequest) -> list[Participation]:
     if not (has_perm(request.user, Perm.VIEW_DISCIPLINE) or has_perm(request.user, Perm.SELF_ASSESS)):
         raise Forbidden()
-    return list(Participation.objects.visible_to(request.user).select_related("member")[:500])
+    return list(Participation.objects.restrict(request.user, "view").select_related("member")[:500])
 
 
 @router.get("/participations/{participation_id}", response=ParticipationOut, auth=SIGNED_IN)
 def participation(request: HttpRequest, participation_id: int) -> Participation:
-    return actions.access_participation(request.user, participation_id)
+    return workflow.access(
+        Participation.objects.restrict(request.user, "view").select_related("round", "member"), participation_id
+    )
 
 
 @router.post("/participations/{participation_id}/self-assessment", response=ParticipationOut, auth=SIGNED_IN,
@@ -461,7 +460,7 @@ def commendations(request: HttpRequest) -> list[Nomination]:
 def nominations(request: HttpRequest) -> list[Nomination]:
     if not has_perm(request.user, Perm.VIEW_DISCIPLINE):
         require(request.user, Perm.NOMINATE)
-    return list(Nomination.objects.visible_to(request.user)[:500])
+    return list(Nomination.objects.restrict(request.user, "view")[:500])
 
 
 @router.post("/nominations", response={201: NominationOut}, auth=SIGNED_IN, summary="Nominate (staff or a member)")

@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from zilu.discipline.ladder import strike_policy
+
 
 class DisciplineConfig(AppConfig):
     """Supervision of the members (Art. 18): discipline cases and the sanctions ladder, evaluations, commendations."""
@@ -13,11 +15,10 @@ class DisciplineConfig(AppConfig):
 
     def ready(self) -> None:
         from zilu.core.files import register_owner
-        from zilu.discipline.ladder import strike_policy
         from zilu.discipline.models import Case
 
         # A malformed ZILU_DISCIPLINE_WEIGHTS / _EXPIRY_MONTHS / _ESCALATION stops startup with its name.
         strike_policy()
         # Evidence, answers and appeals: the staff, the supervising department and the member concerned (once a
         # measure is proposed to it); never other members or the public.
-        register_owner(Case, lambda user, case: Case.objects.visible_to(user).filter(pk=case.pk).exists())
+        register_owner(Case, lambda user, case: Case.objects.restrict(user, "view").filter(pk=case.pk).exists())

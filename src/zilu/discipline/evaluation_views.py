@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zilu.core import workflow
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_action, run_form_action
 from zilu.discipline import actions
@@ -80,7 +81,9 @@ def evaluation_step(request: HttpRequest, round_id: int, step: str) -> HttpRespo
 def score(request: HttpRequest, participation_id: int) -> HttpResponse:
     """A member's answers, and the staff's scores item by item."""
     require(request.user, Perm.VIEW_DISCIPLINE)
-    participation = actions.access_participation(request.user, participation_id)
+    participation = workflow.access(
+        Participation.objects.restrict(request.user, "view").select_related("round", "member"), participation_id
+    )
     form = ScoreForm(request.POST or None, items=participation.items(), initial={
         **{f"points_{c}": s["points"] for c, s in participation.scores.items()},
         **{f"note_{c}": s["note"] for c, s in participation.scores.items()},
@@ -103,7 +106,7 @@ def score(request: HttpRequest, participation_id: int) -> HttpResponse:
 @login_required
 def my_evaluations(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.SELF_ASSESS)
-    mine = Participation.objects.visible_to(request.user).select_related("round").order_by("-round__number")
+    mine = Participation.objects.restrict(request.user, "view").select_related("round").order_by("-round__number")
     return render(request, "discipline/my_evaluations.html", {"participations": mine})
 
 
@@ -111,7 +114,9 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
 def my_evaluation(request: HttpRequest, participation_id: int) -> HttpResponse:
     """The self-assessment while the round is open; the result and a comment during the review window."""
     require(request.user, Perm.SELF_ASSESS)
-    participation = actions.access_participation(request.user, participation_id)
+    participation = workflow.access(
+        Participation.objects.restrict(request.user, "view").select_related("round", "member"), participation_id
+    )
     initial = {"service_kinds": participation.service_kinds}
     for code, answer in participation.answers.items():
         initial[f"answer_{code}"], initial[f"note_{code}"] = answer["answer"], answer["note"]

@@ -11,6 +11,7 @@ from zilu.core.forms import MultipleFileField
 from zilu.discipline.checklist import Answer, ServiceKind
 from zilu.discipline.ladder import Measure
 from zilu.discipline.models import Case, Nomination, Source
+from zilu.reports.models import parse_tracking_number
 
 
 def _text(label: Any, rows: int = 4, required: bool = True) -> forms.CharField:
@@ -31,8 +32,6 @@ class OpenCaseForm(forms.Form):
     evidence = MultipleFileField(label=_("Evidence (PDF, images or text)"), required=False)
 
     def report_ids(self) -> list[int]:
-        from zilu.reports.models import parse_tracking_number
-
         raw = self.cleaned_data.get("reports", "").replace("，", ",")
         ids = []
         for part in filter(None, (p.strip() for p in raw.split(","))):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zilu.core import workflow
 from zilu.core.errors import Forbidden
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
@@ -101,7 +102,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     """One case for the staff and the supervising department, with the steps open to the staff."""
     require(request.user, Perm.VIEW_DISCIPLINE)
-    found = actions.access_case(request.user, case_id)
+    found = workflow.access(Case.objects.restrict(request.user, "view").select_related("member"), case_id)
     context = _case_context(request, found)
     context.update(
         record=record_of(found.member, exclude_case=found.pk),
@@ -186,7 +187,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     """The member's cases (from the proposal on) and its record."""
     require(request.user, Perm.ANSWER_DISCIPLINE)
     user = signed_in(request)
-    mine = Case.objects.visible_to(user).order_by("-number")
+    mine = Case.objects.restrict(user, "view").order_by("-number")
     return render(request, "discipline/my_cases.html", {"cases": mine, "record": record_of(user.member_id)})
 
 
@@ -194,7 +195,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
     """The member's view of its case: the proposal, the evidence, its answer and appeal."""
     require(request.user, Perm.ANSWER_DISCIPLINE)
-    found = actions.access_case(request.user, case_id)
+    found = workflow.access(Case.objects.restrict(request.user, "view").select_related("member"), case_id)
     context = _case_context(request, found)
     today = timezone.localdate()
     context.update(
@@ -227,7 +228,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     """One notice, for whoever may see it (internal ones: member representatives, staff, supervising department)."""
-    found = Notice.objects.visible_to(request.user).filter(pk=notice_id).first()
+    found = Notice.objects.restrict(request.user, "view").filter(pk=notice_id).first()
     if found is None:
         raise Http404
     return render(request, "discipline/notice.html", {"notice": found})
@@ -237,7 +238,7 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 def internal_notices(request: HttpRequest) -> HttpResponse:
     """Internal notices among member units: representatives of active members, staff, supervising department."""
     require(request.user, Perm.READ_INTERNAL_NOTICES)
-    listed = Notice.objects.visible_to(request.user).filter(audience=Notice.Audience.MEMBERS)
+    listed = Notice.objects.restrict(request.user, "view").filter(audience=Notice.Audience.MEMBERS)
     if (
         not has_perm(request.user, Perm.VIEW_DISCIPLINE)
         and getattr(getattr(request.user, "member", None), "status", "") != Member.Status.ACTIVE

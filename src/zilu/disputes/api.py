@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
+from zilu.core import workflow
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
@@ -142,13 +143,13 @@ def file_dispute(request: HttpRequest, payload: DisputeIn) -> Status[Dispute]:
 def list_disputes(request: HttpRequest, status: str | None = None) -> list[Dispute]:
     if not (has_perm(request.user, Perm.FILE_DISPUTES) or has_perm(request.user, Perm.VIEW_DISPUTES)):
         raise Forbidden()
-    qs = Dispute.objects.visible_to(request.user).select_related("mediator")
+    qs = Dispute.objects.restrict(request.user, "view").select_related("mediator")
     return list((qs.filter(status=status) if status else qs)[:200])
 
 
 @router.get("/{dispute_id}", response=DisputeOut, auth=SIGNED_IN)
 def dispute(request: HttpRequest, dispute_id: int) -> Dispute:
-    return actions.access_dispute(request.user, dispute_id)
+    return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
 
 @router.post("/{dispute_id}/evidence", response=DisputeOut, auth=SIGNED_IN, summary="Add evidence (multipart)")
@@ -159,12 +160,12 @@ def add_evidence(request: HttpRequest, dispute_id: int, files: File[list[Uploade
 @router.post("/{dispute_id}/answer", response=DisputeOut, auth=SIGNED_IN, summary="A respondent answers")
 def answer(request: HttpRequest, dispute_id: int, payload: TextIn) -> Dispute:
     actions.do_answer(signed_in(request), dispute_id, payload.text)
-    return actions.access_dispute(request.user, dispute_id)
+    return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
 
 @router.get("/{dispute_id}/messages", response=list[MessageOut], auth=SIGNED_IN, summary="The negotiation thread")
 def thread(request: HttpRequest, dispute_id: int) -> list[Message]:
-    dispute = actions.access_dispute(request.user, dispute_id)
+    dispute = workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
     if not dispute.thread_visible_to(request.user):
         raise Forbidden()
     return list(dispute.messages.select_related("author").prefetch_related("accepted_by"))
@@ -183,7 +184,7 @@ def accept(request: HttpRequest, dispute_id: int, message_id: int) -> Dispute:
 @router.post("/{dispute_id}/share", response=DisputeOut, auth=SIGNED_IN, summary="Consent to share the thread")
 def share(request: HttpRequest, dispute_id: int, payload: ShareIn) -> Dispute:
     actions.do_set_thread_sharing(signed_in(request), dispute_id, share=payload.share)
-    return actions.access_dispute(request.user, dispute_id)
+    return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
 
 @router.post("/{dispute_id}/mediation", response=DisputeOut, auth=SIGNED_IN, summary="Ask for mediation")

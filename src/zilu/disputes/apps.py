@@ -16,4 +16,6 @@ class DisputesConfig(AppConfig):
         from zilu.disputes.models import Dispute
 
         # Evidence: whoever may see the dispute (its parties; staff once mediation is requested).
-        register_owner(Dispute, lambda user, dispute: Dispute.objects.visible_to(user).filter(pk=dispute.pk).exists())
+        register_owner(
+            Dispute, lambda user, dispute: Dispute.objects.restrict(user, "view").filter(pk=dispute.pk).exists()
+        )

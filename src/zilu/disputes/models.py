@@ -8,20 +8,20 @@ visible_to`). The public sees aggregate counts only (:func:`public_counts`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 
-class DisputeQuerySet(models.QuerySet["Dispute"]):
-    """Disputes, restricted by who may see them."""
+class DisputeQuerySet(RestrictedQuerySet["Dispute"]):
+    """Disputes, restricted by who may see them (acting on one needs the same, and the step's own rules)."""
 
-    def visible_to(self, user: Any) -> DisputeQuerySet:
+    def visible_to(self, user: Actor) -> DisputeQuerySet:
         """A member's representatives see the disputes the member is party to; staff and the supervising
         department see those in which mediation was requested; nobody else sees any."""
         if not getattr(user, "is_authenticated", False):
@@ -59,6 +59,7 @@ class Dispute(models.Model):
         Status.FAILED: set(),
         Status.WITHDRAWN: set(),
     }
+    TRANSITION_ERROR = _("A dispute that is “%(status)s” cannot become “%(target)s”.")
 
     number = models.PositiveIntegerField(_("number"), unique=True)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.OPEN)
@@ -105,11 +106,11 @@ class Dispute(models.Model):
     def member_ids(self) -> set[int]:
         return {party.member_id for party in self.parties.all()}
 
-    def is_party(self, user: Any) -> bool:
+    def is_party(self, user: Actor) -> bool:
         member_id = getattr(user, "member_id", None)
         return bool(member_id) and has_perm(user, Perm.FILE_DISPUTES) and member_id in self.member_ids()
 
-    def party_of(self, user: Any) -> DisputeParty | None:
+    def party_of(self, user: Actor) -> DisputeParty | None:
         member_id = getattr(user, "member_id", None)
         return next((p for p in self.parties.all() if p.member_id == member_id), None)
 
@@ -119,7 +120,7 @@ class Dispute(models.Model):
         parties = list(self.parties.all())
         return self.mediation_requested_at is not None and bool(parties) and all(p.shares_thread for p in parties)
 
-    def thread_visible_to(self, user: Any) -> bool:
+    def thread_visible_to(self, user: Actor) -> bool:
         """The parties always; staff and the supervising department only when :attr:`thread_shared`."""
         if self.is_party(user):
             return True

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zilu.core import workflow
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import Step, run_action, run_form_action, run_step
@@ -38,7 +39,7 @@ from zilu.disputes.models import Dispute
 def my_disputes(request: HttpRequest) -> HttpResponse:
     """The disputes of the representative's member."""
     require(request.user, Perm.FILE_DISPUTES)
-    disputes = Dispute.objects.visible_to(request.user).order_by("-number")
+    disputes = Dispute.objects.restrict(request.user, "view").order_by("-number")
     return render(request, "disputes/list.html", {"disputes": disputes})
 
 
@@ -76,7 +77,7 @@ def _context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
 @login_required
 def detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     """A party's view of its dispute, with every step open to it."""
-    dispute = actions.access_dispute(request.user, dispute_id)
+    dispute = workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
     if not dispute.is_party(request.user):
         return redirect("disputes:staff_detail", dispute_id=dispute.pk)
     context = _context(request, dispute)
@@ -170,7 +171,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Disputes in which mediation was requested: open ones by default."""
     require(request.user, Perm.VIEW_DISPUTES)
     status = request.GET.get("status", "open")
-    qs = Dispute.objects.visible_to(request.user).select_related("mediator").order_by("mediation_requested_at")
+    qs = Dispute.objects.restrict(request.user, "view").select_related("mediator").order_by("mediation_requested_at")
     if status == "open":
         qs = qs.filter(status__in=Dispute.OPEN_STATUSES)
     elif status in Dispute.Status.values:
@@ -183,7 +184,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def staff_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     """The mediation of one dispute: assign, declare, sessions, minutes, agreement or failure."""
     require(request.user, Perm.VIEW_DISPUTES)
-    dispute = actions.access_dispute(request.user, dispute_id)
+    dispute = workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
     context = _context(request, dispute)
     is_mediator = dispute.mediator_id == request.user.pk
     choices = [(u.pk, f"{u} ({u.username})") for u in actions.mediator_choices(dispute)]

@@ -18,21 +18,24 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines
+from zilu.core import audit, deadlines, workflow
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
-from zilu.core.models import User
-from zilu.core.notify import executing_body_staff, notify
+from zilu.core.models import AuditEntry, User
+from zilu.core.notify import executing_body_staff, notify, site_language
 from zilu.core.roles import Perm, Role, require
-from zilu.members.models import Member
-from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead
+from zilu.core.system import SystemActor
+from zilu.disputes.models import Dispute
+from zilu.members.models import Application, Member
+from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead, new_reference
 
 EVIDENCE = "evidence"
 EVIDENCE_POLICY = UploadPolicy()
@@ -62,36 +65,8 @@ def supervisors() -> list[User]:
     return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True, is_superuser=False))
 
 
-def _representatives(member_id: int) -> list[User]:
-    return list(User.objects.filter(member_id=member_id, role=Role.MEMBER, is_active=True))
-
-
-def _tell(users: list[User], subject: Any, body: Any, url: str, kind: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(users, str(subject), str(body), url=url, kind=kind)
-
-
 def _complaint_url(complaint: Complaint) -> str:
     return reverse("oversight:complaint", kwargs={"complaint_id": complaint.pk})
-
-
-def access_complaint(user: Any, complaint_id: int, *, for_update: bool = False) -> Complaint:
-    """The complaint, if ``user`` may see it. Everyone else, staff and superusers included, gets NotFound."""
-    qs = Complaint.objects.visible_to(user)
-    if for_update:
-        qs = qs.select_for_update()
-    complaint = qs.filter(pk=complaint_id).first()
-    if complaint is None:
-        raise NotFound()
-    return complaint
-
-
-def _transition(complaint: Complaint, target: str) -> None:
-    if target not in Complaint.TRANSITIONS[complaint.status]:
-        raise InvalidTransition(
-            _("A complaint that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": complaint.get_status_display(), "target": Complaint.Status(target).label}
-        )
 
 
 def _text(value: str | None, field: str, message: str, limit: int = 20000) -> str:
@@ -103,7 +78,7 @@ def _text(value: str | None, field: str, message: str, limit: int = 20000) -> st
     return text
 
 
-def _record(actor: Any, action: str, complaint: Complaint, **after: Any) -> None:
+def _record(actor: Actor | _Complainant, action: str, complaint: Complaint, **after: Any) -> None:
     audit.record(actor, f"oversight.complaint.{action}", complaint, after=after or None)
 
 
@@ -112,7 +87,7 @@ def _record(actor: Any, action: str, complaint: Complaint, **after: Any) -> None
 
 @transaction.atomic
 def do_file_complaint(
-    actor: Any,
+    actor: Actor,
     *,
     target: str,
     target_reference: str,
@@ -151,29 +126,26 @@ def do_file_complaint(
                 complaint.save()
             break
         except IntegrityError:
-            from zilu.oversight.models import new_reference
-
             complaint.reference = new_reference()
     else:  # pragma: no cover - five collisions in a row of 32-bit references
         raise InvalidTransition()
     if evidence:
         store_uploads(evidence, owner=complaint, purpose=EVIDENCE, actor=COMPLAINANT, policy=EVIDENCE_POLICY)
     _record(COMPLAINANT, "file", complaint, status=complaint.status)
-    _tell(
+    notify(
         supervisors(),
         _("New complaint %(ref)s about the executing body") % {"ref": complaint.reference},
-        "",
-        _complaint_url(complaint),
-        "oversight.complaint.filed",
+        url=_complaint_url(complaint),
+        kind="oversight.complaint.filed",
     )
     return complaint
 
 
 @transaction.atomic
-def do_add_evidence(actor: Any, complaint_id: int, files: Sequence[UploadedFile]) -> Complaint:
+def do_add_evidence(actor: Actor, complaint_id: int, files: Sequence[UploadedFile]) -> Complaint:
     """The complainant adds evidence until the complaint is concluded."""
     require(actor, Perm.FILE_COMPLAINTS)
-    complaint = access_complaint(actor, complaint_id, for_update=True)
+    complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
     if complaint.status == Complaint.Status.CONCLUDED:
         raise InvalidTransition(_("The complaint is concluded."))
     if not files:
@@ -187,15 +159,20 @@ def do_add_evidence(actor: Any, complaint_id: int, files: Sequence[UploadedFile]
 
 
 def _tell_complainant(complaint: Complaint, subject: Any) -> None:
-    _tell(_representatives(complaint.complainant_id), subject, "", _complaint_url(complaint), "oversight.complaint")
+    notify(
+        Member.objects.filter(pk=complaint.complainant_id).active_representatives(),
+        subject,
+        url=_complaint_url(complaint),
+        kind="oversight.complaint",
+    )
 
 
 @transaction.atomic
-def do_acknowledge(actor: Any, complaint_id: int) -> Complaint:
+def do_acknowledge(actor: Actor, complaint_id: int) -> Complaint:
     """The supervising department acknowledges receipt."""
     require(actor, Perm.HANDLE_COMPLAINTS)
-    complaint = access_complaint(actor, complaint_id, for_update=True)
-    _transition(complaint, Complaint.Status.ACKNOWLEDGED)
+    complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
+    workflow.check_transition(complaint, Complaint.Status.ACKNOWLEDGED)
     complaint.status = Complaint.Status.ACKNOWLEDGED
     complaint.acknowledged_at = timezone.now()
     complaint.save(update_fields=["status", "acknowledged_at"])
@@ -205,11 +182,11 @@ def do_acknowledge(actor: Any, complaint_id: int) -> Complaint:
 
 
 @transaction.atomic
-def do_investigate(actor: Any, complaint_id: int) -> Complaint:
+def do_investigate(actor: Actor, complaint_id: int) -> Complaint:
     """The supervising department opens an investigation."""
     require(actor, Perm.HANDLE_COMPLAINTS)
-    complaint = access_complaint(actor, complaint_id, for_update=True)
-    _transition(complaint, Complaint.Status.INVESTIGATING)
+    complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
+    workflow.check_transition(complaint, Complaint.Status.INVESTIGATING)
     complaint.status = Complaint.Status.INVESTIGATING
     complaint.investigation_started_at = timezone.now()
     complaint.save(update_fields=["status", "investigation_started_at"])
@@ -219,11 +196,11 @@ def do_investigate(actor: Any, complaint_id: int) -> Complaint:
 
 
 @transaction.atomic
-def do_request_explanation(actor: Any, complaint_id: int, questions: str) -> ExplanationRequest:
+def do_request_explanation(actor: Actor, complaint_id: int, questions: str) -> ExplanationRequest:
     """The department asks the executing body to explain. The executing body sees only the questions, the due date
     and, if the complainant consented, the complainant's name."""
     require(actor, Perm.HANDLE_COMPLAINTS)
-    complaint = access_complaint(actor, complaint_id, for_update=True)
+    complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
     if complaint.status != Complaint.Status.INVESTIGATING:
         raise InvalidTransition(_("An explanation is requested during the investigation."))
     try:
@@ -239,23 +216,21 @@ def do_request_explanation(actor: Any, complaint_id: int, questions: str) -> Exp
     )
     _record(actor, "request_explanation", complaint, request=request.pk, due_on=due)
     # A neutral notice: it names neither the complaint's content nor (without consent) the complainant.
-    _tell(
-        list(executing_body_staff()),
+    notify(
+        executing_body_staff(),
         _("The supervising department requests an explanation"),
         _("Answer by %(date)s.") % {"date": due.isoformat() if due else "—"},
-        reverse("oversight:explanation", kwargs={"request_id": request.pk}),
-        "oversight.explanation.requested",
+        url=reverse("oversight:explanation", kwargs={"request_id": request.pk}),
+        kind="oversight.explanation.requested",
     )
     return request
 
 
 @transaction.atomic
-def do_answer_explanation(actor: Any, request_id: int, answer: str) -> ExplanationRequest:
+def do_answer_explanation(actor: StaffActor, request_id: int, answer: str) -> ExplanationRequest:
     """The executing body answers a request for an explanation (once)."""
     require(actor, Perm.ANSWER_EXPLANATIONS)
-    request = ExplanationRequest.objects.visible_to(actor).select_for_update().filter(pk=request_id).first()
-    if request is None:
-        raise NotFound()
+    request = workflow.access(ExplanationRequest.objects.restrict(actor, "change"), request_id, for_update=True)
     if request.answered_at is not None:
         raise InvalidTransition(_("This request is already answered."))
     request.answer = _text(answer, "answer", _("Write the explanation."))
@@ -263,22 +238,21 @@ def do_answer_explanation(actor: Any, request_id: int, answer: str) -> Explanati
     request.answered_at = timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
     audit.record(actor, "oversight.explanation.answer", request, after={"request": request.pk})
-    _tell(
+    notify(
         supervisors(),
         _("The executing body answered a request for an explanation"),
-        "",
-        _complaint_url(request.complaint),
-        "oversight.explanation.answered",
+        url=_complaint_url(request.complaint),
+        kind="oversight.explanation.answered",
     )
     return request
 
 
 @transaction.atomic
-def do_conclude(actor: Any, complaint_id: int, *, findings: str, corrections: str = "") -> Complaint:
+def do_conclude(actor: Actor, complaint_id: int, *, findings: str, corrections: str = "") -> Complaint:
     """The department concludes with its findings and the corrections it requires of the executing body."""
     require(actor, Perm.HANDLE_COMPLAINTS)
-    complaint = access_complaint(actor, complaint_id, for_update=True)
-    _transition(complaint, Complaint.Status.CONCLUDED)
+    complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
+    workflow.check_transition(complaint, Complaint.Status.CONCLUDED)
     complaint.findings = _text(findings, "findings", _("Write the findings."))
     complaint.corrections = (corrections or "").strip()
     complaint.status = Complaint.Status.CONCLUDED
@@ -289,7 +263,7 @@ def do_conclude(actor: Any, complaint_id: int, *, findings: str, corrections: st
     if complaint.corrections:
         # The executing body must know what to correct: a request naming only the corrections, to be answered with
         # what it did.
-        with translation.override(settings.LANGUAGE_CODE):
+        with site_language():  # stored text, read by the executing body
             questions = _("Corrections required by the supervising department:") + "\n" + complaint.corrections
         request = ExplanationRequest.objects.create(
             complaint=complaint,
@@ -297,12 +271,11 @@ def do_conclude(actor: Any, complaint_id: int, *, findings: str, corrections: st
             requested_by=actor,
             disclosed_complainant=complaint.complainant.name if complaint.discloses_identity else "",
         )
-        _tell(
-            list(executing_body_staff()),
+        notify(
+            executing_body_staff(),
             _("The supervising department requires corrections"),
-            "",
-            reverse("oversight:explanation", kwargs={"request_id": request.pk}),
-            "oversight.explanation.requested",
+            url=reverse("oversight:explanation", kwargs={"request_id": request.pk}),
+            kind="oversight.explanation.requested",
         )
     return complaint
 
@@ -311,7 +284,7 @@ def do_conclude(actor: Any, complaint_id: int, *, findings: str, corrections: st
 
 
 @transaction.atomic
-def publish_daily_head(actor: Any, day: date | None = None) -> PublishedHead | None:
+def publish_daily_head(actor: StaffActor, day: date | None = None) -> PublishedHead | None:
     """Publish the audit chain head of ``day`` (today by default), once a day; None when already published. Run by
     the periodic task as ``system:scheduler`` (see core.scheduler.SCHEDULE); nobody else publishes."""
     day = day or timezone.localdate()
@@ -325,16 +298,10 @@ def publish_daily_head(actor: Any, day: date | None = None) -> PublishedHead | N
     return published
 
 
-def access_member_extract(user: Any) -> dict[str, Any]:
+def access_member_extract(user: Actor) -> dict[str, Any]:
     """The audit entries that concern the user's member, with their hashes, for ``zilu audit verify --file``:
     entries about the member itself, its applications, the disputes it is party to and its complaints, and entries
     its representatives made."""
-    from django.db.models import Q
-
-    from zilu.core.models import AuditEntry
-    from zilu.disputes.models import Dispute
-    from zilu.members.models import Application
-
     require(user, Perm.REPRESENT_MEMBER)
     member_id = user.member_id
     representatives = list(User.objects.filter(member_id=member_id).values_list("pk", flat=True))
@@ -363,11 +330,9 @@ def access_member_extract(user: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_add_supervisor(actor: Any, username: str, *, name: str = "", email: str = "", password: str) -> User:
+def do_add_supervisor(actor: Actor, username: str, *, name: str = "", email: str = "", password: str) -> User:
     """Create an account of the supervising department. Only the command line does this (``zilu supervisors add``):
     no page, API or back-office form can create, promote or edit such an account."""
-    from zilu.core.system import SystemActor
-
     if not isinstance(actor, SystemActor):
         raise Forbidden()
     username = (username or "").strip()
@@ -384,10 +349,8 @@ def do_add_supervisor(actor: Any, username: str, *, name: str = "", email: str =
 
 
 @transaction.atomic
-def do_set_supervisor_active(actor: Any, username: str, *, active: bool) -> User:
+def do_set_supervisor_active(actor: Actor, username: str, *, active: bool) -> User:
     """Deactivate (or reactivate) a supervising department account, from the command line only."""
-    from zilu.core.system import SystemActor
-
     if not isinstance(actor, SystemActor):
         raise Forbidden()
     user = User.objects.select_for_update().filter(username=username, role=Role.SUPERVISOR).first()

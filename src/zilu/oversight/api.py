@@ -9,8 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
+from zilu.core import workflow
 from zilu.core.apiauth import SIGNED_IN
-from zilu.core.errors import Forbidden, NotFound
+from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
 from zilu.oversight import actions
 from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead
@@ -105,7 +106,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Complai
 def complaints(request: HttpRequest, status: str | None = None) -> list[Complaint]:
     _complaints_area(request)
     qs = (
-        Complaint.objects.visible_to(request.user)
+        Complaint.objects.restrict(request.user, "view")
         .select_related("complainant")
         .prefetch_related("explanation_requests")
     )
@@ -114,7 +115,7 @@ def complaints(request: HttpRequest, status: str | None = None) -> list[Complain
 
 @router.get("/complaints/{complaint_id}", response=ComplaintOut, auth=SIGNED_IN)
 def complaint(request: HttpRequest, complaint_id: int) -> Complaint:
-    return actions.access_complaint(request.user, complaint_id)
+    return workflow.access(Complaint.objects.restrict(request.user, "view"), complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/evidence", response=ComplaintOut, auth=SIGNED_IN, summary="Add evidence")
@@ -157,16 +158,13 @@ def _explanations_area(request: HttpRequest) -> None:
 @router.get("/explanation-requests", response=list[ExplanationOut], auth=SIGNED_IN, summary="Requests to answer")
 def explanation_requests(request: HttpRequest) -> list[ExplanationRequest]:
     _explanations_area(request)
-    return list(ExplanationRequest.objects.visible_to(request.user)[:500])
+    return list(ExplanationRequest.objects.restrict(request.user, "view")[:500])
 
 
 @router.get("/explanation-requests/{request_id}", response=ExplanationOut, auth=SIGNED_IN)
 def explanation_request(request: HttpRequest, request_id: int) -> ExplanationRequest:
     _explanations_area(request)
-    item = ExplanationRequest.objects.visible_to(request.user).filter(pk=request_id).first()
-    if item is None:
-        raise NotFound()
-    return item
+    return workflow.access(ExplanationRequest.objects.restrict(request.user, "view"), request_id)
 
 
 @router.post(

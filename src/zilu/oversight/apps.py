@@ -17,5 +17,5 @@ class OversightConfig(AppConfig):
 
         # Evidence of a complaint: the complainant's representatives and the supervising department, nobody else.
         register_owner(
-            Complaint, lambda user, complaint: Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
+            Complaint, lambda user, complaint: Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).exists()
         )

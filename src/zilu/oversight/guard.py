@@ -13,11 +13,14 @@ never to the executing body's staff: store it on the case and render it behind t
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+
+from zilu.oversight.models import Complaint
 
 #: How far back a complaint still flags later cases, in months (``ZILU_RETALIATION_MONTHS`` overrides).
 DEFAULT_MONTHS = 24
@@ -30,8 +33,6 @@ def window_months() -> int:
 def _months_before(day: date, months: int) -> date:
     """The same day ``months`` months earlier (the last day of the month where it has no such day). A look-back, so
     the rest-day rules of core.deadlines (which move a period's END forward) do not apply."""
-    import calendar
-
     index = day.year * 12 + (day.month - 1) - months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -40,8 +41,6 @@ def _months_before(day: date, months: int) -> date:
 def retaliation_flag(member: Any, *, months: int | None = None, on: date | None = None) -> bool:
     """Whether ``member`` (a Member or its id) filed a complaint about the executing body in the last ``months``
     months before ``on`` (today by default). No permission check: the caller must keep the answer from the staff."""
-    from zilu.oversight.models import Complaint
-
     member_id = getattr(member, "pk", member)
     if member_id is None:
         return False

@@ -10,13 +10,14 @@ the complainant only when the complainant consented.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 
 def new_reference() -> str:
@@ -25,10 +26,10 @@ def new_reference() -> str:
     return "OV-" + secrets.token_hex(4).upper()
 
 
-class ComplaintQuerySet(models.QuerySet["Complaint"]):
-    """Complaints, restricted by who may see them."""
+class ComplaintQuerySet(RestrictedQuerySet["Complaint"]):
+    """Complaints, restricted by who may see them (acting on one needs the same, and the step's permission)."""
 
-    def visible_to(self, user: Any) -> ComplaintQuerySet:
+    def visible_to(self, user: Actor) -> ComplaintQuerySet:
         """The supervising department sees all; a member's representatives see the member's own; nobody else
         (staff and superusers included) sees any."""
         if has_perm(user, Perm.HANDLE_COMPLAINTS):
@@ -59,6 +60,7 @@ class Complaint(models.Model):
         Status.INVESTIGATING: {Status.CONCLUDED},
         Status.CONCLUDED: set(),
     }
+    TRANSITION_ERROR = _("A complaint that is “%(status)s” cannot become “%(target)s”.")
 
     reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference)
     complainant = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
@@ -95,8 +97,8 @@ class Complaint(models.Model):
         return self.reference
 
 
-class ExplanationRequestQuerySet(models.QuerySet["ExplanationRequest"]):
-    def visible_to(self, user: Any) -> ExplanationRequestQuerySet:
+class ExplanationRequestQuerySet(RestrictedQuerySet["ExplanationRequest"]):
+    def visible_to(self, user: Actor) -> ExplanationRequestQuerySet:
         """The supervising department and the executing body (which must answer) see the requests."""
         if has_perm(user, Perm.HANDLE_COMPLAINTS) or has_perm(user, Perm.ANSWER_EXPLANATIONS):
             return self.all()

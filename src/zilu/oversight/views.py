@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zilu.core import audit
-from zilu.core.errors import Forbidden, NotFound
+from zilu.core import audit, workflow
+from zilu.core.actors import Actor
+from zilu.core.errors import Forbidden
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import Step, run_form_action, run_step
@@ -28,7 +28,7 @@ from zilu.oversight.forms import AnswerForm, ComplaintForm, ConcludeForm, Eviden
 from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead
 
 
-def _require_complaints_area(user: Any) -> None:
+def _require_complaints_area(user: Actor) -> None:
     if not (has_perm(user, Perm.FILE_COMPLAINTS) or has_perm(user, Perm.HANDLE_COMPLAINTS)):
         raise Forbidden()
 
@@ -39,7 +39,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
     _require_complaints_area(request.user)
     handling = has_perm(request.user, Perm.HANDLE_COMPLAINTS)
     status = request.GET.get("status", "")
-    qs = Complaint.objects.visible_to(request.user).select_related("complainant")
+    qs = Complaint.objects.restrict(request.user, "view").select_related("complainant")
     if status in Complaint.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -71,7 +71,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """One complaint: its status for the complainant, the handling for the supervising department."""
-    item = actions.access_complaint(request.user, complaint_id)
+    item = workflow.access(Complaint.objects.restrict(request.user, "view"), complaint_id)
     handling = has_perm(request.user, Perm.HANDLE_COMPLAINTS)
     return render(
         request,
@@ -116,7 +116,7 @@ STEPS: dict[str, Step] = {
 @require_POST
 def step(request: HttpRequest, complaint_id: int, step: str) -> HttpResponse:
     """One step on a complaint; whoever may not see it gets 404."""
-    actions.access_complaint(request.user, complaint_id)
+    workflow.access(Complaint.objects.restrict(request.user, "view"), complaint_id)
     target = redirect("oversight:complaint", complaint_id=complaint_id)
     run_step(request, STEPS, step, complaint_id)
     return target
@@ -135,7 +135,7 @@ def export(request: HttpRequest) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_FIELDS)
-    for item in Complaint.objects.visible_to(request.user).select_related("complainant").order_by("created_at"):
+    for item in Complaint.objects.restrict(request.user, "view").select_related("complainant").order_by("created_at"):
         writer.writerow([str(getattr(item, f)) if f != "complainant" else item.complainant.name for f in EXPORT_FIELDS])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
@@ -146,7 +146,7 @@ def export(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------------------------ explanations
 
 
-def _require_explanations(user: Any) -> None:
+def _require_explanations(user: Actor) -> None:
     if not (has_perm(user, Perm.ANSWER_EXPLANATIONS) or has_perm(user, Perm.HANDLE_COMPLAINTS)):
         raise Forbidden()
 
@@ -155,7 +155,7 @@ def _require_explanations(user: Any) -> None:
 def explanations(request: HttpRequest) -> HttpResponse:
     """The supervising department's requests for an explanation, for the executing body to answer."""
     _require_explanations(request.user)
-    page = Paginator(ExplanationRequest.objects.visible_to(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(ExplanationRequest.objects.restrict(request.user, "view"), 50).get_page(request.GET.get("page"))
     return render(request, "oversight/explanations.html", {"page": page})
 
 
@@ -163,9 +163,7 @@ def explanations(request: HttpRequest) -> HttpResponse:
 def explanation(request: HttpRequest, request_id: int) -> HttpResponse:
     """One request: what must be answered (and the complainant, only with its consent); the answer form."""
     _require_explanations(request.user)
-    item = ExplanationRequest.objects.visible_to(request.user).filter(pk=request_id).first()
-    if item is None:
-        raise NotFound()
+    item = workflow.access(ExplanationRequest.objects.restrict(request.user, "view"), request_id)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, _r = run_form_action(

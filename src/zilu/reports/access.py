@@ -5,13 +5,13 @@ lookup) cannot fetch any file; file names and storage names are random and every
 
 from __future__ import annotations
 
-from typing import Any
-
+from zilu.core.actors import Actor
 from zilu.core.files import register_owner
 from zilu.core.roles import Perm, has_perm
+from zilu.reports.models import MemberResponse, Report
 
 
-def _report_file(user: Any, report: Any) -> bool:
+def _report_file(user: Actor, report: Report) -> bool:
     if has_perm(user, Perm.VIEW_REPORTS):
         return True
     return (
@@ -21,14 +21,12 @@ def _report_file(user: Any, report: Any) -> bool:
     )
 
 
-def _response_file(user: Any, response: Any) -> bool:
+def _response_file(user: Actor, response: MemberResponse) -> bool:
     if has_perm(user, Perm.VIEW_REPORTS):
         return True
     return has_perm(user, Perm.RESPOND_TO_REPORTS) and response.member_id == getattr(user, "member_id", None)
 
 
 def register() -> None:
-    from zilu.reports.models import MemberResponse, Report
-
     register_owner(Report, _report_file)
     register_owner(MemberResponse, _response_file)

@@ -10,23 +10,23 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, metrics
+from zilu.core import audit, metrics, workflow
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, check_uploads, store_uploads
-from zilu.core.models import User
 from zilu.core.notify import executing_body_staff, notify
-from zilu.core.roles import Perm, Role, require
+from zilu.core.roles import Perm, require
 from zilu.members.models import Member
 from zilu.reports import abuse, intake, routing
 from zilu.reports.intake import MIN_DESCRIPTION
@@ -38,6 +38,7 @@ from zilu.reports.models import (
     ReportEvent,
     ResponseAction,
     Status,
+    parse_tracking_number,
 )
 
 # Size per file follows ZILU_UPLOAD_MAX_BYTES (10 MB by default).
@@ -47,6 +48,8 @@ OUTCOME_LIMIT = 1000
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # What the audit log keeps of a report: never the reporter or the contact details.
 AUDIT_FIELDS = ["category", "member_id", "target", "status", "due_on", "overdue_tier", "finding", "duplicate_of_id"]
+# What routing a report to a member sets (see _route).
+ROUTE_FIELDS = ["member", "status", "routed_at", "due_on", "very_overdue_on", "deadline_provisional", "overdue_tier"]
 
 
 @dataclass(frozen=True)
@@ -71,16 +74,6 @@ def _new_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def _say(users: Any, subject: Any, body: Any, url: str, kind: str) -> None:
-    """Notify in the site's language, after commit (the notification service itself runs in the transaction)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(users, str(subject), str(body), url=url, kind=kind)
-
-
-def _representatives(member: Member) -> Any:
-    return User.objects.filter(member=member, role=Role.MEMBER, is_active=True)
-
-
 def _member_url(report: Report) -> str:
     return reverse("reports:member_detail", kwargs={"report_id": report.pk})
 
@@ -93,16 +86,8 @@ def _event(report: Report, note: str = "") -> None:
     ReportEvent.objects.create(report=report, status=report.status, note=note[:300])
 
 
-def _transition(report: Report, target: str) -> None:
-    if target not in Report.TRANSITIONS[report.status]:
-        raise InvalidTransition(
-            _("A report that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": report.get_status_display(), "target": Status(target).label}
-        )
-
-
 def do_submit_report(
-    actor: Any,
+    actor: Actor,
     data: dict[str, Any],
     files: Sequence[UploadedFile] = (),
     *,
@@ -147,7 +132,7 @@ def do_submit_report(
             _route(report, target.member, now)
         else:
             report.status = Status.STAFF_QUEUE
-        report.save()
+        report.save(force_insert=True)
         if files:
             # The member concerned downloads these: a reporter's file name may carry a name, so it is not kept.
             for index, upload in enumerate(files, start=1):
@@ -159,12 +144,12 @@ def do_submit_report(
         if report.status == Status.WITH_MEMBER:
             _tell_member_new(report)
         elif report.status == Status.STAFF_QUEUE:
-            _say(
+            notify(
                 executing_body_staff(),
                 _("New report %(number)s to handle") % {"number": report.tracking_number},
                 report.get_category_display(),
-                _staff_url(report),
-                "reports.new",
+                url=_staff_url(report),
+                kind="reports.new",
             )
         # Last: the audit entry takes the chain's lock, held until commit.
         audit.record(actor, "reports.submit", report, after=audit.changes(report, AUDIT_FIELDS))
@@ -173,7 +158,8 @@ def do_submit_report(
     return Receipt(report=report, code=code, duplicate_of=original)
 
 
-def _route(report: Report, member: Member, now: Any) -> None:
+def _route(report: Report, member: Member, now: datetime) -> None:
+    """Give ``report`` to ``member`` with fresh deadlines (sets the :data:`ROUTE_FIELDS`)."""
     dates = routing.deadlines_for(report.category, timezone.localdate(now))
     report.member = member
     report.status = Status.WITH_MEMBER
@@ -186,36 +172,29 @@ def _route(report: Report, member: Member, now: Any) -> None:
 
 def _tell_member_new(report: Report) -> None:
     assert report.member is not None
-    _say(
-        _representatives(report.member),
+    notify(
+        report.member.active_representatives(),
         _("A report to answer by %(due)s: %(number)s") % {"due": report.due_on, "number": report.tracking_number},
         _("Category: %(category)s. Please rectify and record what you did.")
         % {"category": report.get_category_display()},
-        _member_url(report),
-        "reports.assigned",
+        url=_member_url(report),
+        kind="reports.assigned",
     )
 
 
-def _locked(report_id: int) -> Report:
-    report = Report.objects.select_for_update(of=("self",)).filter(pk=report_id).first()
-    if report is None:
-        raise NotFound()
-    return report
-
-
-def do_assign(actor: Any, report_id: int, member_id: int, note: str = "") -> Report:
+def do_assign(actor: StaffActor, report_id: int, member_id: int, note: str = "") -> Report:
     """Staff route a report that is with them to the member it concerns (with a fresh deadline)."""
     require(actor, Perm.HANDLE_REPORTS)
     member = Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
     if member is None:
         raise ValidationFailed(_("Choose an active member."), field="member")
     with transaction.atomic():
-        report = _locked(report_id)
+        report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
         before = audit.changes(report, AUDIT_FIELDS)
-        _transition(report, Status.WITH_MEMBER)
+        workflow.check_transition(report, Status.WITH_MEMBER)
         _route(report, member, timezone.now())
         report.matched_by = "staff"
-        report.save()
+        report.save(update_fields=[*ROUTE_FIELDS, "matched_by"])
         _event(report)
         audit.record(
             actor,
@@ -229,7 +208,7 @@ def do_assign(actor: Any, report_id: int, member_id: int, note: str = "") -> Rep
 
 
 def do_respond(
-    actor: Any, report_id: int, action: str, explanation: str, files: Sequence[UploadedFile] = ()
+    actor: Actor, report_id: int, action: str, explanation: str, files: Sequence[UploadedFile] = ()
 ) -> MemberResponse:
     """The member concerned records what it did. "Not ours" sends the report back to the executing body."""
     require(actor, Perm.RESPOND_TO_REPORTS)
@@ -257,12 +236,11 @@ def do_respond(
         raise ValidationFailed(errors=errors)
     check_uploads(files, EVIDENCE_POLICY, field_name="files")
     with transaction.atomic():
-        report = _locked(report_id)
-        if report.member_id is None or report.member_id != getattr(actor, "member_id", None):
-            raise NotFound()
+        # Only the member concerned acts on a report here (the queryset gives its representatives its own reports).
+        report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
         before = audit.changes(report, AUDIT_FIELDS)
         target = Status.STAFF_QUEUE if action == ResponseAction.NOT_OURS else Status.RESPONDED
-        _transition(report, target)
+        workflow.check_transition(report, target)
         response = MemberResponse.objects.create(
             report=report, member_id=report.member_id, action=action, explanation=explanation, responded_by=actor
         )
@@ -274,7 +252,7 @@ def do_respond(
         if target == Status.STAFF_QUEUE:
             report.member = None
             report.matched_by = ""
-        report.save()
+        report.save(update_fields=["status", "first_response_at", "member", "matched_by"])
         _event(report)
         audit.record(
             actor,
@@ -283,30 +261,31 @@ def do_respond(
             before=before,
             after={**audit.changes(report, AUDIT_FIELDS), "response": action},
         )
-        _say(
+        notify(
             executing_body_staff(),
             _("Report %(number)s: the member answered “%(action)s”")
             % {"number": report.tracking_number, "action": ResponseAction(action).label},
-            "",
-            _staff_url(report),
-            "reports.responded",
+            url=_staff_url(report),
+            kind="reports.responded",
         )
     return response
 
 
-def do_send_back(actor: Any, report_id: int, reason: str) -> Report:
+def do_send_back(actor: StaffActor, report_id: int, reason: str) -> Report:
     """Staff find the rectification insufficient and send the report back to the member with a new deadline."""
     require(actor, Perm.HANDLE_REPORTS)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Say what the member still has to do."), field="reason")
     with transaction.atomic():
-        report = _locked(report_id)
+        report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
+        # The table also lets a report in the staff's queue go to a member: that is do_assign, not sending back.
         if report.status != Status.RESPONDED or report.member is None:
             raise InvalidTransition(_("Only a report that the member has answered can be sent back to it."))
+        workflow.check_transition(report, Status.WITH_MEMBER)
         before = audit.changes(report, AUDIT_FIELDS)
         _route(report, report.member, timezone.now())
-        report.save()
+        report.save(update_fields=ROUTE_FIELDS)
         _event(report)
         audit.record(
             actor,
@@ -315,18 +294,18 @@ def do_send_back(actor: Any, report_id: int, reason: str) -> Report:
             before=before,
             after={**audit.changes(report, AUDIT_FIELDS), "reason": reason[:1000]},
         )
-        _say(
-            _representatives(report.member),
+        notify(
+            report.member.active_representatives(),
             _("Report %(number)s sent back: please complete the rectification by %(due)s")
             % {"number": report.tracking_number, "due": report.due_on},
             reason,
-            _member_url(report),
-            "reports.sent_back",
+            url=_member_url(report),
+            kind="reports.sent_back",
         )
     return report
 
 
-def do_verify(actor: Any, report_id: int, finding: str, note: str, public_outcome: str) -> Report:
+def do_verify(actor: StaffActor, report_id: int, finding: str, note: str, public_outcome: str) -> Report:
     """Staff record the verification and close the report. ``public_outcome`` is what the reporter and the public
     see; ``note`` stays with the executing body (and the member concerned)."""
     require(actor, Perm.HANDLE_REPORTS)
@@ -353,39 +332,39 @@ def do_verify(actor: Any, report_id: int, finding: str, note: str, public_outcom
     if errors:
         raise ValidationFailed(errors=errors)
     with transaction.atomic():
-        report = _locked(report_id)
+        report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
         before = audit.changes(report, AUDIT_FIELDS)
-        _transition(report, Status.CLOSED)
+        workflow.check_transition(report, Status.CLOSED)
         report.status = Status.CLOSED
         report.finding = finding
         report.finding_note = note
         report.public_outcome = public_outcome
         report.verified_by = actor if getattr(actor, "pk", None) else None
         report.closed_at = timezone.now()
-        report.save()
+        report.save(update_fields=["status", "finding", "finding_note", "public_outcome", "verified_by", "closed_at"])
         _event(report, public_outcome)
         audit.record(actor, "reports.verify", report, before=before, after=audit.changes(report, AUDIT_FIELDS))
         if report.member is not None:
-            _say(
-                _representatives(report.member),
+            notify(
+                report.member.active_representatives(),
                 _("Report %(number)s closed: %(finding)s")
                 % {"number": report.tracking_number, "finding": report.get_finding_display()},
                 public_outcome,
-                _member_url(report),
-                "reports.closed",
+                url=_member_url(report),
+                kind="reports.closed",
             )
         if report.reporter is not None:
-            _say(
+            notify(
                 report.reporter,
                 _("Your report %(number)s has been handled") % {"number": report.tracking_number},
                 public_outcome,
-                reverse("reports:mine"),
-                "reports.outcome",
+                url=reverse("reports:mine"),
+                kind="reports.outcome",
             )
     return report
 
 
-def mark_overdue(today: date | None = None, actor: Any = None) -> dict[str, int]:
+def mark_overdue(today: date | None = None, actor: StaffActor | None = None) -> dict[str, int]:
     """Mark reports with a member overdue (past the due date) and very overdue (past twice the period), once each,
     and tell the member and the staff. Idempotent; run periodically."""
     today = today or timezone.localdate()
@@ -393,7 +372,7 @@ def mark_overdue(today: date | None = None, actor: Any = None) -> dict[str, int]
     pending = Report.objects.filter(status=Status.WITH_MEMBER).filter(_overdue_q(today)).values_list("pk", flat=True)
     for pk in list(pending):
         with transaction.atomic():
-            report = _locked(pk)
+            report = workflow.access(Report.objects.all(), pk, for_update=True)  # the periodic sweep: every report
             if report.status != Status.WITH_MEMBER or report.due_on is None or report.very_overdue_on is None:
                 continue
             if report.deadline_provisional and report.routed_at is not None:
@@ -416,8 +395,8 @@ def mark_overdue(today: date | None = None, actor: Any = None) -> dict[str, int]
                 if tier == OverdueTier.VERY_OVERDUE
                 else _("Report %(number)s is overdue (due %(due)s)")
             ) % {"number": report.tracking_number, "due": report.due_on}
-            _say(_representatives(report.member), subject, "", _member_url(report), "reports.overdue")
-            _say(executing_body_staff(), subject, str(report.member), _staff_url(report), "reports.overdue")
+            notify(report.member.active_representatives(), subject, url=_member_url(report), kind="reports.overdue")
+            notify(executing_body_staff(), subject, str(report.member), url=_staff_url(report), kind="reports.overdue")
     return counts
 
 
@@ -430,9 +409,7 @@ def _refresh_provisional(report: Report) -> None:
         report.save(update_fields=["due_on", "very_overdue_on", "deadline_provisional"])
 
 
-def _overdue_q(today: date) -> Any:
-    from django.db.models import Q
-
+def _overdue_q(today: date) -> Q:
     return (Q(due_on__lt=today) & Q(overdue_tier__lt=OverdueTier.OVERDUE)) | (
         Q(very_overdue_on__lt=today) & Q(overdue_tier__lt=OverdueTier.VERY_OVERDUE)
     )
@@ -440,8 +417,6 @@ def _overdue_q(today: date) -> Any:
 
 def lookup(number: str, code: str) -> Report:
     """The report behind a tracking number and its secret code; the same NotFound for any mismatch."""
-    from zilu.reports.models import parse_tracking_number
-
     pk = parse_tracking_number(number or "")
     report = Report.objects.filter(pk=pk).select_related("duplicate_of").first() if pk else None
     if report is None or not secrets.compare_digest(report.lookup_hash, hash_code(code or "")):

@@ -15,6 +15,10 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
+from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
+
 
 class Category(models.TextChoices):
     """What is reported. The taxonomy follows the convention's articles (Art. 9, 12, 13, 15, 17)."""
@@ -75,7 +79,30 @@ def parse_tracking_number(value: str) -> int | None:
     return int(value[2:])
 
 
-class ReportQuerySet(models.QuerySet["Report"]):
+class ReportQuerySet(RestrictedQuerySet["Report"]):
+    """Reports, restricted by who may see and act on them. A reporter follows a report with its lookup code (see
+    ``actions.lookup``), not through these; what each audience may see OF a report is decided in ``selectors``."""
+
+    def visible_to(self, actor: Actor) -> ReportQuerySet:
+        """The executing body and the supervising department see every report; a member's representatives see the
+        member's queue (:meth:`for_member`); nobody else sees any."""
+        if has_perm(actor, Perm.VIEW_REPORTS):
+            return self.all()
+        member_id = getattr(actor, "member_id", None)
+        if member_id and has_perm(actor, Perm.RESPOND_TO_REPORTS):
+            return self.for_member(member_id)
+        return self.none()
+
+    def changeable_by(self, actor: Actor) -> ReportQuerySet:
+        """The executing body acts on every report (the supervising department on none); a member's representatives
+        answer the reports routed to the member."""
+        if has_perm(actor, Perm.HANDLE_REPORTS):
+            return self.all()
+        member_id = getattr(actor, "member_id", None)
+        if member_id and has_perm(actor, Perm.RESPOND_TO_REPORTS):
+            return self.filter(member_id=member_id)
+        return self.none()
+
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=[Status.STAFF_QUEUE, Status.WITH_MEMBER, Status.RESPONDED])
 
@@ -150,6 +177,7 @@ class Report(models.Model):
         Status.CLOSED: frozenset(),
         Status.DUPLICATE: frozenset(),
     }
+    TRANSITION_ERROR = _("A report that is “%(status)s” cannot become “%(target)s”.")
 
     class Meta:
         verbose_name = _("report")

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from zilu.core import deadlines
 from zilu.core.errors import ValidationFailed
+from zilu.filings.resolve import active_member, candidate_domains, host_of, member_for_url
 from zilu.members.models import Member
 from zilu.reports.models import Category
 
@@ -74,8 +76,6 @@ class Target:
 def resolve_target(member_id: int | None, target: str) -> Target:
     """The member a report concerns: the one the reporter chose, or the one whose registered site or app the target
     names (``zilu.filings``), or none."""
-    from zilu.filings.resolve import active_member, member_for_url
-
     domain = _domain_of(target)
     if member_id:
         # Through the cached domain map (which also holds the active members): no query in the common case.
@@ -91,16 +91,12 @@ def resolve_target(member_id: int | None, target: str) -> Target:
 
 
 def _no_member_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Choose a member from the list, or leave it empty and describe where the information is.")
 
 
 def _domain_of(target: str) -> str:
     """The registrable domain in ``target`` when it names a host (a URL, host name or domain), else ""; the same
     parsing as the resolution of members' sites."""
-    from zilu.filings.resolve import candidate_domains, host_of
-
     host = host_of(target)
     candidates = candidate_domains(host) if host else []
     return candidates[-1] if candidates else ""

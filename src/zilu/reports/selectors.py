@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
-from zilu.core.errors import NotFound
+from zilu.core import workflow
+from zilu.core.actors import Actor
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require
 from zilu.reports.models import Category, Finding, MemberResponse, OverdueTier, Report, Status
@@ -49,16 +50,13 @@ def redact(text: str, report: Report) -> str:
 # --- member -------------------------------------------------------------------------------------------------------
 
 
-def member_reports(user: Any) -> QuerySet[Report]:
+def member_reports(user: Actor) -> QuerySet[Report]:
     require(user, Perm.RESPOND_TO_REPORTS)
-    return Report.objects.for_member(user.member_id).order_by("status", "due_on", "created_at")
+    return Report.objects.restrict(user, "view").order_by("status", "due_on", "created_at")
 
 
-def member_report(user: Any, report_id: int) -> Report:
-    report = member_reports(user).filter(pk=report_id).first()
-    if report is None:
-        raise NotFound()
-    return report
+def member_report(user: Actor, report_id: int) -> Report:
+    return workflow.access(member_reports(user), report_id)
 
 
 def member_view(report: Report) -> dict[str, Any]:
@@ -114,16 +112,14 @@ MEMBER_CSV_COLUMNS = [
 # --- staff --------------------------------------------------------------------------------------------------------
 
 
-def staff_reports(user: Any) -> QuerySet[Report]:
+def staff_reports(user: Actor) -> QuerySet[Report]:
+    # The staff's pages show the reporter's contact details: a member must not reach them with its own reports.
     require(user, Perm.VIEW_REPORTS)
-    return Report.objects.select_related("member", "duplicate_of")
+    return Report.objects.restrict(user, "view").select_related("member", "duplicate_of")
 
 
-def staff_report(user: Any, report_id: int) -> Report:
-    report = staff_reports(user).filter(pk=report_id).first()
-    if report is None:
-        raise NotFound()
-    return report
+def staff_report(user: Actor, report_id: int) -> Report:
+    return workflow.access(staff_reports(user), report_id)
 
 
 def filter_staff(qs: QuerySet[Report], params: Any) -> QuerySet[Report]:
@@ -258,5 +254,5 @@ def statistics_(public: bool = True) -> Statistics:
     )
 
 
-def can_view_all(user: Any) -> bool:
+def can_view_all(user: Actor) -> bool:
     return has_perm(user, Perm.VIEW_REPORTS)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zilu.core.errors import DomainError
+from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_form_action
 from zilu.reports import abuse, actions, routing, selectors
@@ -223,8 +224,6 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 def staff_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = signed_in(request)
     report = selectors.staff_report(user, report_id)
-    from zilu.core.files import files_of
-
     return render(
         request,
         "reports/staff_detail.html",

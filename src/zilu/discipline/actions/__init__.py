@@ -5,7 +5,6 @@ from zilu.discipline.actions.cases import (
     ANSWER,
     APPEAL,
     EVIDENCE,
-    access_case,
     check_reports,
     do_add_evidence,
     do_answer,
@@ -25,7 +24,6 @@ from zilu.discipline.actions.decisions import (
     finalize_due_cases,
 )
 from zilu.discipline.actions.evaluations import (
-    access_participation,
     do_comment_result,
     do_compute_results,
     do_open_round,
@@ -35,9 +33,9 @@ from zilu.discipline.actions.evaluations import (
 )
 
 __all__ = [
-    "ANSWER", "APPEAL", "EVIDENCE", "access_case", "access_participation", "check_reports", "do_add_evidence",
-    "do_answer", "do_appeal", "do_approve", "do_comment_result", "do_compute_results", "do_consider", "do_decide",
-    "do_decide_appeal", "do_decide_nomination", "do_drop", "do_nominate", "do_open_case", "do_open_round",
-    "do_propose", "do_publish_results", "do_record_silence", "do_score", "do_submit_self_assessment",
-    "do_verify_facts", "finalize_due_cases",
+    "ANSWER", "APPEAL", "EVIDENCE", "check_reports", "do_add_evidence", "do_answer", "do_appeal", "do_approve",
+    "do_comment_result", "do_compute_results", "do_consider", "do_decide", "do_decide_appeal",
+    "do_decide_nomination", "do_drop", "do_nominate", "do_open_case", "do_open_round", "do_propose",
+    "do_publish_results", "do_record_silence", "do_score", "do_submit_self_assessment", "do_verify_facts",
+    "finalize_due_cases",
 ]  # fmt: skip

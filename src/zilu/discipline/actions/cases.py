@@ -20,20 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.convention.models import ConventionVersion
-from zilu.core import audit, deadlines
+from zilu.core import audit, deadlines, workflow
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, files_of, store_uploads
-from zilu.core.notify import executing_body_staff
+from zilu.core.notify import executing_body_staff, notify
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, require
 from zilu.discipline import articles as article_refs
-from zilu.discipline.actions.common import (
-    representatives,
-    supervisors,
-    tell,
-    text,
-    working_days_after,
-)
+from zilu.discipline.actions.common import supervisors, text, working_days_after
 from zilu.discipline.ladder import HEAVY, Measure, lighter
 from zilu.discipline.models import Case, Participation, Source
 from zilu.discipline.record import record_of
@@ -49,23 +44,7 @@ EVIDENCE_POLICY = UploadPolicy()
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def access_case(user: Any, case_id: int, *, for_update: bool = False) -> Case:
-    """The case, if ``user`` may see it; :class:`NotFound` otherwise (existence is not confirmed)."""
-    if not Case.objects.visible_to(user).filter(pk=case_id).exists():
-        raise NotFound()
-    qs = Case.objects.select_for_update() if for_update else Case.objects.all()
-    return qs.select_related("member").get(pk=case_id)
-
-
-def _transition(case: Case, target: str) -> None:
-    if target not in Case.TRANSITIONS[case.status]:
-        raise InvalidTransition(
-            _("A case that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": case.get_status_display(), "target": Case.Status(target).label}
-        )
-
-
-def _member_side(actor: Any, case: Case) -> None:
+def _member_side(actor: Actor, case: Case) -> None:
     """Only the representatives of the member concerned act for it."""
     require(actor, Perm.ANSWER_DISCIPLINE)
     if not case.is_for(actor):
@@ -81,14 +60,14 @@ def _staff_url(case: Case) -> str:
 
 
 def _tell_member(case: Case, subject: Any, body: Any, kind: str) -> None:
-    tell(representatives([case.member_id]), subject, body, _member_url(case), kind)
+    notify(case.member.active_representatives(), subject, body, url=_member_url(case), kind=kind)
 
 
 def _tell_staff(case: Case, subject: Any, body: Any, kind: str) -> None:
-    tell(executing_body_staff(), subject, body, _staff_url(case), kind)
+    notify(executing_body_staff(), subject, body, url=_staff_url(case), kind=kind)
 
 
-def _named(actor: Any) -> int:
+def _named(actor: Actor) -> int:
     """The user id of a named member of staff; four-eyes steps cannot be taken by the system."""
     pk = getattr(actor, "pk", None)
     if pk is None:
@@ -120,7 +99,7 @@ def check_reports(member: Member, report_ids: Sequence[int]) -> list[Report]:
 
 @transaction.atomic
 def do_open_case(
-    actor: Any,
+    actor: StaffActor,
     member_id: int,
     *,
     source: str,
@@ -187,20 +166,20 @@ def _flag_for_supervisor(case: Case) -> None:
         return
     case.supervisor_review = True
     case.save(update_fields=["supervisor_review"])
-    tell(
+    notify(
         supervisors(),
         _("Discipline case %(ref)s concerns a member that recently complained") % {"ref": case.reference},
         _("Review the case for retaliation (Art. 20)."),
-        reverse("discipline:flagged"),
-        "discipline.case.flagged",
+        url=reverse("discipline:flagged"),
+        kind="discipline.case.flagged",
     )
 
 
 @transaction.atomic
-def do_add_evidence(actor: Any, case_id: int, files: Sequence[UploadedFile]) -> Case:
+def do_add_evidence(actor: StaffActor, case_id: int, files: Sequence[UploadedFile]) -> Case:
     """Staff add evidence to a case that is not decided yet."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if not case.is_open:
         raise InvalidTransition(_("Evidence is added before the decision."))
     if not files:
@@ -211,12 +190,12 @@ def do_add_evidence(actor: Any, case_id: int, files: Sequence[UploadedFile]) -> 
 
 
 @transaction.atomic
-def do_verify_facts(actor: Any, case_id: int, note: str, files: Sequence[UploadedFile] = ()) -> Case:
+def do_verify_facts(actor: StaffActor, case_id: int, note: str, files: Sequence[UploadedFile] = ()) -> Case:
     """Staff record that they verified the facts true in the case itself, saying how, on the evidence attached to
     the case (at least one file, uploaded now or before). A case with no verified-true report needs this before an
     internal notice or a revocation."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if not case.is_open:
         raise InvalidTransition(_("Facts are verified before the decision."))
     if case.facts_verified_at is not None:
@@ -242,7 +221,7 @@ def do_verify_facts(actor: Any, case_id: int, note: str, files: Sequence[Uploade
 
 @transaction.atomic
 def do_propose(
-    actor: Any,
+    actor: StaffActor,
     case_id: int,
     *,
     measure: str,
@@ -254,8 +233,8 @@ def do_propose(
     working days to answer. A measure lighter than the member's record suggests needs a reason; an internal notice
     or a revocation needs facts verified true."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
-    _transition(case, Case.Status.PROPOSED)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
+    workflow.check_transition(case, Case.Status.PROPOSED)
     if measure not in Measure.values:
         raise ValidationFailed(_("Choose a measure of the ladder."), field="measure")
     reasons = text(reasons, "reasons", _("Give the reasons for the measure."))
@@ -284,7 +263,12 @@ def do_propose(
     case.proposed_by_id = getattr(actor, "pk", None)
     case.proposed_at = timezone.now()
     case.response_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS))
-    case.save()
+    case.save(
+        update_fields=[
+            "articles", "status", "measure", "reasons", "suggested_measure", "lighter_reason", "proposed_by",
+            "proposed_at", "response_due",
+        ]
+    )  # fmt: skip
     audit.record(
         actor, "discipline.case.propose", case, before={"status": Case.Status.OPEN},
         after={"status": case.status, "measure": measure, "articles": case.articles, "suggested": record.suggested,
@@ -303,11 +287,11 @@ def do_propose(
 
 
 @transaction.atomic
-def do_answer(actor: Any, case_id: int, answer: str, files: Sequence[UploadedFile] = ()) -> Case:
+def do_answer(actor: Actor, case_id: int, answer: str, files: Sequence[UploadedFile] = ()) -> Case:
     """The member concerned answers the proposal, with evidence, within the window."""
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     _member_side(actor, case)
-    _transition(case, Case.Status.ANSWERED)
+    workflow.check_transition(case, Case.Status.ANSWERED)
     if not case.window_open():
         raise InvalidTransition(
             _("The window to answer ended on %(date)s.") % {"date": case.response_due.isoformat()}  # type: ignore[union-attr]
@@ -329,10 +313,10 @@ def do_answer(actor: Any, case_id: int, answer: str, files: Sequence[UploadedFil
 
 
 @transaction.atomic
-def do_record_silence(actor: Any, case_id: int, *, today: date | None = None) -> Case:
+def do_record_silence(actor: StaffActor, case_id: int, *, today: date | None = None) -> Case:
     """Staff record that the window passed without an answer (only once it has ended)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if case.status != Case.Status.PROPOSED:
         raise InvalidTransition(_("Silence is recorded while the proposal awaits an answer."))
     today = today or timezone.localdate()
@@ -360,11 +344,11 @@ def do_record_silence(actor: Any, case_id: int, *, today: date | None = None) ->
 
 
 @transaction.atomic
-def do_consider(actor: Any, case_id: int, consideration: str) -> Case:
+def do_consider(actor: StaffActor, case_id: int, consideration: str) -> Case:
     """Staff record how they considered the member's answer."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
-    _transition(case, Case.Status.CONSIDERED)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
+    workflow.check_transition(case, Case.Status.CONSIDERED)
     if case.status != Case.Status.ANSWERED:
         raise InvalidTransition(_("There is no answer to consider."))
     case.consideration = text(consideration, "consideration", _("Say how the answer was considered."))

@@ -6,18 +6,17 @@ cannot be commended in that period: neither the unit itself nor an individual no
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit
-from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from zilu.core.notify import executing_body_staff
+from zilu.core import audit, workflow
+from zilu.core.actors import Actor, StaffActor
+from zilu.core.errors import Forbidden, ValidationFailed
+from zilu.core.notify import executing_body_staff, notify
 from zilu.core.roles import Perm, require
-from zilu.discipline.actions.common import representatives, tell, text
+from zilu.discipline.actions.common import text
 from zilu.discipline.models import Nomination
 from zilu.discipline.record import active_strikes
 from zilu.members.models import Member
@@ -38,7 +37,7 @@ def _check_not_sanctioned(member: Member | None, field: str) -> None:
 
 @transaction.atomic
 def do_nominate(
-    actor: Any, *, nominee_kind: str, reasons: str, member_id: int | None = None, nominee_name: str = "",
+    actor: Actor, *, nominee_kind: str, reasons: str, member_id: int | None = None, nominee_name: str = "",
     year: int | None = None,
 ) -> Nomination:  # fmt: skip
     """Staff or a member nominate a member unit, or an individual (with the member it belongs to, if any)."""
@@ -67,23 +66,20 @@ def do_nominate(
         actor, "discipline.nomination.create", nomination,
         after={"kind": nominee_kind, "member": member.pk if member else None, "year": nomination.year},
     )  # fmt: skip
-    tell(executing_body_staff(), _("New nomination for commendation"), name,
-         reverse("discipline:nominations"), "discipline.nomination.created")  # fmt: skip
+    notify(executing_body_staff(), _("New nomination for commendation"), name,
+           url=reverse("discipline:nominations"), kind="discipline.nomination.created")  # fmt: skip
     return nomination
 
 
 @transaction.atomic
 def do_decide_nomination(
-    actor: Any, nomination_id: int, *, commend: bool, citation: str = "", note: str = ""
+    actor: StaffActor, nomination_id: int, *, commend: bool, citation: str = "", note: str = ""
 ) -> Nomination:
     """Staff other than the nominator commend (with a public citation) or decline a nomination."""
     require(actor, Perm.REVIEW_NOMINATIONS)
-    nomination = Nomination.objects.select_for_update().filter(pk=nomination_id).first()
-    if nomination is None:
-        raise NotFound()
+    nomination = workflow.access(Nomination.objects.restrict(actor, "change"), nomination_id, for_update=True)
     target = Nomination.Status.COMMENDED if commend else Nomination.Status.DECLINED
-    if target not in Nomination.TRANSITIONS[nomination.status]:
-        raise InvalidTransition(_("This nomination is already decided."))
+    workflow.check_transition(nomination, target)
     if getattr(actor, "pk", None) is not None and actor.pk == nomination.nominated_by_id:
         raise Forbidden(_("A nomination is reviewed by someone other than its nominator."))
     if commend:
@@ -98,8 +94,8 @@ def do_decide_nomination(
         actor, "discipline.nomination.decide", nomination, before={"status": Nomination.Status.NOMINATED},
         after={"status": target, "note": nomination.review_note},
     )  # fmt: skip
-    people = [nomination.nominated_by] + (representatives([nomination.member_id]) if nomination.member_id else [])
+    people = [nomination.nominated_by, *(nomination.member.active_representatives() if nomination.member else [])]
     subject = _("Nomination for commendation decided: %(name)s") % {"name": nomination.nominee_name}
-    tell(people, subject, nomination.get_status_display(), reverse("discipline:commendations"),
-         "discipline.nomination.decided")  # fmt: skip
+    notify(people, subject, nomination.get_status_display(), url=reverse("discipline:commendations"),
+           kind="discipline.nomination.decided")  # fmt: skip
     return nomination

@@ -1,20 +1,15 @@
-"""Helpers shared by the discipline actions: text checks, notices to people, dates past the calendar's coverage."""
+"""Helpers shared by the discipline actions: text checks, who is told, dates past the calendar's coverage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zilu.core import deadlines
 from zilu.core.errors import ValidationFailed
 from zilu.core.models import User
-from zilu.core.notify import notify
 from zilu.core.roles import Role
 
 
@@ -28,25 +23,9 @@ def text(value: str | None, field: str, message: Any, limit: int = 20000) -> str
     return cleaned
 
 
-def representatives(member_ids: Iterable[int]) -> list[User]:
-    """The active representatives of the given members."""
-    return list(User.objects.filter(member_id__in=list(member_ids), role=Role.MEMBER, is_active=True))
-
-
 def supervisors() -> list[User]:
     """The active accounts of the supervising department."""
     return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True, is_superuser=False))
-
-
-def active_member_representatives() -> list[User]:
-    """Representatives of every active member: the audience of an internal notice."""
-    return list(User.objects.filter(Q(role=Role.MEMBER) & Q(member__status="active"), is_active=True))
-
-
-def tell(users: Iterable[User], subject: Any, body: Any, url: str, kind: str) -> None:
-    """Notify in the site's language (messages are stored)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(list(users), str(subject), str(body), url=url, kind=kind)
 
 
 def working_days_after(start: date, days: int) -> date | None:

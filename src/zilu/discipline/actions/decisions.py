@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -18,37 +17,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines
+from zilu.core import audit, deadlines, workflow
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from zilu.core.files import store_uploads
+from zilu.core.notify import notify
 from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
 from zilu.discipline import articles as article_refs
-from zilu.discipline.actions.cases import (
-    APPEAL,
-    EVIDENCE_POLICY,
-    _member_side,
-    _named,
-    _tell_member,
-    _tell_staff,
-    _transition,
-    access_case,
-)
-from zilu.discipline.actions.common import (
-    active_member_representatives,
-    tell,
-    text,
-    working_days_after,
-)
+from zilu.discipline.actions.cases import APPEAL, EVIDENCE_POLICY, _member_side, _named, _tell_member, _tell_staff
+from zilu.discipline.actions.common import text, working_days_after
 from zilu.discipline.ladder import PUBLIC, Measure
 from zilu.discipline.models import Case, Notice
 from zilu.discipline.record import months_after
+from zilu.members.actions import do_revoke_membership
 from zilu.members.models import Member
 
 logger = logging.getLogger(__name__)
 
 
-def _publish(actor: Any, case: Case, today: date) -> Notice:
+def _publish(actor: StaffActor, case: Case, today: date) -> Notice:
     """Copy what the decision publishes into a notice: public for criticism, condemnation, media exposure and
     revocation; for member representatives only for an internal notice."""
     audience = Notice.Audience.PUBLIC if case.measure in PUBLIC else Notice.Audience.MEMBERS
@@ -72,20 +60,18 @@ def _publish(actor: Any, case: Case, today: date) -> Notice:
                "listed_until": notice.listed_until},
     )  # fmt: skip
     if audience == Notice.Audience.MEMBERS:
-        tell(
-            active_member_representatives(),
+        notify(
+            Member.objects.filter(status=Member.Status.ACTIVE).active_representatives(),
             _("Internal notice among member units: %(ref)s") % {"ref": case.reference},
             _("%(member)s: %(measure)s.") % {"member": notice.member_name, "measure": Measure(case.measure).label},
-            reverse("discipline:internal_notices"),
-            "discipline.notice.internal",
+            url=reverse("discipline:internal_notices"),
+            kind="discipline.notice.internal",
         )
     return notice
 
 
-def _execute_revocation(actor: Any, case: Case, today: date) -> None:
+def _execute_revocation(actor: StaffActor, case: Case, today: date) -> None:
     """Revocation takes effect when the decision is final (it cannot be undone by an appeal), then is published."""
-    from zilu.members.actions import do_revoke_membership
-
     if case.member.status == Member.Status.ACTIVE:
         do_revoke_membership(actor, case.member_id, decision_reference=case.reference, revoked_on=today)
         case.revoked_at = timezone.now()
@@ -96,12 +82,10 @@ def _execute_revocation(actor: Any, case: Case, today: date) -> None:
     _publish(actor, case, today)
 
 
-def _make_final(actor: Any, case: Case, today: date, reason: str) -> None:
-    before = {"status": case.status}
-    _transition(case, Case.Status.FINAL)
-    case.status = Case.Status.FINAL
-    case.save(update_fields=["status"])
-    audit.record(actor, "discipline.case.final", case, before=before, after={"status": case.status, "why": reason})
+def _make_final(actor: StaffActor, case: Case, today: date, reason: str) -> None:
+    workflow.transition(
+        case, Case.Status.FINAL, actor=actor, action="discipline.case.final", extra_after={"why": reason}
+    )
     if case.measure == Measure.REVOCATION:
         _execute_revocation(actor, case, today)
 
@@ -110,11 +94,11 @@ def _make_final(actor: Any, case: Case, today: date, reason: str) -> None:
 
 
 @transaction.atomic
-def do_approve(actor: Any, case_id: int, note: str = "") -> Case:
+def do_approve(actor: StaffActor, case_id: int, note: str = "") -> Case:
     """Four eyes: a second member of staff, not the one who proposed it, approves an internal notice or a
     revocation before it is decided."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if case.status != Case.Status.CONSIDERED:
         raise InvalidTransition(_("A measure is approved after the member's answer (or silence) was considered."))
     if not case.is_heavy:
@@ -134,14 +118,14 @@ def do_approve(actor: Any, case_id: int, note: str = "") -> Case:
 
 
 @transaction.atomic
-def do_decide(actor: Any, case_id: int, *, published_facts: str) -> Case:
+def do_decide(actor: StaffActor, case_id: int, *, published_facts: str) -> Case:
     """Decide the proposed measure and apply its effects. ``published_facts`` are the facts as verified, as the
     notice will show them. Criticism, condemnation and media exposure are published at once; an internal notice
     goes to member representatives; a revocation takes effect (and is published) once the decision is final, since
     it cannot be undone on appeal. The member may appeal once within ZILU_DISCIPLINE_APPEAL_DAYS working days."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
-    _transition(case, Case.Status.DECIDED)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
+    workflow.check_transition(case, Case.Status.DECIDED)
     if not case.measure:
         raise InvalidTransition(_("No measure without a proposal in a case."))
     if case.is_heavy:
@@ -176,11 +160,11 @@ def do_decide(actor: Any, case_id: int, *, published_facts: str) -> Case:
 
 
 @transaction.atomic
-def do_drop(actor: Any, case_id: int, note: str) -> Case:
+def do_drop(actor: StaffActor, case_id: int, note: str) -> Case:
     """Staff close a case without a measure (before a proposal, or after considering the answer)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
-    _transition(case, Case.Status.DROPPED)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
+    workflow.check_transition(case, Case.Status.DROPPED)
     before = {"status": case.status}
     case.closing_note = text(note, "note", _("Say why the case is closed without a measure."))
     case.status = Case.Status.DROPPED
@@ -197,13 +181,13 @@ def do_drop(actor: Any, case_id: int, note: str) -> Case:
 
 
 @transaction.atomic
-def do_appeal(actor: Any, case_id: int, grounds: str, files: Sequence[UploadedFile] = ()) -> Case:
+def do_appeal(actor: Actor, case_id: int, grounds: str, files: Sequence[UploadedFile] = ()) -> Case:
     """The member concerned appeals the decision, once, within the window."""
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     _member_side(actor, case)
     if case.appealed_at is not None:
         raise InvalidTransition(_("The decision was already appealed; there is one appeal per decision."))
-    _transition(case, Case.Status.APPEALED)
+    workflow.check_transition(case, Case.Status.APPEALED)
     if case.appeal_due is not None and deadlines.is_overdue(case.appeal_due, timezone.localdate()):
         raise InvalidTransition(_("The window to appeal ended on %(date)s.") % {"date": case.appeal_due.isoformat()})
     case.appeal = text(grounds, "grounds", _("Give the grounds of the appeal."))
@@ -226,11 +210,11 @@ def do_appeal(actor: Any, case_id: int, grounds: str, files: Sequence[UploadedFi
 
 
 @transaction.atomic
-def do_decide_appeal(actor: Any, case_id: int, *, outcome: str, reasons: str) -> Case:
+def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: str) -> Case:
     """A member of staff other than the one who decided the case decides the appeal: dismissed (the decision is
     final; a revocation takes effect) or upheld (the decision is annulled and its notice withdrawn)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
-    case = access_case(actor, case_id, for_update=True)
+    case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if case.status != Case.Status.APPEALED:
         raise InvalidTransition(_("There is no appeal to decide."))
     if _named(actor) == case.decided_by_id:
@@ -250,6 +234,7 @@ def do_decide_appeal(actor: Any, case_id: int, *, outcome: str, reasons: str) ->
     if outcome == Case.AppealOutcome.DISMISSED:
         _make_final(actor, case, today, "appeal_dismissed")
     else:
+        workflow.check_transition(case, Case.Status.ANNULLED)
         case.status = Case.Status.ANNULLED
         case.save(update_fields=["status"])
         notice = Notice.objects.filter(case=case, withdrawn_at__isnull=True).first()
@@ -267,7 +252,7 @@ def do_decide_appeal(actor: Any, case_id: int, *, outcome: str, reasons: str) ->
     return case
 
 
-def finalize_due_cases(today: date | None = None, actor: Any = None) -> int:
+def finalize_due_cases(today: date | None = None, actor: StaffActor | None = None) -> int:
     """Decisions whose appeal window ended without an appeal become final (a revocation then takes effect).
     Idempotent; run periodically (core.scheduler)."""
     today = today or timezone.localdate()

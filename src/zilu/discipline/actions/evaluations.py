@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines
+from zilu.core import audit, deadlines, workflow
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
-from zilu.core.notify import executing_body_staff
+from zilu.core.notify import executing_body_staff, notify
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, require
-from zilu.discipline.actions.common import representatives, tell, working_days_after
+from zilu.discipline.actions.common import working_days_after
 from zilu.discipline.checklist import ITEMS, Answer, Band, ServiceKind, compute
 from zilu.discipline.ladder import strike_policy
 from zilu.discipline.models import Case, EvaluationRound, Participation
@@ -25,30 +26,7 @@ from zilu.members.models import Member
 from zilu.reports.models import Report
 
 
-def access_participation(user: Any, participation_id: int, *, for_update: bool = False) -> Participation:
-    if not Participation.objects.visible_to(user).filter(pk=participation_id).exists():
-        raise NotFound()
-    qs = Participation.objects.select_for_update() if for_update else Participation.objects.all()
-    return qs.select_related("round", "member").get(pk=participation_id)
-
-
-def _round(round_id: int, *, for_update: bool = False) -> EvaluationRound:
-    qs = EvaluationRound.objects.select_for_update() if for_update else EvaluationRound.objects.all()
-    found = qs.filter(pk=round_id).first()
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _transition(evaluation: EvaluationRound, target: str) -> None:
-    if target not in EvaluationRound.TRANSITIONS[evaluation.status]:
-        raise InvalidTransition(
-            _("An evaluation round that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": evaluation.get_status_display(), "target": EvaluationRound.Status(target).label}
-        )
-
-
-def _own(actor: Any, participation: Participation) -> None:
+def _own(actor: Actor, participation: Participation) -> None:
     require(actor, Perm.SELF_ASSESS)
     if participation.member_id != getattr(actor, "member_id", None):
         raise NotFound()
@@ -56,7 +34,7 @@ def _own(actor: Any, participation: Participation) -> None:
 
 @transaction.atomic
 def do_open_round(
-    actor: Any, *, year: int | None = None, period_start: date | None = None, period_end: date | None = None,
+    actor: StaffActor, *, year: int | None = None, period_start: date | None = None, period_end: date | None = None,
     title: str = "",
 ) -> EvaluationRound:  # fmt: skip
     """Open a round (yearly by default: the calendar year ``year``) and enrol every active member."""
@@ -83,22 +61,22 @@ def do_open_round(
         after={"period_start": start, "period_end": end, "members": len(members), "items": len(ITEMS)},
     )  # fmt: skip
     for participation in Participation.objects.filter(round=evaluation):
-        tell(
-            representatives([participation.member_id]),
+        notify(
+            Member.objects.filter(pk=participation.member_id).active_representatives(),
             _("Evaluation: please complete your self-assessment"),
             evaluation.title,
-            reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
-            "discipline.evaluation.opened",
+            url=reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
+            kind="discipline.evaluation.opened",
         )
     return evaluation
 
 
 @transaction.atomic
 def do_submit_self_assessment(
-    actor: Any, participation_id: int, *, service_kinds: list[str], answers: dict[str, dict[str, str]]
+    actor: Actor, participation_id: int, *, service_kinds: list[str], answers: dict[str, dict[str, str]]
 ) -> Participation:
     """A member answers the checklist items that fit its kinds of service (it may submit again until scored)."""
-    participation = access_participation(actor, participation_id, for_update=True)
+    participation = workflow.access(Participation.objects.restrict(actor, "change"), participation_id, for_update=True)
     _own(actor, participation)
     if participation.round.status != EvaluationRound.Status.OPEN:
         raise InvalidTransition(_("The round no longer takes self-assessments."))
@@ -170,11 +148,11 @@ RESULT_FIELDS = [
 
 
 @transaction.atomic
-def do_score(actor: Any, participation_id: int, scores: dict[str, dict[str, Any]]) -> Participation:
+def do_score(actor: StaffActor, participation_id: int, scores: dict[str, dict[str, Any]]) -> Participation:
     """Staff score every item that applies, from 0 to its points, with a note wherever points are withheld. While
     the members review their results, a rescore recomputes the result."""
     require(actor, Perm.RUN_EVALUATIONS)
-    participation = access_participation(actor, participation_id, for_update=True)
+    participation = workflow.access(Participation.objects.restrict(actor, "change"), participation_id, for_update=True)
     if participation.round.status == EvaluationRound.Status.PUBLISHED:
         raise InvalidTransition(_("The results of this round are published."))
     if participation.submitted_at is None:
@@ -215,12 +193,12 @@ def do_score(actor: Any, participation_id: int, scores: dict[str, dict[str, Any]
 
 
 @transaction.atomic
-def do_compute_results(actor: Any, round_id: int) -> EvaluationRound:
+def do_compute_results(actor: StaffActor, round_id: int) -> EvaluationRound:
     """Compute every member's result and give the members ZILU_EVALUATION_REVIEW_DAYS working days to review it.
     Every submitted self-assessment must be scored first."""
     require(actor, Perm.RUN_EVALUATIONS)
-    evaluation = _round(round_id, for_update=True)
-    _transition(evaluation, EvaluationRound.Status.REVIEW)
+    evaluation = workflow.access(EvaluationRound.objects.all(), round_id, for_update=True)
+    workflow.check_transition(evaluation, EvaluationRound.Status.REVIEW)
     participations = list(evaluation.participations.select_related("member", "round"))
     unscored = [p for p in participations if p.submitted_at is not None and not p.fully_scored]
     if unscored:
@@ -237,21 +215,21 @@ def do_compute_results(actor: Any, round_id: int) -> EvaluationRound:
                "bands": {b: sum(1 for p in participations if p.band == b) for b in Band.values}},
     )  # fmt: skip
     for participation in participations:
-        tell(
-            representatives([participation.member_id]),
+        notify(
+            participation.member.active_representatives(),
             _("Evaluation: your result is ready for review"),
             _("You may comment until %(date)s; the banded list is published afterwards.")
             % {"date": evaluation.review_until.isoformat() if evaluation.review_until else "—"},
-            reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
-            "discipline.evaluation.result",
+            url=reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
+            kind="discipline.evaluation.result",
         )
     return evaluation
 
 
 @transaction.atomic
-def do_comment_result(actor: Any, participation_id: int, comment: str) -> Participation:
+def do_comment_result(actor: Actor, participation_id: int, comment: str) -> Participation:
     """During the review window, the member comments on its result (the staff may rescore)."""
-    participation = access_participation(actor, participation_id, for_update=True)
+    participation = workflow.access(Participation.objects.restrict(actor, "change"), participation_id, for_update=True)
     _own(actor, participation)
     evaluation = participation.round
     if evaluation.status != EvaluationRound.Status.REVIEW:
@@ -266,17 +244,17 @@ def do_comment_result(actor: Any, participation_id: int, comment: str) -> Partic
     participation.save(update_fields=["member_comment", "commented_at"])
     audit.record(actor, "discipline.evaluation.comment", participation, after={"round": evaluation.number})
     url = reverse("discipline:evaluation", kwargs={"round_id": evaluation.pk})
-    tell(executing_body_staff(), _("Evaluation: a member commented on its result"), participation.member.name, url,
-         "discipline.evaluation.comment")  # fmt: skip
+    notify(executing_body_staff(), _("Evaluation: a member commented on its result"), participation.member.name,
+           url=url, kind="discipline.evaluation.comment")  # fmt: skip
     return participation
 
 
 @transaction.atomic
-def do_publish_results(actor: Any, round_id: int, *, today: date | None = None) -> EvaluationRound:
+def do_publish_results(actor: StaffActor, round_id: int, *, today: date | None = None) -> EvaluationRound:
     """Publish the banded list once the members' review window has ended."""
     require(actor, Perm.RUN_EVALUATIONS)
-    evaluation = _round(round_id, for_update=True)
-    _transition(evaluation, EvaluationRound.Status.PUBLISHED)
+    evaluation = workflow.access(EvaluationRound.objects.all(), round_id, for_update=True)
+    workflow.check_transition(evaluation, EvaluationRound.Status.PUBLISHED)
     today = today or timezone.localdate()
     if evaluation.review_until is None or not deadlines.is_overdue(evaluation.review_until, today):
         raise InvalidTransition(

@@ -5,7 +5,7 @@ people concerned after commit. The audit entries carry numbers and statuses, nev
 its negotiation thread: staff read the audit log, and the thread is the parties' own.
 """
 
-from zilu.disputes.actions.common import ANSWER_DAYS, EVIDENCE, EVIDENCE_POLICY, REMEDIES_NOTICE, access_dispute
+from zilu.disputes.actions.common import ANSWER_DAYS, EVIDENCE, EVIDENCE_POLICY, REMEDIES_NOTICE
 from zilu.disputes.actions.filing import (
     access_agreement_pdf,
     do_accept_proposal,
@@ -30,7 +30,7 @@ from zilu.disputes.actions.mediation import (
 )
 
 __all__ = [
-    "ANSWER_DAYS", "EVIDENCE", "EVIDENCE_POLICY", "REMEDIES_NOTICE", "access_agreement_pdf", "access_dispute",
+    "ANSWER_DAYS", "EVIDENCE", "EVIDENCE_POLICY", "REMEDIES_NOTICE", "access_agreement_pdf",
     "check_mediator", "do_accept_proposal", "do_add_evidence", "do_answer", "do_assign_mediator",
     "do_confirm_agreement", "do_declare_no_conflict", "do_file_dispute", "do_post_message", "do_propose_agreement",
     "do_record_failure", "do_record_minutes", "do_request_mediation", "do_schedule_session",

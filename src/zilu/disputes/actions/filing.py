@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines
+from zilu.core import audit, deadlines, workflow
+from zilu.core.actors import Actor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import store_uploads
 from zilu.core.models import User
+from zilu.core.notify import notify
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, Role, require
 from zilu.disputes.actions.common import (
@@ -22,14 +24,12 @@ from zilu.disputes.actions.common import (
     EVIDENCE,
     EVIDENCE_POLICY,
     REMEDIES_NOTICE,
-    _close,
     _party,
-    _tell,
+    _staff_url,
     _tell_parties,
     _text,
-    _transition,
-    access_dispute,
 )
+from zilu.disputes.documents import AgreementData, AgreementParty, render_agreement
 from zilu.disputes.models import Dispute, DisputeParty, Message
 from zilu.members.models import Member
 
@@ -38,7 +38,7 @@ from zilu.members.models import Member
 
 @transaction.atomic
 def do_file_dispute(
-    actor: Any,
+    actor: Actor,
     *,
     subject: str,
     facts: str,
@@ -101,9 +101,9 @@ def do_file_dispute(
 
 
 @transaction.atomic
-def do_add_evidence(actor: Any, dispute_id: int, files: Sequence[UploadedFile]) -> Dispute:
+def do_add_evidence(actor: Actor, dispute_id: int, files: Sequence[UploadedFile]) -> Dispute:
     """A party adds evidence to an open dispute."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
     if not dispute.is_open:
         raise InvalidTransition(_("The dispute is closed."))
@@ -115,9 +115,9 @@ def do_add_evidence(actor: Any, dispute_id: int, files: Sequence[UploadedFile]) 
 
 
 @transaction.atomic
-def do_answer(actor: Any, dispute_id: int, answer: str) -> DisputeParty:
+def do_answer(actor: Actor, dispute_id: int, answer: str) -> DisputeParty:
     """A respondent answers the dispute (within the window, or late: a late answer is kept and marked)."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
     if party.side != DisputeParty.Side.RESPONDENT:
         raise Forbidden(_("Only a respondent answers the dispute."))
@@ -144,9 +144,9 @@ def do_answer(actor: Any, dispute_id: int, answer: str) -> DisputeParty:
 
 
 @transaction.atomic
-def do_post_message(actor: Any, dispute_id: int, body: str, *, proposal: bool = False) -> Message:
+def do_post_message(actor: Actor, dispute_id: int, body: str, *, proposal: bool = False) -> Message:
     """A party writes in the private negotiation thread; ``proposal`` marks it as terms the others may accept."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
     if not dispute.is_open:
         raise InvalidTransition(_("The dispute is closed."))
@@ -171,9 +171,9 @@ def do_post_message(actor: Any, dispute_id: int, body: str, *, proposal: bool = 
 
 
 @transaction.atomic
-def do_accept_proposal(actor: Any, dispute_id: int, message_id: int) -> Dispute:
+def do_accept_proposal(actor: Actor, dispute_id: int, message_id: int) -> Dispute:
     """A party accepts a proposal of terms; once every party other than its author has, the dispute is settled."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
     message = Message.objects.filter(pk=message_id, dispute=dispute).first()
     if message is None:
@@ -190,8 +190,9 @@ def do_accept_proposal(actor: Any, dispute_id: int, message_id: int) -> Dispute:
     settled = others <= accepted
     before = {"status": dispute.status}
     if settled:
-        _transition(dispute, Dispute.Status.SETTLED)
-        _close(dispute, Dispute.Status.SETTLED)
+        workflow.check_transition(dispute, Dispute.Status.SETTLED)
+        dispute.status = Dispute.Status.SETTLED
+        dispute.closed_at = timezone.now()
         dispute.settled_terms = message.body
         dispute.save(update_fields=["status", "closed_at", "settled_terms"])
     audit.record(
@@ -214,16 +215,16 @@ def do_accept_proposal(actor: Any, dispute_id: int, message_id: int) -> Dispute:
         except_member=party.member_id,
     )
     if settled and dispute.mediator_id:
-        _tell([dispute.mediator], _("Dispute No. %(n)d is settled") % {"n": dispute.number}, "", dispute,
-              "disputes.dispute.settled", staff=True)  # fmt: skip
+        notify(dispute.mediator, _("Dispute No. %(n)d is settled") % {"n": dispute.number},
+               url=_staff_url(dispute), kind="disputes.dispute.settled")  # fmt: skip
     return dispute
 
 
 @transaction.atomic
-def do_set_thread_sharing(actor: Any, dispute_id: int, *, share: bool) -> DisputeParty:
+def do_set_thread_sharing(actor: Actor, dispute_id: int, *, share: bool) -> DisputeParty:
     """A party consents (or stops consenting) to show the negotiation thread to the mediator and the staff. It is
     shown only once mediation is requested and every party consents."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
     if party.shares_thread == share:
         return party
@@ -234,14 +235,15 @@ def do_set_thread_sharing(actor: Any, dispute_id: int, *, share: bool) -> Disput
 
 
 @transaction.atomic
-def do_withdraw(actor: Any, dispute_id: int, reason: str = "") -> Dispute:
+def do_withdraw(actor: Actor, dispute_id: int, reason: str = "") -> Dispute:
     """A party withdraws at any time before the dispute is closed; negotiation and mediation are voluntary, so the
     dispute ends for everyone."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
-    _transition(dispute, Dispute.Status.WITHDRAWN)
+    workflow.check_transition(dispute, Dispute.Status.WITHDRAWN)
     before = {"status": dispute.status}
-    _close(dispute, Dispute.Status.WITHDRAWN)
+    dispute.status = Dispute.Status.WITHDRAWN
+    dispute.closed_at = timezone.now()
     dispute.withdrawn_by_id = party.member_id
     dispute.outcome_note = (reason or "").strip()[:4000]
     dispute.save(update_fields=["status", "closed_at", "withdrawn_by", "outcome_note"])
@@ -260,19 +262,17 @@ def do_withdraw(actor: Any, dispute_id: int, reason: str = "") -> Dispute:
         except_member=party.member_id,
     )
     if dispute.mediator_id:
-        _tell([dispute.mediator], _("Dispute No. %(n)d was withdrawn") % {"n": dispute.number}, "", dispute,
-              "disputes.dispute.withdrawn", staff=True)  # fmt: skip
+        notify(dispute.mediator, _("Dispute No. %(n)d was withdrawn") % {"n": dispute.number},
+               url=_staff_url(dispute), kind="disputes.dispute.withdrawn")  # fmt: skip
     return dispute
 
 
 # ------------------------------------------------------------------------------------------------ reading
 
 
-def access_agreement_pdf(user: Any, dispute_id: int) -> tuple[Dispute, bytes]:
+def access_agreement_pdf(user: Actor, dispute_id: int) -> tuple[Dispute, bytes]:
     """The PDF copy of a confirmed mediation agreement, for whoever may see the dispute."""
-    from zilu.disputes.documents import AgreementData, AgreementParty, render_agreement
-
-    dispute = access_dispute(user, dispute_id)
+    dispute = workflow.access(Dispute.objects.restrict(user, "view"), dispute_id)
     if dispute.status != Dispute.Status.MEDIATED:
         raise NotFound()
     sides = {DisputeParty.Side.CLAIMANT: "申请人", DisputeParty.Side.RESPONDENT: "被申请人"}
@@ -298,8 +298,6 @@ def access_agreement_pdf(user: Any, dispute_id: int) -> tuple[Dispute, bytes]:
 
 def mediator_choices(dispute: Dispute) -> list[User]:
     """Staff accounts that may be assigned (the conflict rules of :func:`check_mediator` hold for each)."""
-    from django.db.models import Q
-
     candidates = User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True).order_by("username")
     members = dispute.member_ids()
     return [u for u in candidates if u.pk != dispute.filed_by_id and u.member_id not in members]

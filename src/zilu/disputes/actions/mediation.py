@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit
+from zilu.core import audit, workflow
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.models import User
-from zilu.core.notify import executing_body_staff
+from zilu.core.notify import executing_body_staff, notify
 from zilu.core.roles import Perm, has_perm, require
 from zilu.disputes.actions.common import (
     REMEDIES_NOTICE,
-    _close,
     _party,
     _require_mediator,
-    _tell,
+    _staff_url,
     _tell_parties,
     _text,
-    _transition,
-    access_dispute,
 )
 from zilu.disputes.models import Dispute, Session
 
@@ -31,11 +28,11 @@ from zilu.disputes.models import Dispute, Session
 
 
 @transaction.atomic
-def do_request_mediation(actor: Any, dispute_id: int) -> Dispute:
+def do_request_mediation(actor: Actor, dispute_id: int) -> Dispute:
     """Either party asks the executing body to mediate; the dispute enters the staff's queue."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
-    _transition(dispute, Dispute.Status.MEDIATION_REQUESTED)
+    workflow.check_transition(dispute, Dispute.Status.MEDIATION_REQUESTED)
     dispute.status = Dispute.Status.MEDIATION_REQUESTED
     dispute.mediation_requested_at = timezone.now()
     dispute.mediation_requested_by_id = party.member_id
@@ -44,13 +41,12 @@ def do_request_mediation(actor: Any, dispute_id: int) -> Dispute:
         actor, "disputes.dispute.request_mediation", dispute,
         before={"status": Dispute.Status.OPEN}, after={"status": dispute.status},
     )  # fmt: skip
-    _tell(
+    notify(
         executing_body_staff(),
         _("Mediation requested in dispute No. %(n)d") % {"n": dispute.number},
         _("Assign a mediator with no conflict of interest."),
-        dispute,
-        "disputes.dispute.mediation_requested",
-        staff=True,
+        url=_staff_url(dispute),
+        kind="disputes.dispute.mediation_requested",
     )
     _tell_parties(
         dispute,
@@ -77,10 +73,10 @@ def check_mediator(dispute: Dispute, mediator: User | None) -> User:
 
 
 @transaction.atomic
-def do_assign_mediator(actor: Any, dispute_id: int, mediator_id: int) -> Dispute:
+def do_assign_mediator(actor: StaffActor, dispute_id: int, mediator_id: int) -> Dispute:
     """Staff assign a mediator (or replace one before the agreement). The mediator then declares no conflict."""
     require(actor, Perm.MEDIATE_DISPUTES)
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     if dispute.status not in (Dispute.Status.MEDIATION_REQUESTED, Dispute.Status.MEDIATING):
         raise InvalidTransition(_("A mediator is assigned only while mediation is requested or under way."))
     mediator = check_mediator(dispute, User.objects.filter(pk=mediator_id).first())
@@ -94,13 +90,12 @@ def do_assign_mediator(actor: Any, dispute_id: int, mediator_id: int) -> Dispute
         actor, "disputes.dispute.assign_mediator", dispute, before=before,
         after={"status": dispute.status, "mediator": mediator.pk},
     )  # fmt: skip
-    _tell(
-        [mediator],
+    notify(
+        mediator,
         _("You are the mediator of dispute No. %(n)d") % {"n": dispute.number},
         _("Declare that you have no conflict of interest before you act."),
-        dispute,
-        "disputes.dispute.mediator_assigned",
-        staff=True,
+        url=_staff_url(dispute),
+        kind="disputes.dispute.mediator_assigned",
     )
     _tell_parties(
         dispute,
@@ -112,10 +107,10 @@ def do_assign_mediator(actor: Any, dispute_id: int, mediator_id: int) -> Dispute
 
 
 @transaction.atomic
-def do_declare_no_conflict(actor: Any, dispute_id: int, statement: str) -> Dispute:
+def do_declare_no_conflict(actor: StaffActor, dispute_id: int, statement: str) -> Dispute:
     """The assigned mediator declares that it has no conflict of interest with any party (recorded)."""
     require(actor, Perm.MEDIATE_DISPUTES)
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     if dispute.mediator_id != actor.pk:
         raise Forbidden(_("Only the mediator assigned to this dispute can do this."))
     if dispute.status != Dispute.Status.MEDIATING:
@@ -133,10 +128,10 @@ def do_declare_no_conflict(actor: Any, dispute_id: int, statement: str) -> Dispu
 
 @transaction.atomic
 def do_schedule_session(
-    actor: Any, dispute_id: int, *, starts_at: datetime, place: str = "", online_link: str = ""
+    actor: StaffActor, dispute_id: int, *, starts_at: datetime, place: str = "", online_link: str = ""
 ) -> Session:
     """The mediator schedules a session, at a place or online; the parties are told."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     _require_mediator(actor, dispute)
     if dispute.status != Dispute.Status.MEDIATING:
         raise InvalidTransition(_("Sessions are scheduled while the dispute is in mediation."))
@@ -160,9 +155,9 @@ def do_schedule_session(
 
 
 @transaction.atomic
-def do_record_minutes(actor: Any, dispute_id: int, session_id: int, minutes: str) -> Session:
+def do_record_minutes(actor: StaffActor, dispute_id: int, session_id: int, minutes: str) -> Session:
     """The mediator records the minutes of a session."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     _require_mediator(actor, dispute)
     session = Session.objects.filter(pk=session_id, dispute=dispute).first()
     if session is None:
@@ -177,11 +172,11 @@ def do_record_minutes(actor: Any, dispute_id: int, session_id: int, minutes: str
 
 
 @transaction.atomic
-def do_propose_agreement(actor: Any, dispute_id: int, text: str) -> Dispute:
+def do_propose_agreement(actor: StaffActor, dispute_id: int, text: str) -> Dispute:
     """The mediator writes down the mediation agreement (调解协议); every party must then confirm it."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     _require_mediator(actor, dispute)
-    _transition(dispute, Dispute.Status.AGREEMENT_PROPOSED)
+    workflow.check_transition(dispute, Dispute.Status.AGREEMENT_PROPOSED)
     dispute.agreement_text = _text(text, "text", _("Write the terms of the agreement."))
     dispute.agreement_proposed_at = timezone.now()
     dispute.status = Dispute.Status.AGREEMENT_PROPOSED
@@ -201,9 +196,9 @@ def do_propose_agreement(actor: Any, dispute_id: int, text: str) -> Dispute:
 
 
 @transaction.atomic
-def do_confirm_agreement(actor: Any, dispute_id: int) -> Dispute:
+def do_confirm_agreement(actor: Actor, dispute_id: int) -> Dispute:
     """A party confirms the mediation agreement; with every party's confirmation the dispute is mediated."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
     if dispute.status != Dispute.Status.AGREEMENT_PROPOSED:
         raise InvalidTransition(_("There is no mediation agreement to confirm."))
@@ -213,7 +208,9 @@ def do_confirm_agreement(actor: Any, dispute_id: int) -> Dispute:
     party.save(update_fields=["confirmed_agreement_at"])
     done = not dispute.parties.filter(confirmed_agreement_at__isnull=True).exists()
     if done:
-        _close(dispute, Dispute.Status.MEDIATED)
+        workflow.check_transition(dispute, Dispute.Status.MEDIATED)
+        dispute.status = Dispute.Status.MEDIATED
+        dispute.closed_at = timezone.now()
         dispute.save(update_fields=["status", "closed_at"])
     audit.record(
         actor, "disputes.dispute.confirm_agreement", dispute,
@@ -226,20 +223,21 @@ def do_confirm_agreement(actor: Any, dispute_id: int) -> Dispute:
             _("Every party confirmed the agreement; its PDF copy is on the dispute's page."),
             "disputes.dispute.mediated",
         )
-        _tell([dispute.mediator], _("Dispute No. %(n)d is settled") % {"n": dispute.number}, "", dispute,
-              "disputes.dispute.mediated", staff=True)  # fmt: skip
+        notify(dispute.mediator, _("Dispute No. %(n)d is settled") % {"n": dispute.number},
+               url=_staff_url(dispute), kind="disputes.dispute.mediated")  # fmt: skip
     return dispute
 
 
 @transaction.atomic
-def do_record_failure(actor: Any, dispute_id: int, note: str) -> Dispute:
+def do_record_failure(actor: StaffActor, dispute_id: int, note: str) -> Dispute:
     """The mediator records that mediation failed; the parties are told that other legal remedies remain."""
-    dispute = access_dispute(actor, dispute_id, for_update=True)
+    dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     _require_mediator(actor, dispute)
-    _transition(dispute, Dispute.Status.FAILED)
+    workflow.check_transition(dispute, Dispute.Status.FAILED)
     before = {"status": dispute.status}
     dispute.outcome_note = _text(note, "note", _("Say why mediation failed."), 4000)
-    _close(dispute, Dispute.Status.FAILED)
+    dispute.status = Dispute.Status.FAILED
+    dispute.closed_at = timezone.now()
     dispute.save(update_fields=["status", "closed_at", "outcome_note"])
     audit.record(actor, "disputes.dispute.fail", dispute, before=before, after={"status": dispute.status})
     _tell_parties(

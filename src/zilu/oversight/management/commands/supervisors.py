@@ -13,6 +13,7 @@ from zilu.core.errors import DomainError
 from zilu.core.models import User
 from zilu.core.roles import Role
 from zilu.core.system import SystemActor
+from zilu.oversight.actions import do_add_supervisor, do_set_supervisor_active
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
             cmd.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from zilu.oversight.actions import do_add_supervisor, do_set_supervisor_active
-
         command = options["subcommand"]
         if command == "list":
             for user in User.objects.filter(role=Role.SUPERVISOR).order_by("username"):

@@ -11,7 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 from zilu.discipline.checklist import Band, items_for
 
 
@@ -29,6 +31,7 @@ class EvaluationRound(models.Model):
         Status.REVIEW: {Status.PUBLISHED},
         Status.PUBLISHED: set(),
     }
+    TRANSITION_ERROR = _("An evaluation round that is “%(status)s” cannot become “%(target)s”.")
 
     number = models.PositiveIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -50,8 +53,8 @@ class EvaluationRound(models.Model):
         return f"Evaluation {self.number}"
 
 
-class ParticipationQuerySet(models.QuerySet["Participation"]):
-    def visible_to(self, user: Any) -> ParticipationQuerySet:
+class ParticipationQuerySet(RestrictedQuerySet["Participation"]):
+    def visible_to(self, user: Actor) -> ParticipationQuerySet:
         """Staff and the supervising department see all; a member's representatives its own; nobody else any."""
         if has_perm(user, Perm.VIEW_DISCIPLINE):
             return self.all()

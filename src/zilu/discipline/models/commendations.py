@@ -4,17 +4,17 @@ commended while the sanction counts on its record (see :func:`zilu.discipline.re
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 
-class NominationQuerySet(models.QuerySet["Nomination"]):
-    def visible_to(self, user: Any) -> NominationQuerySet:
+class NominationQuerySet(RestrictedQuerySet["Nomination"]):
+    def visible_to(self, user: Actor) -> NominationQuerySet:
         """Staff and the supervising department see every nomination; others the ones they made."""
         if has_perm(user, Perm.VIEW_DISCIPLINE):
             return self.all()
@@ -44,6 +44,7 @@ class Nomination(models.Model):
         Status.COMMENDED: set(),
         Status.DECLINED: set(),
     }
+    TRANSITION_ERROR = _("This nomination is already decided.")
 
     year = models.PositiveIntegerField(_("year"))
     nominee_kind = models.CharField(_("nominee"), max_length=20, choices=NomineeKind.choices)

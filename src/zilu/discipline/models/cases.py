@@ -1,5 +1,4 @@
-"""Discipline cases against members, the notices their decisions publish (Art. 18), and (in their own modules) the
-evaluation rounds and the commendations.
+"""Discipline cases against members and the notices their decisions publish (Art. 18).
 
 Who sees what is decided here, in the querysets:
 
@@ -15,15 +14,18 @@ Who sees what is decided here, in the querysets:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
+from zilu.discipline import articles as article_refs
 from zilu.discipline.ladder import HEAVY, Measure
+from zilu.reports.models import Report
 
 
 class Source(models.TextChoices):
@@ -35,10 +37,10 @@ class Source(models.TextChoices):
     FILING_CHECK = "filing_check", _("Repeated filing-check failures")
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
-    """Cases, restricted by who may see them."""
+class CaseQuerySet(RestrictedQuerySet["Case"]):
+    """Cases, restricted by who may see them (acting on one needs the same, and the action's own permission)."""
 
-    def visible_to(self, user: Any) -> CaseQuerySet:
+    def visible_to(self, user: Actor) -> CaseQuerySet:
         """Staff and the supervising department see every case; a member's representatives see the member's own
         cases once a measure was proposed; nobody else sees any."""
         if has_perm(user, Perm.VIEW_DISCIPLINE):
@@ -82,6 +84,7 @@ class Case(models.Model):
         Status.ANNULLED: set(),
         Status.DROPPED: set(),
     }
+    TRANSITION_ERROR = _("A case that is “%(status)s” cannot become “%(target)s”.")
     COUNTING = (Status.DECIDED, Status.APPEALED, Status.FINAL)
     OPEN_STATUSES = (Status.OPEN, Status.PROPOSED, Status.ANSWERED, Status.CONSIDERED)
 
@@ -185,20 +188,16 @@ class Case(models.Model):
     @property
     def rests_on_verified_facts(self) -> bool:
         """A linked report verified true, or facts verified in the case with evidence (:func:`do_verify_facts`)."""
-        from zilu.reports.models import Finding, Status
-
         if self.facts_verified_at is not None:
             return True
-        return self.reports.filter(status=Status.CLOSED, finding=Finding.VERIFIED_TRUE).exists()
+        return self.reports.filter(status=Report.Status.CLOSED, finding=Report.Finding.VERIFIED_TRUE).exists()
 
     @property
     def articles_label(self) -> str:
         """The articles breached as the convention cites them: 第十二条第（五）项、第十七条."""
-        from zilu.discipline.articles import label
+        return article_refs.label(self.articles)
 
-        return label(self.articles)
-
-    def is_for(self, user: Any) -> bool:
+    def is_for(self, user: Actor) -> bool:
         """Whether ``user`` represents the member concerned."""
         return (
             bool(getattr(user, "member_id", None))
@@ -212,13 +211,13 @@ class Case(models.Model):
         return self.response_due is None or today <= self.response_due
 
 
-class NoticeQuerySet(models.QuerySet["Notice"]):
+class NoticeQuerySet(RestrictedQuerySet["Notice"]):
     def listed(self, today: date | None = None) -> NoticeQuerySet:
         """Notices within their listing period and not withdrawn."""
         today = today or timezone.localdate()
         return self.filter(withdrawn_at__isnull=True, published_on__lte=today, listed_until__gte=today)
 
-    def visible_to(self, user: Any, today: date | None = None) -> NoticeQuerySet:
+    def visible_to(self, user: Actor, today: date | None = None) -> NoticeQuerySet:
         """Public notices for everyone; internal notices also for representatives of active members, the staff and
         the supervising department."""
         public = self.listed(today).filter(audience=Notice.Audience.PUBLIC)
@@ -229,7 +228,7 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
         return public
 
 
-def _active_member(user: Any) -> bool:
+def _active_member(user: Actor) -> bool:
     member = getattr(user, "member", None)
     return member is not None and member.status == "active"
 
@@ -266,9 +265,3 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_reference} · {self.member_name}"
-
-
-from zilu.discipline.commendations import Nomination  # noqa: E402  (models of the same app, in their own modules)
-from zilu.discipline.evaluations import EvaluationRound, Participation  # noqa: E402
-
-__all__ = ["Case", "EvaluationRound", "Measure", "Nomination", "Notice", "Participation", "Source"]

@@ -1,0 +1,12 @@
+"""The discipline app's models (Art. 18): cases and their notices (``cases``), evaluation rounds and the members'
+participations (``evaluations``), nominations for commendation (``commendations``)."""
+
+from zilu.discipline.ladder import Measure
+from zilu.discipline.models.cases import Case, CaseQuerySet, Notice, NoticeQuerySet, Source
+from zilu.discipline.models.commendations import Nomination, NominationQuerySet
+from zilu.discipline.models.evaluations import EvaluationRound, Participation, ParticipationQuerySet
+
+__all__ = [
+    "Case", "CaseQuerySet", "EvaluationRound", "Measure", "Nomination", "NominationQuerySet", "Notice",
+    "NoticeQuerySet", "Participation", "ParticipationQuerySet", "Source",
+]  # fmt: skip
