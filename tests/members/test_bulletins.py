@@ -17,7 +17,8 @@ from tests.members.helpers import problem_fields
 from zilu.core.errors import ValidationFailed
 from zilu.core.models import AuditEntry
 from zilu.core.system import SystemActor
-from zilu.members.bulletins import content_hash, parse_period, previous_quarter, publish_due_bulletin
+from zilu.members.actions import publish_due_bulletin
+from zilu.members.bulletins import content_hash, parse_period, previous_quarter
 from zilu.members.models import Bulletin
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,13 @@ from zilu.banks.models import Bank, BankState, Change, Entry, Opinion
 from zilu.banks.service import bank_versions_changed
 from zilu.banks.signals import entries_added
 from zilu.core import audit
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Duplicate, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.filescan import reset_file_scanner
+from zilu.core.models import User
 from zilu.core.notify import executing_body_staff, notify
 from zilu.core.roles import Perm, has_perm, require
+from zilu.core.workflow import access, check_transition
 from zilu.members.models import Member
 
 IMPORT_REPORT_ROWS = 200  # the report lists at most this many duplicated and rejected records (counts are full)
@@ -35,7 +39,7 @@ def check_bank(bank: str) -> str:
     return bank
 
 
-def _member_of(actor: Any) -> Member | None:
+def _member_of(actor: Actor) -> Member | None:
     """The active member a member representative acts for (None for the staff); Forbidden if not active."""
     if not getattr(actor, "member_id", None):
         return None
@@ -45,11 +49,11 @@ def _member_of(actor: Any) -> Member | None:
     return member
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor) -> str:
     return actor.get_username() if getattr(actor, "is_authenticated", False) else ""
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> User | None:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -67,7 +71,7 @@ def _next_versions(bank: str, count: int = 1) -> int:
     return first
 
 
-def _change(entry: Entry, version: int, op: str, actor: Any, note: str = "") -> Change:
+def _change(entry: Entry, version: int, op: str, actor: Actor, note: str = "") -> Change:
     entry.version = version
     return Change(
         bank=entry.bank,
@@ -81,7 +85,7 @@ def _change(entry: Entry, version: int, op: str, actor: Any, note: str = "") -> 
     )
 
 
-def _log(entry: Entry, op: str, actor: Any, note: str = "", fields: list[str] | None = None) -> None:
+def _log(entry: Entry, op: str, actor: Actor, note: str = "", fields: list[str] | None = None) -> None:
     """Number the change, save the entry's changed fields and write the change log row."""
     change = _change(entry, _next_versions(entry.bank), op, actor, note)
     _hashes_changed(entry.bank)
@@ -98,28 +102,13 @@ def _hashes_changed(bank: str) -> None:
     """The file scanner of this process reloads the hash bank after the commit (the text screener compares
     versions on each request by itself)."""
     if bank == Bank.HASHES:
-        from zilu.core.filescan import reset_file_scanner
-
         transaction.on_commit(reset_file_scanner, robust=True)
 
 
-def access_entry(actor: Any, bank: str, entry_id: int, *, for_update: bool = False) -> Entry:
-    """The entry, if ``actor`` may see it (else NotFound)."""
+def access_entry(actor: Actor, bank: str, entry_id: int, *, for_update: bool = False) -> Entry:
+    """The entry of ``bank``, if ``actor`` may read the banks and see it (Forbidden, NotFound otherwise)."""
     require(actor, Perm.READ_BANKS)
-    qs = Entry.objects.visible_to(actor).filter(bank=check_bank(bank), pk=entry_id)
-    entry = (qs.select_for_update() if for_update else qs).first()
-    if entry is None:
-        raise NotFound()
-    return entry
-
-
-def _transition(entry: Entry, target: str) -> None:
-    if target not in Entry.TRANSITIONS[entry.status]:
-        raise InvalidTransition(
-            _("An entry that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": entry.get_status_display(), "target": Entry.Status(target).label}
-        )
-    entry.status = target
+    return access(Entry.objects.restrict(actor), entry_id, for_update=for_update, bank=check_bank(bank))
 
 
 def _reason(reason: str, field_name: str = "reason") -> str:
@@ -149,7 +138,7 @@ def _evidence(url: str) -> str:
 
 
 @transaction.atomic
-def do_contribute(actor: Any, bank: str, raw: dict[str, Any], *, reason: str, evidence_url: str = "") -> Entry:
+def do_contribute(actor: StaffActor, bank: str, raw: dict[str, Any], *, reason: str, evidence_url: str = "") -> Entry:
     """Add an entry with its provenance. A member's entry waits for curation; the staff's is active at once."""
     require(actor, Perm.CONTRIBUTE_TO_BANKS)
     member = _member_of(actor)
@@ -182,14 +171,16 @@ def do_contribute(actor: Any, bank: str, raw: dict[str, Any], *, reason: str, ev
 
 
 @transaction.atomic
-def do_curate(actor: Any, bank: str, entry_id: int, *, approve: bool, reason: str = "") -> Entry:
+def do_curate(actor: StaffActor, bank: str, entry_id: int, *, approve: bool, reason: str = "") -> Entry:
     """The staff approve a pending entry (it becomes active) or reject it with a reason."""
     require(actor, Perm.CURATE_BANKS)
     entry = access_entry(actor, bank, entry_id, for_update=True)
     if not approve:
         reason = _reason(reason)
     before = entry.status
-    _transition(entry, Entry.Status.ACTIVE if approve else Entry.Status.REJECTED)
+    target = Entry.Status.ACTIVE if approve else Entry.Status.REJECTED
+    check_transition(entry, target)  # the status is saved with the change log (_log)
+    entry.status = target
     entry.curated_by, entry.curated_at, entry.curation_reason = _user(actor), timezone.now(), (reason or "").strip()
     _log(entry, "approve" if approve else "reject", actor, entry.curation_reason,
          ["status", "curated_by", "curated_at", "curation_reason"])  # fmt: skip
@@ -211,7 +202,7 @@ def do_curate(actor: Any, bank: str, entry_id: int, *, approve: bool, reason: st
 
 
 @transaction.atomic
-def do_give_opinion(actor: Any, bank: str, entry_id: int, *, stance: str, reason: str) -> Opinion:
+def do_give_opinion(actor: StaffActor, bank: str, entry_id: int, *, stance: str, reason: str) -> Opinion:
     """A member confirms or disputes an entry, with a reason; a dispute flags the entry for the staff."""
     require(actor, Perm.GIVE_BANK_OPINIONS)
     member = _member_of(actor)
@@ -245,14 +236,15 @@ def do_give_opinion(actor: Any, bank: str, entry_id: int, *, stance: str, reason
 
 
 @transaction.atomic
-def do_disable(actor: Any, bank: str, entry_id: int, *, reason: str, until: datetime | None = None) -> Entry:
+def do_disable(actor: StaffActor, bank: str, entry_id: int, *, reason: str, until: datetime | None = None) -> Entry:
     """The staff take an entry out of service without deleting it, until a date or until enabled again."""
     require(actor, Perm.CURATE_BANKS)
     entry = access_entry(actor, bank, entry_id, for_update=True)
     reason = _reason(reason)
     if until is not None and until <= timezone.now():
         raise ValidationFailed(field="until", message=_("The until-date must be in the future."))
-    _transition(entry, Entry.Status.DISABLED)
+    check_transition(entry, Entry.Status.DISABLED)
+    entry.status = Entry.Status.DISABLED
     entry.disabled_until, entry.flagged = until, False
     _log(entry, "disable", actor, reason, ["status", "disabled_until", "flagged"])
     audit.record(actor, "banks.entry.disable", entry, before={"status": "active"},
@@ -261,7 +253,7 @@ def do_disable(actor: Any, bank: str, entry_id: int, *, reason: str, until: date
 
 
 @transaction.atomic
-def do_enable(actor: Any, bank: str, entry_id: int, *, reason: str) -> Entry:
+def do_enable(actor: StaffActor, bank: str, entry_id: int, *, reason: str) -> Entry:
     """The staff put a disabled entry back into service."""
     require(actor, Perm.CURATE_BANKS)
     entry = access_entry(actor, bank, entry_id, for_update=True)
@@ -270,8 +262,9 @@ def do_enable(actor: Any, bank: str, entry_id: int, *, reason: str) -> Entry:
     return entry
 
 
-def _enable(entry: Entry, actor: Any, reason: str) -> None:
-    _transition(entry, Entry.Status.ACTIVE)
+def _enable(entry: Entry, actor: StaffActor, reason: str) -> None:
+    check_transition(entry, Entry.Status.ACTIVE)
+    entry.status = Entry.Status.ACTIVE
     entry.disabled_until = None
     _log(entry, "enable", actor, reason, ["status", "disabled_until"])
     audit.record(actor, "banks.entry.enable", entry, before={"status": "disabled"},
@@ -280,7 +273,7 @@ def _enable(entry: Entry, actor: Any, reason: str) -> None:
 
 
 @transaction.atomic
-def do_keep(actor: Any, bank: str, entry_id: int, *, reason: str) -> Entry:
+def do_keep(actor: StaffActor, bank: str, entry_id: int, *, reason: str) -> Entry:
     """The staff looked at a disputed entry and keep it as it is: the flag is cleared, the opinions stay."""
     require(actor, Perm.CURATE_BANKS)
     entry = access_entry(actor, bank, entry_id, for_update=True)
@@ -293,7 +286,7 @@ def do_keep(actor: Any, bank: str, entry_id: int, *, reason: str) -> Entry:
     return entry
 
 
-def enable_expired(actor: Any, now: datetime | None = None) -> int:
+def enable_expired(actor: StaffActor, now: datetime | None = None) -> int:
     """Entries disabled until a date that has come go back into service (periodic task). Returns how many."""
     now = now or timezone.now()
     count = 0
@@ -337,7 +330,7 @@ class ImportReport:
 
 @transaction.atomic
 def do_import(
-    actor: Any,
+    actor: StaffActor,
     bank: str,
     content: str,
     *,

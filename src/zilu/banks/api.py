@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, UploadedFile
@@ -14,6 +15,7 @@ from zilu.banks.service import get_screener
 from zilu.core import metrics
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import Forbidden, PayloadTooLarge, ServiceUnavailable
+from zilu.core.filescan import scan
 from zilu.core.roles import Perm, require
 from zilu.screening import InputTooLarge, ScreeningError
 
@@ -160,10 +162,6 @@ class FileVerdictOut(Schema):
     "content, file-hash bank, YARA rules, ClamAV where configured; zip/tar/gz members recursively within limits.",
 )
 def screen_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
-    from django.conf import settings
-
-    from zilu.core.filescan import scan
-
     _require_active(request)
     limit = int(settings.ZILU_SCREEN_FILE_MAX_BYTES)
     if file.size is None or file.size > limit:

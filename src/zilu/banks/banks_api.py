@@ -206,7 +206,7 @@ def entries(
     request: HttpRequest, bank: str, status: str = "", flagged: bool = False, limit: int = 100, offset: int = 0
 ) -> list[dict[str, Any]]:
     user = _reader(request)
-    qs = Entry.objects.visible_to(user).filter(bank=actions.check_bank(bank))
+    qs = Entry.objects.restrict(user).filter(bank=actions.check_bank(bank))
     if status:
         qs = qs.filter(status=status)
     if flagged:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 
 class Bank(models.TextChoices):
@@ -39,18 +40,18 @@ class BankState(models.Model):
         return f"{self.bank} v{self.version}"
 
 
-class EntryQuerySet(models.QuerySet["Entry"]):
-    """Entries, restricted by who may see them."""
+class EntryQuerySet(RestrictedQuerySet["Entry"]):
+    """Entries, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, user: Any) -> EntryQuerySet:
+    def visible_to(self, actor: Any) -> EntryQuerySet:
         """Staff and the supervising department see every entry; a member sees the active and disabled ones and
         its own contributions; others see nothing."""
-        if has_perm(user, Perm.CURATE_BANKS) or (has_perm(user, Perm.READ_BANKS) and not user.member_id):
+        if has_perm(actor, Perm.CURATE_BANKS) or (has_perm(actor, Perm.READ_BANKS) and not actor.member_id):
             return self.all()
-        if not has_perm(user, Perm.READ_BANKS):
+        if not has_perm(actor, Perm.READ_BANKS):
             return self.none()
         return self.filter(
-            Q(status__in=[Entry.Status.ACTIVE, Entry.Status.DISABLED]) | Q(contributed_by_member_id=user.member_id)
+            Q(status__in=[Entry.Status.ACTIVE, Entry.Status.DISABLED]) | Q(contributed_by_member_id=actor.member_id)
         )
 
     def served(self) -> EntryQuerySet:
@@ -75,6 +76,7 @@ class Entry(models.Model):
         Status.DISABLED: {Status.ACTIVE},
         Status.REJECTED: set(),
     }
+    TRANSITION_ERROR = _("An entry that is “%(status)s” cannot become “%(target)s”.")
 
     bank = models.CharField(_("bank"), max_length=20, choices=Bank.choices)
     key = models.CharField(_("key"), max_length=300)

@@ -15,10 +15,12 @@ domains and URL prefixes (the engine matches both), and ``url-prefixes.json`` li
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
 import json
 import os
+import sys
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -183,9 +185,6 @@ def _raw(key_b64: str) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     """``zilu banks pull``: see the module docstring."""
-    import argparse
-    import sys
-
     parser = argparse.ArgumentParser(prog="zilu banks pull", description="Fetch, verify and write the shared banks.")
     parser.add_argument("--url", required=True, help="the platform's address, e.g. https://zilu.example.cn")
     parser.add_argument("--token", default=os.environ.get("ZILU_API_KEY"), help="member API key (or ZILU_API_KEY)")

@@ -23,6 +23,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
+from zilu.banks.models import Bank, BankState, Entry
 from zilu.core import sharedcache
 from zilu.screening import HOUBB_LABELS, Banks, BlockedDomain, Policy, RumorClaim, Screener, Term
 from zilu.screening.banks import merge_terms
@@ -56,8 +57,6 @@ def build_screener() -> Screener:
 def database_banks() -> Banks:
     """The shared banks' active entries (terms, allow-list words, harmful domains and URL prefixes, rumor claims), as
     engine data."""
-    from zilu.banks.models import Bank, Entry
-
     terms, allow, domains, rumors = [], [], [], []
     wanted = [Bank.TERMS, Bank.ALLOW, Bank.DOMAINS, Bank.RUMORS]
     for pk, bank, data in Entry.objects.served().filter(bank__in=wanted).values_list("pk", "bank", "data"):
@@ -78,8 +77,6 @@ def database_banks() -> Banks:
 
 def database_hashes() -> dict[str, str]:
     """The file-hash bank's active entries, ``{hex digest: label}``, for the file scanner (``core.filescan``)."""
-    from zilu.banks.models import Bank, Entry
-
     return {
         data["value"]: data.get("label") or "file.harmful"
         for data in Entry.objects.served().filter(bank=Bank.HASHES).values_list("data", flat=True)
@@ -89,8 +86,6 @@ def database_hashes() -> dict[str, str]:
 def bank_versions() -> tuple[tuple[str, int], ...]:
     """Every bank's current version, from the database (one small query). Requests use
     :func:`current_bank_versions`."""
-    from zilu.banks.models import BankState
-
     return tuple(BankState.objects.order_by("bank").values_list("bank", "version"))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from zilu.banks.actions import enable_expired
+from zilu.core.system import SystemActor
+
 
 @shared_task(name="zilu.banks.enable_expired_entries")
 def enable_expired_entries_task() -> int:
     """Re-enable entries whose disabling period has ended (every 5 minutes, see core.scheduler.SCHEDULE)."""
-    from zilu.banks.actions import enable_expired
-    from zilu.core.system import SystemActor
-
     return enable_expired(SystemActor("system:scheduler"))

@@ -17,6 +17,7 @@ from zilu.banks.forms import ContributeForm, CurateForm, ImportForm, OpinionForm
 from zilu.banks.models import Bank, BankState, Change, Entry
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_action, run_form_action
+from zilu.core.workflow import access
 
 VERBS = {"approve", "reject", "disable", "enable", "keep", "opinion"}
 
@@ -34,7 +35,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
     states = {s.bank: s for s in BankState.objects.all()}
     counts = {
         row["bank"]: row
-        for row in Entry.objects.visible_to(request.user)
+        for row in Entry.objects.restrict(request.user)
         .values("bank")
         .order_by()
         .annotate(
@@ -52,7 +53,7 @@ def entry_list(request: HttpRequest, bank: str) -> HttpResponse:
     """A bank's entries, newest change first; filter by status or disputed."""
     require(request.user, Perm.READ_BANKS)
     bank = _bank(bank)
-    qs = Entry.objects.visible_to(request.user).filter(bank=bank)
+    qs = Entry.objects.restrict(request.user).filter(bank=bank)
     status = request.GET.get("status", "")
     if status in Entry.Status.values:
         qs = qs.filter(status=status)
@@ -119,9 +120,7 @@ def import_entries(request: HttpRequest, bank: str) -> HttpResponse:
 def entry_detail(request: HttpRequest, bank: str, entry_id: int) -> HttpResponse:
     """An entry: its data, provenance, opinions and numbered changes, and what the visitor may do."""
     require(request.user, Perm.READ_BANKS)
-    entry = Entry.objects.visible_to(request.user).filter(bank=_bank(bank), pk=entry_id).first()
-    if entry is None:
-        raise Http404
+    entry = access(Entry.objects.restrict(request.user), entry_id, bank=_bank(bank))
     can_curate = has_perm(request.user, Perm.CURATE_BANKS)
     return render(
         request,

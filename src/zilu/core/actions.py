@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.core import audit, keycache
-from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
+from zilu.core.errors import InvalidTransition, ValidationFailed
 from zilu.core.keycache import KeyIdentity
 from zilu.core.models import ApiKey, User
 from zilu.core.roles import Perm, Role, require
+from zilu.core.workflow import access
 
 KEY_PREFIX = "zilu"
 MAX_ACTIVE_KEYS = 10
@@ -73,9 +74,7 @@ def do_create_api_key(actor: User, name: str) -> NewApiKey:
 def do_revoke_api_key(actor: User, key_id: int) -> ApiKey:
     """Revoke one of the actor's member's keys. Revoking twice is refused."""
     require(actor, Perm.MANAGE_API_KEYS)
-    key = ApiKey.objects.visible_to(actor).select_for_update().filter(pk=key_id).first()
-    if key is None:
-        raise NotFound()
+    key = access(ApiKey.objects.visible_to(actor), key_id, for_update=True)
     if key.revoked_at is not None:
         raise InvalidTransition(_("This key has already been revoked."))
     key.revoked_at = timezone.now()

@@ -1,6 +1,7 @@
 """State changes of filings: register, update and close a site; verify what its home page shows (Art. 12(5)).
 
-``access_site`` loads and authorises, ``check_site`` validates the input, ``do_*`` mutate. A verification fetches
+``Site.objects.restrict(actor, "view"|"change")`` with :func:`zilu.core.workflow.access` loads and authorises,
+``check_site`` validates the input, ``do_*`` mutate. A verification fetches
 the page outside any transaction (network time never holds a database lock), then records the outcome, the
 evidence and the site's new check status in one transaction with its audit entry, and tells the member of a
 problem, with the working-day deadline to fix it, after commit.
@@ -9,23 +10,27 @@ problem, with the working-day deadline to fix it, after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.core import audit
+from zilu.core.actors import StaffActor
 from zilu.core.deadlines import deadline_for
-from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.errors import Duplicate, InvalidTransition, ValidationFailed
 from zilu.core.identifiers import IdentifierError, validate_icp_number, validate_phone, validate_psb_number
-from zilu.core.notify import notify
+from zilu.core.models import User
+from zilu.core.notify import notify, site_language
 from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
+from zilu.core.workflow import access, can_transition
 from zilu.filings.fetch import fetch, find_numbers, page_text
 from zilu.filings.models import Site, SiteDomain, Verification
 from zilu.filings.resolve import candidate_domains, invalidate_domain_map, name_key, normalize_domain
@@ -39,24 +44,10 @@ AUDITED_FIELDS = ["kind", "name", "home_url", "icp_number", "psb_number", "respo
 # --------------------------------------------------------------------------- access
 
 
-def access_site(user: Any, site_id: int, *, for_update: bool = False) -> Site:
-    """The site, if ``user`` may see it (its member's representatives, staff, the supervising department)."""
-    qs = Site.objects.visible_to(user).select_related("member")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    site = qs.filter(pk=site_id).first()
-    if site is None:
-        raise NotFound()
-    return site
-
-
-def _own_site(actor: Any, site_id: int) -> Site:
+def _own_site(actor: User, site_id: int) -> Site:
     """A site of the actor's own member, locked, for the member's changes."""
     require(actor, Perm.REGISTER_FILINGS)
-    site = Site.objects.select_for_update().filter(pk=site_id, member_id=getattr(actor, "member_id", None)).first()
-    if site is None:
-        raise NotFound()
-    return site
+    return access(Site.objects.restrict(actor, "change"), site_id, for_update=True)
 
 
 # --------------------------------------------------------------------------- validation
@@ -111,8 +102,6 @@ def check_site(data: dict[str, Any], *, member: Member, site: Site | None = None
 
     home_url = str(data.get("home_url") or "").strip()
     if home_url:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(home_url)
         if parts.scheme not in {"http", "https"} or not parts.hostname or len(home_url) > 500:
             fail("home_url", _("Enter the home page as an http:// or https:// address."), "format")
@@ -199,7 +188,7 @@ def _apply(site: Site, checked: SiteInput) -> None:
 
 
 @transaction.atomic
-def do_register_site(actor: Any, data: dict[str, Any]) -> Site:
+def do_register_site(actor: User, data: dict[str, Any]) -> Site:
     """A member registers a website or app with its filing numbers (Art. 12(5))."""
     require(actor, Perm.REGISTER_FILINGS)
     member = Member.objects.select_for_update().filter(pk=getattr(actor, "member_id", None)).first()
@@ -213,7 +202,7 @@ def do_register_site(actor: Any, data: dict[str, Any]) -> Site:
 
 
 @transaction.atomic
-def do_update_site(actor: Any, site_id: int, data: dict[str, Any]) -> Site:
+def do_update_site(actor: User, site_id: int, data: dict[str, Any]) -> Site:
     """The member keeps a site's record true: new numbers, domains or responsible person. Changed filing numbers
     or domains put the site back to "not checked" until the next verification."""
     site = _own_site(actor, site_id)
@@ -232,10 +221,10 @@ def do_update_site(actor: Any, site_id: int, data: dict[str, Any]) -> Site:
 
 
 @transaction.atomic
-def do_close_site(actor: Any, site_id: int) -> Site:
+def do_close_site(actor: User, site_id: int) -> Site:
     """The member tells the platform it no longer runs the site; its domains and numbers become free."""
     site = _own_site(actor, site_id)
-    if Site.Status.CLOSED not in Site.TRANSITIONS[site.status]:
+    if not can_transition(site, Site.Status.CLOSED):  # the table's only way out of "active"
         raise InvalidTransition(_("This site is already closed."))
     site.status = Site.Status.CLOSED
     site.closed_at = timezone.now()
@@ -320,7 +309,7 @@ def _problem_message(outcome: str) -> str:
     }.get(outcome, "")
 
 
-def _record(actor: Any, site_id: int, evidence: Evidence, requested_by: Any) -> Verification:
+def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: User | None) -> Verification:
     with transaction.atomic():
         site = Site.objects.select_for_update().select_related("member").get(pk=site_id)
         now = timezone.now()
@@ -376,7 +365,7 @@ def _record(actor: Any, site_id: int, evidence: Evidence, requested_by: Any) -> 
 
 
 def _tell_member(site: Site, evidence: Evidence) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         subject = _("Filing check failed: %(name)s") % {"name": site.name}
         registered = " / ".join(filter(None, [site.icp_number, site.psb_number]))
         body = "\n".join(
@@ -387,19 +376,19 @@ def _tell_member(site: Site, evidence: Evidence) -> None:
                 _("Please fix the site or update its record by %(date)s.") % {"date": site.fix_by},
             ]
         )
-        notify(
-            site.member.representatives.filter(is_active=True),
-            subject,
-            body,
-            url=reverse("filings:detail", kwargs={"site_id": site.pk}),
-            kind="filings.site.problem",
-        )
+    notify(
+        site.member.active_representatives(),
+        subject,
+        body,
+        url=reverse("filings:detail", kwargs={"site_id": site.pk}),
+        kind="filings.site.problem",
+    )
 
 
-def do_verify_site(actor: Any, site_id: int) -> Verification:
+def do_verify_site(actor: User, site_id: int) -> Verification:
     """Check now what the site's home page shows (the member's or the staff's button)."""
     require(actor, Perm.VERIFY_FILINGS)
-    site = access_site(actor, site_id)
+    site = access(Site.objects.restrict(actor).select_related("member"), site_id)
     if not site.is_active:
         raise InvalidTransition(_("A closed site is not checked."))
     if not url_to_check(site):
@@ -407,7 +396,7 @@ def do_verify_site(actor: Any, site_id: int) -> Verification:
     return _record(actor, site.pk, inspect(site), actor)
 
 
-def verify_due_sites(*, older_than_hours: float = 20.0, now: Any = None) -> int:
+def verify_due_sites(*, older_than_hours: float = 20.0, now: datetime | None = None) -> int:
     """The periodic check: every active site with an address, not checked in the last ``older_than_hours``."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=older_than_hours)

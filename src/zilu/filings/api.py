@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
+from zilu.core.workflow import access
 from zilu.filings import actions
 from zilu.filings.models import Site, Verification
 
@@ -76,7 +77,7 @@ def _require_list(request: HttpRequest) -> None:
 @router.get("/sites", response=list[SiteOut], auth=SIGNED_IN, summary="Registered websites and apps you may see")
 def sites(request: HttpRequest, check_status: str | None = None, status: str | None = None) -> list[Site]:
     _require_list(request)
-    qs = Site.objects.visible_to(request.user).select_related("member").prefetch_related("domains")
+    qs = Site.objects.restrict(request.user).select_related("member").prefetch_related("domains")
     if check_status:
         qs = qs.filter(check_status=check_status)
     if status:
@@ -91,7 +92,7 @@ def register(request: HttpRequest, payload: SiteIn) -> Status[Site]:
 
 @router.get("/sites/{site_id}", response=SiteOut, auth=SIGNED_IN)
 def site(request: HttpRequest, site_id: int) -> Site:
-    return actions.access_site(request.user, site_id)
+    return access(Site.objects.restrict(request.user).select_related("member"), site_id)
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, auth=SIGNED_IN, summary="Update a site's record")
@@ -113,4 +114,4 @@ def verify(request: HttpRequest, site_id: int) -> Verification:
 
 @router.get("/sites/{site_id}/verifications", response=list[VerificationOut], auth=SIGNED_IN)
 def verifications(request: HttpRequest, site_id: int) -> list[Verification]:
-    return list(actions.access_site(request.user, site_id).verifications.all()[:100])
+    return list(access(Site.objects.restrict(request.user), site_id).verifications.all()[:100])

@@ -10,17 +10,25 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 
-class SiteQuerySet(models.QuerySet["Site"]):
-    """Sites, restricted by who may see them."""
+class SiteQuerySet(RestrictedQuerySet["Site"]):
+    """Sites, restricted by who may see them and who may change them (``restrict(actor, "view"|"change")``)."""
 
-    def visible_to(self, user: Any) -> SiteQuerySet:
+    def visible_to(self, actor: Any) -> SiteQuerySet:
         """Staff and the supervising department see all; a member representative sees its member's sites."""
-        if has_perm(user, Perm.VIEW_FILINGS):
+        if has_perm(actor, Perm.VIEW_FILINGS):
             return self.all()
-        member_id = getattr(user, "member_id", None)
-        if getattr(user, "is_authenticated", False) and member_id:
+        member_id = getattr(actor, "member_id", None)
+        if getattr(actor, "is_authenticated", False) and member_id:
+            return self.filter(member_id=member_id)
+        return self.none()
+
+    def changeable_by(self, actor: Any) -> SiteQuerySet:
+        """Only the member's own representatives change its sites' records (the staff see them, never edit them)."""
+        member_id = getattr(actor, "member_id", None)
+        if has_perm(actor, Perm.REGISTER_FILINGS) and member_id:
             return self.filter(member_id=member_id)
         return self.none()
 

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from zilu.filings.models import Site, SiteDomain
+from zilu.members.models import Member
 
 if TYPE_CHECKING:
     import tldextract
-
-    from zilu.filings.models import Site
-    from zilu.members.models import Member
 
 __all__ = [
     "active_member",
@@ -136,9 +137,6 @@ _local: tuple[str, DomainMap] | None = None
 
 
 def _build() -> DomainMap:
-    from zilu.filings.models import Site, SiteDomain
-    from zilu.members.models import Member
-
     # Three autocommit reads: a change committed between them bumps the generation read before them, so a map that
     # mixes both states is never served once that bump is seen; the filters on ids keep it self-consistent.
     members = {m.pk: m for m in Member.objects.filter(status=Member.Status.ACTIVE)}
@@ -162,8 +160,6 @@ def _build() -> DomainMap:
 def _map() -> DomainMap | None:
     """The current map, or None when the database must be asked (inside a transaction, or the cache is down)."""
     global _local
-    from django.core.cache import cache
-    from django.db import connection
 
     if connection.in_atomic_block:
         return None
@@ -199,8 +195,6 @@ def invalidate_domain_map() -> None:
 
 def _bump() -> None:
     global _local
-    from django.core.cache import cache
-
     _local = None
     cache.set(GENERATION_KEY, secrets.token_hex(8), MAP_TTL)
 
@@ -214,8 +208,6 @@ def _copy(site: Site) -> Site:
 
 def active_member(member_id: int) -> Member | None:
     """The active member with this id, or None (cached with the domain map)."""
-    from zilu.members.models import Member
-
     mapping = _map()
     if mapping is None:
         return Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
@@ -257,9 +249,6 @@ def site_for_url(url_or_name: str) -> Site | None:
 
 
 def _site_by_domain(candidates: list[str]) -> Site | None:
-    from zilu.filings.models import Site, SiteDomain
-    from zilu.members.models import Member
-
     rows = {
         d.name: d.site
         for d in SiteDomain.objects.filter(
@@ -276,9 +265,6 @@ def _site_by_domain(candidates: list[str]) -> Site | None:
 
 
 def _apps_by_name(key: str) -> list[Site]:
-    from zilu.filings.models import Site
-    from zilu.members.models import Member
-
     return list(
         Site.objects.filter(
             kind=Site.Kind.APP, name_key=key, status=Site.Status.ACTIVE, member__status=Member.Status.ACTIVE

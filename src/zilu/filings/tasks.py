@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from zilu.filings.actions import verify_due_sites
+
 
 @shared_task(name="zilu.filings.verify_due_sites")
 def verify_due_sites_task() -> int:
     """Verify each active site not checked for about a day (see core.scheduler.SCHEDULE)."""
-    from zilu.filings.actions import verify_due_sites
-
     return verify_due_sites()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
 from zilu.core.views import run_action, run_form_action
+from zilu.core.workflow import access
 from zilu.filings import actions
 from zilu.filings.forms import SiteForm
 from zilu.filings.models import Site
@@ -30,7 +31,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _may_list(user):
         raise Forbidden()
-    sites = Site.objects.visible_to(user).select_related("member").prefetch_related("domains")
+    sites = Site.objects.restrict(user).select_related("member").prefetch_related("domains")
     check = request.GET.get("check", "")
     if check in FILTERS:
         sites = sites.filter(check_status__in=FILTERS[check], status=Site.Status.ACTIVE)
@@ -57,7 +58,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     """One site: its record, the latest checks with their evidence, the verify button, the edit form."""
-    site = actions.access_site(request.user, site_id)
+    site = access(Site.objects.restrict(request.user).select_related("member"), site_id)
     is_owner = has_perm(request.user, Perm.REGISTER_FILINGS) and site.member_id == request.user.member_id
     initial = {**{f: getattr(site, f) for f in actions.AUDITED_FIELDS}, "domains": "\n".join(site.domain_names)}
     form = SiteForm(request.POST or None, initial=initial) if is_owner and site.is_active else None

@@ -12,8 +12,8 @@ from ninja.security import django_auth
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
+from zilu.core.workflow import access
 from zilu.members import actions
-from zilu.members.bulletins import do_publish_bulletin
 from zilu.members.models import Application, Bulletin, Kind, Member
 
 router = Router(tags=["members"])
@@ -65,13 +65,13 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
 
 @router.get("/applications", response=list[ApplicationOut], auth=SIGNED_IN, summary="Applications you may see")
 def applications(request: HttpRequest, status: str | None = None) -> list[Application]:
-    qs = Application.objects.visible_to(request.user).select_related("member")
+    qs = Application.objects.restrict(request.user).select_related("member")
     return list((qs.filter(status=status) if status else qs)[:500])
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, auth=SIGNED_IN)
 def application(request: HttpRequest, application_id: int) -> Application:
-    return actions.access_application(request.user, application_id)
+    return access(Application.objects.restrict(request.user), application_id)
 
 
 @router.put(
@@ -279,5 +279,6 @@ def bulletin(request: HttpRequest, number: int) -> Bulletin:
 def publish_bulletin(request: HttpRequest, payload: BulletinIn) -> Status[Bulletin]:
     require(request.user, Perm.PUBLISH_BULLETINS)
     return Status(
-        201, do_publish_bulletin(signed_in(request), payload.period, corrects=payload.corrects, note=payload.note)
+        201,
+        actions.do_publish_bulletin(signed_in(request), payload.period, corrects=payload.corrects, note=payload.note),
     )

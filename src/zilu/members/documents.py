@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+import cvttf_NotoSansCJK_Regular
 import segno
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, TableBordersLayout, TableCellFillMode, WrapMode, XPos, YPos
@@ -60,8 +61,6 @@ def cjk_font_path() -> str:
     The TC build also covers simplified Chinese. The lookup is cached; the font is registered afresh for each
     document (fpdf2 keeps fonts per document and embeds only the glyphs used).
     """
-    import cvttf_NotoSansCJK_Regular
-
     return str(cvttf_NotoSansCJK_Regular.get_TTF_path())
 
 

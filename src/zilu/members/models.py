@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from zilu.core.models import User
 from zilu.core.roles import Perm, Role, has_perm
+from zilu.core.workflow import RestrictedQuerySet
 
 
 class Kind(models.TextChoices):
@@ -93,15 +94,15 @@ class Member(models.Model):
         return self.kind == Kind.UNIT
 
 
-class ApplicationQuerySet(models.QuerySet["Application"]):
-    """Applications, restricted by who may see them."""
+class ApplicationQuerySet(RestrictedQuerySet["Application"]):
+    """Applications, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, user: Any) -> ApplicationQuerySet:
+    def visible_to(self, actor: Any) -> ApplicationQuerySet:
         """Staff and the supervising department see all; an applicant sees only its own."""
-        if has_perm(user, Perm.VIEW_APPLICATIONS):
+        if has_perm(actor, Perm.VIEW_APPLICATIONS):
             return self.all()
-        if getattr(user, "is_authenticated", False):
-            return self.filter(applicant=user)
+        if getattr(actor, "is_authenticated", False):
+            return self.filter(applicant=actor)
         return self.none()
 
     def open(self) -> ApplicationQuerySet:
@@ -130,6 +131,7 @@ class Application(models.Model):
         Status.SIGNED: set(),
         Status.CANCELLED: set(),
     }
+    TRANSITION_ERROR = _("An application that is “%(status)s” cannot become “%(target)s”.")
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
     kind = models.CharField(_("kind of applicant"), max_length=20, choices=Kind.choices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, has_perm
+from zilu.members import documents
 from zilu.members.forms import RegistrySearchForm
 from zilu.members.models import Bulletin, Kind, Member, Signature
 
@@ -55,14 +57,12 @@ def verify(request: HttpRequest, number: str | None = None) -> HttpResponse:
 
 def certificate_for(member: Member) -> bytes:
     """The member's certificate PDF, from its first signature."""
-    from zilu.members.documents import CertificateData, render_certificate
-
     signature: Signature | None = member.signatures.select_related("convention_version").order_by("signed_on").first()
     if signature is None or member.number is None:
         raise NotFound()
     verify_path = reverse("members:verify_number", kwargs={"number": member.number})
-    return render_certificate(
-        CertificateData(
+    return documents.render_certificate(
+        documents.CertificateData(
             member_name=member.name,
             member_number=member.number,
             member_kind=str(Kind(member.kind).label),
@@ -128,21 +128,19 @@ def bulletin_csv(request: HttpRequest, number: int) -> HttpResponse:
 
 def bulletin_pdf(request: HttpRequest, number: int) -> HttpResponse:
     """A bulletin as PDF."""
-    from datetime import date
-
-    from zilu.members.documents import BulletinData, BulletinEntry, render_bulletin
-
     bulletin = _bulletin(number)
     kinds = dict(Kind.choices)
 
-    def entries(section: str) -> tuple[BulletinEntry, ...]:
+    def entries(section: str) -> tuple[documents.BulletinEntry, ...]:
         return tuple(
-            BulletinEntry(e["number"], e["name"], str(kinds.get(e["kind"], e["kind"])), date.fromisoformat(e["date"]))
+            documents.BulletinEntry(
+                e["number"], e["name"], str(kinds.get(e["kind"], e["kind"])), date.fromisoformat(e["date"])
+            )
             for e in bulletin.entries[section]
         )
 
-    pdf = render_bulletin(
-        BulletinData(
+    pdf = documents.render_bulletin(
+        documents.BulletinData(
             number=bulletin.number,
             period=bulletin.period,
             period_start=bulletin.period_start,

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_form_action
+from zilu.core.workflow import access
 from zilu.members import actions
-from zilu.members.bulletins import do_publish_bulletin
 from zilu.members.forms import ApproveForm, BulletinForm, RejectForm, RequestInfoForm
 from zilu.members.models import Application, Bulletin
 
@@ -29,7 +29,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Applications, open ones first, filterable by status."""
     require(request.user, Perm.VIEW_APPLICATIONS)
     status = request.GET.get("status", "open")
-    qs = Application.objects.visible_to(request.user).select_related("applicant").order_by("created_at")
+    qs = Application.objects.restrict(request.user).select_related("applicant").order_by("created_at")
     qs = qs.open() if status == "open" else qs.filter(status=status) if status in Application.Status.values else qs
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -43,7 +43,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, application_id: int) -> HttpResponse:
     """One application with the reviewer's three decisions."""
     require(request.user, Perm.VIEW_APPLICATIONS)
-    application = actions.access_application(request.user, application_id)
+    application = access(Application.objects.restrict(request.user), application_id)
     forms = {name: form_class(prefix=name) for name, (form_class, *_rest) in DECISIONS.items()}
     return render(
         request,
@@ -85,7 +85,7 @@ def bulletins(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ok, bulletin = run_form_action(
-            request, form, do_publish_bulletin, signed_in(request), data["period"], corrects=data["corrects"],
+            request, form, actions.do_publish_bulletin, signed_in(request), data["period"], corrects=data["corrects"],
             note=data["note"],
         )  # fmt: skip
         if ok:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from zilu.core.system import SystemActor
-from zilu.members.actions import apply_due_withdrawals
-from zilu.members.bulletins import publish_due_bulletin
+from zilu.members.actions import apply_due_withdrawals, publish_due_bulletin
 
 
 @shared_task(name="zilu.members.apply_due_withdrawals")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zilu.convention.models import ConventionVersion
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_action, run_form_action
+from zilu.core.workflow import access
 from zilu.members import actions
 from zilu.members.forms import ApplicationForm, SignForm, WithdrawForm
 from zilu.members.models import Application, Withdrawal
@@ -36,7 +37,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
     """The applicant follows its application, answers a request for information, or goes on to sign."""
-    application = actions.access_application(request.user, application_id)
+    application = access(Application.objects.restrict(request.user), application_id)
     is_applicant = application.applicant_id == request.user.pk
     initial = {f: getattr(application, f) for f in EDITABLE}
     form = ApplicationForm(request.POST or None, initial={**initial, "kind": application.kind})
@@ -57,7 +58,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 @login_required
 def sign(request: HttpRequest, application_id: int) -> HttpResponse:
     """Read the exact version in force and sign it."""
-    application = actions.access_application(request.user, application_id)
+    application = access(Application.objects.restrict(request.user), application_id)
     if application.applicant_id != request.user.pk:
         require(request.user, Perm.REVIEW_APPLICATIONS)  # staff may look, never sign
     version = ConventionVersion.objects.current()

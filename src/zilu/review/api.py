@@ -156,8 +156,9 @@ def attach(request: HttpRequest, external_id: str, files: File[list[UploadedFile
 
 @router.get("/queue", response=list[QueueItemOut], auth=SIGNED_IN, summary="The member's queue, oldest first")
 def queue(request: HttpRequest) -> list[dict[str, Any]]:
-    member = actions.member_of(signed_in(request), Perm.REVIEW_CONTENT)
-    items = ReviewItem.objects.filter(member=member, status__in=ReviewItem.QUEUE).select_related("claimed_by")
+    actor = signed_in(request)
+    actions.member_of(actor, Perm.REVIEW_CONTENT)
+    items = ReviewItem.objects.restrict(actor).filter(status__in=ReviewItem.QUEUE).select_related("claimed_by")
     return [
         {"id": i.pk, "external_id": i.external_id, "title": i.title, "status": i.status, "labels": i.labels,
          "created_at": i.created_at, "claimed_by": i.claimed_by.get_username() if i.claimed_by else None,

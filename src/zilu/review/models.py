@@ -3,9 +3,27 @@ the takedown notices they create."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zilu.core.roles import Perm, has_perm
+from zilu.core.workflow import RestrictedQuerySet
+
+
+class ReviewItemQuerySet(RestrictedQuerySet["ReviewItem"]):
+    """Review items, restricted by who may see them (``restrict(actor)``)."""
+
+    def visible_to(self, actor: Any) -> ReviewItemQuerySet:
+        """A member's representatives (and its systems' API keys) see their own member's items; nobody else sees
+        any: the executing body and the supervising department do not see members' review queues. (Actions also
+        refuse the representatives of a member that is no longer active, see ``review.actions.member_of``.)"""
+        member_id = getattr(actor, "member_id", None)
+        if member_id and (has_perm(actor, Perm.REVIEW_CONTENT) or has_perm(actor, Perm.SUBMIT_FOR_REVIEW)):
+            return self.filter(member_id=member_id)
+        return self.none()
 
 
 class ReviewItem(models.Model):
@@ -34,6 +52,7 @@ class ReviewItem(models.Model):
         Status.APPROVED: set(),
         Status.REJECTED: set(),
     }
+    TRANSITION_ERROR = _("An escalated item is approved or rejected.")
 
     member = models.ForeignKey("members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
     external_id = models.CharField(_("external id"), max_length=200)
@@ -58,6 +77,8 @@ class ReviewItem(models.Model):
     )  # fmt: skip
     claim_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review item")

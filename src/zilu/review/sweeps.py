@@ -10,7 +10,8 @@ entirely: its row stays ``running`` with nobody holding it, and the ``resume_swe
 ``RESUME_EVERY`` seconds) gives such chunks back to the queue once their claim is older than ``CLAIM_TIMEOUT``. A
 sweep that makes no progress at all for ``STALE`` (say, the broker lost its queue) has all its pending chunks sent
 again. A notice is unique per item and set of hit entries, so even a chunk screened twice cannot duplicate one, and
-a task delivered twice finds its chunk done and does nothing.
+a task delivered twice finds its chunk done and does nothing. The records (sweeps, chunks, notices) are written by
+:mod:`zilu.review.actions.sweeps`; this module decides what to screen and screens it.
 """
 
 from __future__ import annotations
@@ -21,21 +22,29 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
 from zilu.banks.service import bank_versions, get_screener
 from zilu.banks.signals import entries_added
-from zilu.core import audit
-from zilu.core.outbox import enqueue_many
-from zilu.review.models import ReviewItem, Sweep, SweepChunk, TakedownNotice
-from zilu.review.webhooks import queue_delivery
+from zilu.core.actors import StaffActor
+from zilu.core.system import SystemActor
+from zilu.review.actions import (
+    do_claim_chunk,
+    do_complete_chunk,
+    do_extend_sweep,
+    do_finish_sweep,
+    do_requeue_chunks,
+    do_resend_chunks,
+    do_start_sweep,
+)
+from zilu.review.models import ReviewItem, Sweep, SweepChunk
 
 logger = logging.getLogger(__name__)
 # A chunk takes a second or two; a claim this old whose row nobody holds belongs to a dead worker.
@@ -45,30 +54,13 @@ STALE = timedelta(minutes=2)
 RESUME_EVERY = 15.0  # seconds between runs of the resume task (core.scheduler.SCHEDULE)
 
 
-def _published(window_days: int, now: Any) -> Any:
+def _published(window_days: int, now: datetime) -> QuerySet[ReviewItem]:
     return ReviewItem.objects.filter(
         status__in=ReviewItem.PUBLISHED, published_at__gte=now - timedelta(days=window_days)
     )
 
 
-def _ranges(ids: list[int], size: int) -> list[tuple[int, int]]:
-    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-
-
-def _make_chunks(sweep: Sweep, ids: list[int]) -> list[SweepChunk]:
-    from zilu.review.tasks import sweep_chunk_task
-
-    size = max(1, int(settings.ZILU_REVIEW_SWEEP_CHUNK))
-    chunks = SweepChunk.objects.bulk_create(
-        [SweepChunk(sweep=sweep, first_item=lo, last_item=hi) for lo, hi in _ranges(ids, size)]
-    )
-    if any(chunk.pk is None for chunk in chunks):  # a backend that returns no ids from bulk inserts
-        chunks = list(SweepChunk.objects.filter(sweep=sweep, status=SweepChunk.Status.PENDING))
-    enqueue_many(sweep_chunk_task, [(chunk.pk,) for chunk in chunks])
-    return chunks
-
-
-def start_sweep(actor: Any, reason: str, *, window_days: int | None = None) -> Sweep:
+def start_sweep(actor: StaffActor, reason: str, *, window_days: int | None = None) -> Sweep:
     """Create a sweep over the items published within the window, split it into chunks and send them to the
     workers after commit. A sweep none of whose chunks has started yet absorbs a new request instead (a burst of
     approvals makes one sweep)."""
@@ -88,25 +80,12 @@ def start_sweep(actor: Any, reason: str, *, window_days: int | None = None) -> S
             fresh = list(
                 population.filter(pk__gt=waiting.upto_item, pk__lte=upto).order_by("pk").values_list("pk", flat=True)
             )
-            waiting.bank_versions, waiting.upto_item = versions, max(upto, waiting.upto_item)
-            waiting.total += len(fresh)
-            waiting.save(update_fields=["bank_versions", "upto_item", "total", "updated_at"])
-            if fresh:
-                _make_chunks(waiting, fresh)
-            return waiting
+            return do_extend_sweep(waiting, bank_versions=versions, upto_item=upto, ids=fresh)
         ids = list(population.filter(pk__lte=upto).order_by("pk").values_list("pk", flat=True))
-        sweep = Sweep.objects.create(
-            reason=reason[:200], bank_versions=versions, window_days=window,
-            published_since=now - timedelta(days=window), upto_item=upto,
-            total=len(ids), started_by=str(actor)[:200],
+        return do_start_sweep(
+            actor, reason, bank_versions=versions, window_days=window, published_since=now - timedelta(days=window),
+            upto_item=upto, ids=ids,
         )  # fmt: skip
-        audit.record(actor, "review.sweep.start", sweep, after={"reason": reason, "total": sweep.total,
-                                                                 "window_days": window})  # fmt: skip
-        if ids:
-            _make_chunks(sweep, ids)
-        else:
-            _finish(sweep)
-    return sweep
 
 
 def _signature(hits: list[dict[str, Any]]) -> str:
@@ -120,27 +99,11 @@ def new_block_hits(item: ReviewItem, hits: list[dict[str, Any]]) -> list[dict[st
     return [h for h in hits if h.get("suggestion") == "block" and (h["kind"], h.get("entry")) not in known]
 
 
-def _finish(sweep: Sweep) -> None:
-    sweep.status, sweep.finished_at = Sweep.Status.FINISHED, timezone.now()
-    sweep.save(update_fields=["status", "finished_at", "updated_at"])
-    audit.record(None, "review.sweep.finish", sweep, after={"processed": sweep.processed, "notices": sweep.notices})
-
-
-def _claim(chunk_id: int) -> Any:
-    """Mark a pending chunk as taken (its own commit) and return the claim's time, which is also its token; None if
-    the chunk is done or another worker has it."""
-    now = timezone.now()
-    claimed = SweepChunk.objects.filter(pk=chunk_id, status=SweepChunk.Status.PENDING).update(
-        status=SweepChunk.Status.RUNNING, claimed_at=now, claimed_by=f"{socket.gethostname()}:{os.getpid()}"[:100]
-    )
-    return now if claimed == 1 else None
-
-
 def run_chunk_id(chunk_id: int, *, on_item: Callable[[ReviewItem], None] | None = None) -> bool:
     """Claim and screen one chunk; returns whether this call did it. ``on_item`` is a test hook (called for each item
     inside the chunk's transaction, e.g. to simulate a worker dying mid-chunk)."""
     screener = get_screener()  # first, since building it can take a while
-    claim = _claim(chunk_id)
+    claim = do_claim_chunk(chunk_id, f"{socket.gethostname()}:{os.getpid()}")
     if claim is None:
         return False
     with transaction.atomic():
@@ -161,34 +124,15 @@ def run_chunk_id(chunk_id: int, *, on_item: Callable[[ReviewItem], None] | None 
             .filter(pk__gte=chunk.first_item, pk__lte=chunk.last_item)
             .order_by("pk")
         )
-        created = []
+        found = []
         verdicts = screener.screen_many([(item.text, item.title or None) for item in items]) if items else []
         for item, verdict in zip(items, verdicts, strict=True):
             if on_item is not None:
                 on_item(item)
             fresh = new_block_hits(item, [hit.to_dict() for hit in verdict.hits])
-            if not fresh:
-                continue
-            notice, made = TakedownNotice.objects.get_or_create(
-                item=item, signature=_signature(fresh), defaults={"member_id": item.member_id, "sweep": sweep,
-                                                                   "hits": fresh},
-            )  # fmt: skip
-            if made:
-                created.append(notice)
-        chunk.status, chunk.done_at = SweepChunk.Status.DONE, timezone.now()
-        chunk.processed, chunk.notices, chunk.attempts = len(items), len(created), chunk.attempts + 1
-        chunk.save(update_fields=["status", "done_at", "processed", "notices", "attempts"])
-        # The sweep's row last and briefly: chunks finishing at once add their counts one after the other, and the
-        # last one to commit sees no chunk left and finishes the sweep.
-        sweep = Sweep.objects.select_for_update().get(pk=sweep.pk)
-        sweep.processed += len(items)
-        sweep.notices += len(created)
-        sweep.save(update_fields=["processed", "notices", "updated_at"])
-        for notice in created:
-            queue_delivery(notice.member_id, "review.takedown", _notice_payload(notice), item=notice.item)
-        left = SweepChunk.objects.filter(sweep=sweep).exclude(status=SweepChunk.Status.DONE).exists()
-        if not left and sweep.status == Sweep.Status.RUNNING:
-            _finish(sweep)
+            if fresh:
+                found.append((item, fresh, _signature(fresh)))
+        do_complete_chunk(chunk, processed=len(items), found=found)
     return True
 
 
@@ -200,15 +144,6 @@ def run_chunk(sweep_id: int, *, on_item: Callable[[ReviewItem], None] | None = N
         if run_chunk_id(chunk_id, on_item=on_item):
             break
     return SweepChunk.objects.filter(sweep_id=sweep_id, status=SweepChunk.Status.PENDING).exists()
-
-
-def _notice_payload(notice: TakedownNotice) -> dict[str, Any]:
-    return {
-        "external_id": notice.item.external_id,
-        "notice_id": notice.pk,
-        "reason": "new block-level hits in the shared banks",
-        "hits": notice.hits,
-    }
 
 
 def run_sweep(
@@ -228,7 +163,7 @@ def run_sweep(
     return Sweep.objects.filter(pk=sweep_id, status=Sweep.Status.FINISHED).exists()
 
 
-def release_dead_claims(*, now: Any = None, sweep_id: int | None = None) -> list[int]:
+def release_dead_claims(*, now: datetime | None = None, sweep_id: int | None = None) -> list[int]:
     """Give back to the queue the chunks claimed more than ``CLAIM_TIMEOUT`` ago whose row no transaction holds:
     their worker died mid-chunk (the chunk's work rolled back with it). Returns their ids."""
     now = now or timezone.now()
@@ -240,16 +175,14 @@ def release_dead_claims(*, now: Any = None, sweep_id: int | None = None) -> list
             dead = dead.filter(sweep_id=sweep_id)
         ids = list(dead.values_list("pk", flat=True))
         if ids:
-            SweepChunk.objects.filter(pk__in=ids).update(status=SweepChunk.Status.PENDING, claimed_at=None)
+            do_requeue_chunks(ids)
             logger.warning("sweeps: %d chunk(s) of dead workers given back to the queue: %s", len(ids), ids)
     return ids
 
 
-def resume_stalled(now: Any = None) -> int:
+def resume_stalled(now: datetime | None = None) -> int:
     """Send again the chunks of dead workers, and every pending chunk of a sweep that has made no progress for a
     while (its messages were lost); finish a sweep with nothing left. Returns how many sweeps were touched."""
-    from zilu.review.tasks import sweep_chunk_task
-
     now = now or timezone.now()
     touched: set[int] = set()
     released = release_dead_claims(now=now)
@@ -267,19 +200,16 @@ def resume_stalled(now: Any = None) -> int:
             with transaction.atomic():
                 locked = Sweep.objects.select_for_update().get(pk=sweep.pk)
                 if locked.status == Sweep.Status.RUNNING:
-                    _finish(locked)
+                    do_finish_sweep(locked)
     if to_send:
         with transaction.atomic():
-            enqueue_many(sweep_chunk_task, [(pk,) for pk in to_send])
-            Sweep.objects.filter(pk__in=touched).update(updated_at=now)
+            do_resend_chunks(to_send, touched, now)
     return len(touched)
 
 
 @receiver(entries_added)
 def _on_entries_added(sender: Any, bank: str, **kwargs: Any) -> None:
     """The banks gained entries in service: sweep recently published items."""
-    from zilu.core.system import SystemActor
-
     if bank in ("allow",):
         return  # allow-list words only ever remove hits
     if not _published(settings.ZILU_REVIEW_SWEEP_DAYS, timezone.now()).exists():

@@ -1,8 +1,16 @@
-"""Background work of the review queue: webhook deliveries and their retries, takedown sweeps and their resumption."""
+"""Background work of the review queue: webhook deliveries and their retries, takedown sweeps and their resumption.
+
+The tasks import ``review.webhooks`` and ``review.sweeps`` when they run: those modules (through ``review.actions``)
+import the tasks to send them, so importing them here would be a cycle.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
+
+from zilu.core.outbox import enqueue_many
+from zilu.review.models import SweepChunk
 
 
 @shared_task(name="zilu.review.deliver_webhook")
@@ -33,11 +41,6 @@ def sweep_chunk_task(chunk_id: int) -> bool:
 @shared_task(name="zilu.review.sweep")
 def sweep_task(sweep_id: int) -> int:
     """Send every pending chunk of a sweep to the workers again (the CLI's ``--resume`` runs them itself)."""
-    from django.db import transaction
-
-    from zilu.core.outbox import enqueue_many
-    from zilu.review.models import SweepChunk
-
     with transaction.atomic():
         pending = list(
             SweepChunk.objects.filter(sweep_id=sweep_id, status=SweepChunk.Status.PENDING).values_list("pk", flat=True)

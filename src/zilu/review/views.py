@@ -20,6 +20,7 @@ from zilu.core.errors import DomainError
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, require, signed_in
 from zilu.core.views import run_action, run_form_action
+from zilu.core.workflow import access
 from zilu.members.models import Member
 from zilu.review import actions
 from zilu.review.forms import DecisionForm, WebhookForm
@@ -71,9 +72,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The member's held and escalated items, oldest first, with who holds a claim."""
-    member = _member(request)
+    _member(request)
     items = (
-        ReviewItem.objects.filter(member=member, status__in=ReviewItem.QUEUE)
+        ReviewItem.objects.restrict(request.user)
+        .filter(status__in=ReviewItem.QUEUE)
         .select_related("claimed_by")
         .order_by("created_at", "pk")[:200]
     )
@@ -93,10 +95,8 @@ def claim_next(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with its hits highlighted and its attachments; the decision form while the visitor holds the claim."""
-    member = _member(request)
-    item = ReviewItem.objects.filter(member=member, pk=item_id).select_related("claimed_by").first()
-    if item is None:
-        raise Http404
+    _member(request)
+    item = access(ReviewItem.objects.restrict(request.user).select_related("claimed_by"), item_id)
     now = timezone.now()
     mine = item.claimed_by_id == request.user.pk and item.claim_expires_at is not None and item.claim_expires_at > now
     return render(

@@ -5,7 +5,7 @@ Each request carries ``X-Zilu-Event``, ``X-Zilu-Delivery`` (the delivery id: rec
 delivers; anything else (or no answer within 10 s) is retried after 30 s, 1 min, 2 min, ... (at most 6 h apart) up
 to ``ZILU_REVIEW_WEBHOOK_ATTEMPTS`` attempts. The HTTP call happens outside any transaction: a short transaction
 takes the delivery (pushing ``next_attempt_at`` out as a lease, so two workers never send it at once), another
-records the answer.
+records the answer (both in :mod:`zilu.review.actions.deliveries`, which also queues deliveries).
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from zilu.core.outbox import enqueue
+from zilu.review.actions import do_lease_delivery, do_record_attempt
+from zilu.review.models import Delivery
+from zilu.review.tasks import deliver_webhook_task
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10.0
@@ -57,21 +57,6 @@ def verify_signature(secret: str, header: str, body: bytes, tolerance: int = 300
     return hmac.compare_digest(signature(secret, timestamp, body), header)
 
 
-def queue_delivery(member_id: int, event: str, payload: dict[str, Any], *, item: Any = None) -> Any:
-    """Record a delivery for the member's webhook (none if it has no endpoint) and send it after the commit."""
-    from zilu.review.models import Delivery, WebhookEndpoint
-    from zilu.review.tasks import deliver_webhook_task
-
-    if not WebhookEndpoint.objects.filter(member_id=member_id).exists():
-        return None
-    delivery = Delivery.objects.create(
-        member_id=member_id, item=item, event=event, payload={"event": event, **payload},
-        next_attempt_at=timezone.now(),
-    )  # fmt: skip
-    enqueue(deliver_webhook_task, delivery.pk)
-    return delivery
-
-
 def _address_allowed(url: str) -> str | None:
     """Why ``url`` may not receive a webhook (loopback, private or link-local addresses), or None."""
     if settings.ZILU_REVIEW_WEBHOOK_ALLOW_PRIVATE:
@@ -88,25 +73,7 @@ def _address_allowed(url: str) -> str | None:
     return None
 
 
-def _take(delivery_id: int) -> tuple[Any, Any] | None:
-    from zilu.review.models import Delivery, WebhookEndpoint
-
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
-        now = timezone.now()
-        if delivery is None or delivery.status != Delivery.Status.PENDING:
-            return None
-        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
-            return None  # not due yet, or another worker holds it
-        endpoint = WebhookEndpoint.objects.filter(member_id=delivery.member_id).first()
-        if endpoint is None:
-            return None
-        delivery.next_attempt_at = now + LEASE
-        delivery.save(update_fields=["next_attempt_at"])
-        return delivery, endpoint
-
-
-def _post(url: str, secret: str, delivery: Any) -> tuple[int | None, str]:
+def _post(url: str, secret: str, delivery: Delivery) -> tuple[int | None, str]:
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     refused = _address_allowed(url)
     if refused:
@@ -134,31 +101,16 @@ def _post(url: str, secret: str, delivery: Any) -> tuple[int | None, str]:
 
 def deliver(delivery_id: int) -> str:
     """Try one delivery now; returns its status afterwards (``pending`` means a retry is scheduled)."""
-    from zilu.review.models import Delivery, DeliveryAttempt
-    from zilu.review.tasks import deliver_webhook_task
-
-    taken = _take(delivery_id)
+    taken = do_lease_delivery(delivery_id, LEASE)
     if taken is None:
         return "skipped"
     delivery, endpoint = taken
     started = time.monotonic()
     status_code, error = _post(endpoint.url, endpoint.secret, delivery)
     took = int((time.monotonic() - started) * 1000)
-    ok = status_code is not None and 200 <= status_code < 300
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        DeliveryAttempt.objects.create(
-            delivery=delivery, url=endpoint.url, status_code=status_code, error=error, duration_ms=took
-        )
-        delivery.attempts += 1
-        now = timezone.now()
-        if ok:
-            delivery.status, delivery.delivered_at, delivery.next_attempt_at = Delivery.Status.DELIVERED, now, None
-        elif delivery.attempts >= settings.ZILU_REVIEW_WEBHOOK_ATTEMPTS:
-            delivery.status, delivery.next_attempt_at = Delivery.Status.FAILED, None
-        else:
-            delivery.next_attempt_at = now + backoff(delivery.attempts)
-        delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
+    delivery = do_record_attempt(
+        delivery_id, url=endpoint.url, status_code=status_code, error=error, duration_ms=took, backoff=backoff
+    )
     if delivery.status == Delivery.Status.PENDING:
         logger.info("webhook delivery %s failed (%s); retry at %s", delivery_id, error, delivery.next_attempt_at)
         if settings.BROKER_URL:
@@ -167,10 +119,8 @@ def deliver(delivery_id: int) -> str:
     return str(delivery.status)
 
 
-def retry_due(now: Any = None) -> int:
+def retry_due(now: datetime | None = None) -> int:
     """Attempt every pending delivery whose time has come (periodic; also the safety net behind Celery)."""
-    from zilu.review.models import Delivery
-
     now = now or timezone.now()
     due = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)

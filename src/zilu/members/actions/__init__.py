@@ -1,8 +1,7 @@
-"""Every state change of membership. See ``applications`` (apply, review, sign) and ``membership`` (withdraw,
-revoke, founding signatories); bulletins are in :mod:`zilu.members.bulletins`."""
+"""Every state change of membership. See ``applications`` (apply, review, sign), ``membership`` (withdraw,
+revoke, founding signatories) and ``bulletins`` (publish the join/withdraw lists)."""
 
 from zilu.members.actions.applications import (
-    access_application,
     check_may_apply,
     do_apply,
     do_approve_application,
@@ -13,6 +12,7 @@ from zilu.members.actions.applications import (
     do_update_application,
     next_member_number,
 )
+from zilu.members.actions.bulletins import do_publish_bulletin, publish_due_bulletin
 from zilu.members.actions.membership import (
     apply_due_withdrawals,
     do_notify_withdrawal,
@@ -22,13 +22,13 @@ from zilu.members.actions.membership import (
 )
 
 __all__ = [
-    "access_application",
     "apply_due_withdrawals",
     "check_may_apply",
     "do_apply",
     "do_approve_application",
     "do_cancel_application",
     "do_notify_withdrawal",
+    "do_publish_bulletin",
     "do_register_founding_member",
     "do_reject_application",
     "do_request_information",
@@ -37,4 +37,5 @@ __all__ = [
     "do_update_application",
     "member_of",
     "next_member_number",
+    "publish_due_bulletin",
 ]

@@ -14,17 +14,19 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zilu.convention.models import ConventionVersion
 from zilu.core import audit
-from zilu.core.errors import Duplicate, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from zilu.core.errors import Duplicate, Forbidden, InvalidTransition, ValidationFailed
 from zilu.core.files import UploadPolicy, check_uploads, store_uploads
 from zilu.core.identifiers import IdentifierError, validate_phone
 from zilu.core.models import User
-from zilu.core.notify import executing_body_staff, notify
+from zilu.core.notify import executing_body_staff, notify, site_language
 from zilu.core.roles import Perm, Role, require
+from zilu.core.workflow import access, check_transition, transition
 from zilu.members.checks import check_application
 from zilu.members.models import Application, Kind, Member, Signature
 
@@ -47,50 +49,32 @@ def _public_fields(application: Application) -> dict[str, Any]:
     return values
 
 
-def tell(user: User, subject: Any, body: Any, url: str, kind: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(user, str(subject), str(body), url=url, kind=kind)
-
-
 def _tell_staff(subject: str, application: Application, kind: str) -> None:
-    """Notify the executing body's staff of an application to review."""
-    staff = executing_body_staff()
-    with translation.override(settings.LANGUAGE_CODE):
-        body = (
-            _("Registered outside Changping: the reviewer must record why it qualifies.")
-            if application.outside_changping
-            else ""
-        )
-        notify(
-            staff,
-            subject,
-            body,
-            url=reverse("members:review", kwargs={"application_id": application.pk}),
-            kind=kind,
-        )
+    """Notify the executing body's staff of an application to review (``subject`` built in the site's language)."""
+    body = (
+        gettext_lazy("Registered outside Changping: the reviewer must record why it qualifies.")
+        if application.outside_changping
+        else ""
+    )
+    notify(
+        executing_body_staff(),
+        subject,
+        body,
+        url=reverse("members:review", kwargs={"application_id": application.pk}),
+        kind=kind,
+    )
 
 
 def _application_url(application: Application) -> str:
     return reverse("members:application", kwargs={"application_id": application.pk})
 
 
-def _transition(application: Application, target: str) -> None:
-    if target not in Application.TRANSITIONS[application.status]:
-        raise InvalidTransition(
-            _("An application that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": application.get_status_display(), "target": Application.Status(target).label}
-        )
-    application.status = target
-
-
-def access_application(actor: Any, application_id: int, *, for_update: bool = False) -> Application:
-    """Load an application the actor may see, or raise NotFound."""
-    qs = Application.objects.visible_to(actor)
-    if for_update:
-        qs = qs.select_for_update()
-    application = qs.filter(pk=application_id).first()
-    if application is None:
-        raise NotFound()
+def _own_application(actor: User, application_id: int) -> Application:
+    """The application, locked, if the actor is its applicant (NotFound if it may not see it, Forbidden if it may
+    see it but is not the applicant: the staff look, never act for the applicant)."""
+    application = access(Application.objects.restrict(actor), application_id, for_update=True)
+    if application.applicant_id != actor.pk:
+        raise Forbidden()
     return application
 
 
@@ -146,61 +130,50 @@ def do_apply(actor: User, data: dict[str, Any]) -> Application:
     except IntegrityError as exc:  # a concurrent duplicate got in first
         raise Duplicate(_("An application for this unified social credit code is already pending.")) from exc
     audit.record(actor, "members.application.submit", application, after=_public_fields(application))
-    _tell_staff(
-        _("New membership application: %(name)s") % {"name": application.name},
-        application,
-        "members.application.submitted",
-    )
+    with site_language():
+        subject = _("New membership application: %(name)s") % {"name": application.name}
+    _tell_staff(subject, application, "members.application.submitted")
     return application
 
 
 @transaction.atomic
 def do_update_application(actor: User, application_id: int, data: dict[str, Any]) -> Application:
     """The applicant answers a request for more information: edits the application and submits it again."""
-    application = access_application(actor, application_id, for_update=True)
-    if application.applicant_id != actor.pk:
-        raise Forbidden()
-    _transition(application, Application.Status.SUBMITTED)
+    application = _own_application(actor, application_id)
+    check_transition(application, Application.Status.SUBMITTED)
     cleaned = check_application({**data, "kind": application.kind})
     check_may_apply(actor, cleaned, exclude=application.pk)
     before = _public_fields(application)
+    application.status = Application.Status.SUBMITTED
     for field, value in cleaned.items():
         setattr(application, field, value)
-    application.save()
+    application.save(update_fields=["status", *cleaned, "updated_at"])
     audit.record(actor, "members.application.resubmit", application, before=before, after=_public_fields(application))
-    _tell_staff(
-        _("Membership application resubmitted: %(name)s") % {"name": application.name},
-        application,
-        "members.application.resubmitted",
-    )
+    with site_language():
+        subject = _("Membership application resubmitted: %(name)s") % {"name": application.name}
+    _tell_staff(subject, application, "members.application.resubmitted")
     return application
 
 
 @transaction.atomic
 def do_cancel_application(actor: User, application_id: int) -> Application:
     """The applicant withdraws an application that is not yet signed."""
-    application = access_application(actor, application_id, for_update=True)
-    if application.applicant_id != actor.pk:
-        raise Forbidden()
-    before = application.status
-    _transition(application, Application.Status.CANCELLED)
-    application.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor, "members.application.cancel", application, before={"status": before}, after={"status": "cancelled"}
-    )
+    application = _own_application(actor, application_id)
+    transition(application, Application.Status.CANCELLED, actor=actor, action="members.application.cancel")
     return application
 
 
 def _decide(actor: User, application_id: int, target: str, *, action: str, **fields: str) -> Application:
     require(actor, Perm.REVIEW_APPLICATIONS)
-    application = access_application(actor, application_id, for_update=True)
+    application = access(Application.objects.restrict(actor), application_id, for_update=True)
     before = {"status": application.status, **{k: getattr(application, k) for k in fields}}
-    _transition(application, target)
+    check_transition(application, target)
+    application.status = target
     for key, value in fields.items():
         setattr(application, key, value)
     application.decided_by = actor
     application.decided_at = timezone.now()
-    application.save()
+    application.save(update_fields=["status", *fields, "decided_by", "decided_at", "updated_at"])
     audit.record(actor, action, application, before=before, after={"status": target, **fields})
     return application
 
@@ -211,7 +184,7 @@ def do_approve_application(actor: User, application_id: int, *, qualification_no
     110114) needs the reviewer's note on why it qualifies (Art. 5, e.g. a branch operating in the district)."""
     require(actor, Perm.REVIEW_APPLICATIONS)  # before anything about the application is revealed
     note = (qualification_note or "").strip()
-    application = access_application(actor, application_id)
+    application = access(Application.objects.restrict(actor), application_id)
     if application.outside_changping and not note:
         raise ValidationFailed(
             _("This institution is registered outside Changping: record why it qualifies."), field="qualification_note"
@@ -223,12 +196,12 @@ def do_approve_application(actor: User, application_id: int, *, qualification_no
         action="members.application.approve",
         qualification_note=note,
     )
-    tell(
+    notify(
         application.applicant,
-        _("Your membership application is approved"),
-        _("Please read the convention in force and sign it to become a member."),
-        _application_url(application),
-        "members.application.approved",
+        gettext_lazy("Your membership application is approved"),
+        gettext_lazy("Please read the convention in force and sign it to become a member."),
+        url=_application_url(application),
+        kind="members.application.approved",
     )
     return application
 
@@ -243,12 +216,12 @@ def do_reject_application(actor: User, application_id: int, *, reason: str) -> A
     application = _decide(
         actor, application_id, Application.Status.REJECTED, action="members.application.reject", decision_reason=reason
     )
-    tell(
+    notify(
         application.applicant,
-        _("Your membership application was not approved"),
+        gettext_lazy("Your membership application was not approved"),
         reason,
-        _application_url(application),
-        "members.application.rejected",
+        url=_application_url(application),
+        kind="members.application.rejected",
     )
     return application
 
@@ -264,12 +237,12 @@ def do_request_information(actor: User, application_id: int, *, request: str) ->
         actor, application_id, Application.Status.INFO_REQUESTED, action="members.application.request_info",
         info_request=request,
     )  # fmt: skip
-    tell(
+    notify(
         application.applicant,
-        _("More information is needed for your membership application"),
+        gettext_lazy("More information is needed for your membership application"),
         request,
-        _application_url(application),
-        "members.application.info_requested",
+        url=_application_url(application),
+        kind="members.application.info_requested",
     )
     return application
 
@@ -304,10 +277,8 @@ def do_sign(
     """Sign the convention version in force. ``convention_sha256`` is the hash of the text the signer read: it must
     be the version in force, so nobody signs a text that changed under them. Signing makes the member active,
     issues its member number and makes the applicant the member's representative."""
-    application = access_application(actor, application_id, for_update=True)
-    if application.applicant_id != actor.pk:
-        raise Forbidden()
-    _transition(application, Application.Status.SIGNED)
+    application = _own_application(actor, application_id)
+    check_transition(application, Application.Status.SIGNED)
     version = ConventionVersion.objects.current()
     if version is None:
         raise InvalidTransition(_("No version of the convention is in force."))
@@ -393,7 +364,7 @@ def do_sign(
             [delegation_letter], owner=signature, purpose="delegation", actor=actor, policy=DELEGATION_POLICY,
             field_name="delegation_letter",
         )  # fmt: skip
-    application.member = member
+    application.status, application.member = Application.Status.SIGNED, member
     application.save(update_fields=["status", "member", "updated_at"])
     actor.role = Role.MEMBER
     actor.member = member
@@ -411,11 +382,8 @@ def do_sign(
             "signed_on": signed_on,
         },
     )
-    tell(
-        actor,
-        _("Welcome: %(name)s is now a member of the convention") % {"name": member.name},
-        _("Member number %(number)s. Your certificate is on your member page.") % {"number": member.number},
-        reverse("members:my_member"),
-        "members.member.signed",
-    )
+    with site_language():
+        subject = _("Welcome: %(name)s is now a member of the convention") % {"name": member.name}
+        body = _("Member number %(number)s. Your certificate is on your member page.") % {"number": member.number}
+    notify(actor, subject, body, url=reverse("members:my_member"), kind="members.member.signed")
     return signature

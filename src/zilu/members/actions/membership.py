@@ -7,23 +7,23 @@ people concerned after commit. Bulletins are in :mod:`zilu.members.bulletins`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zilu.convention.models import ConventionVersion
 from zilu.core import audit
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.identifiers import IdentifierError, validate_uscc
 from zilu.core.models import User
-from zilu.core.notify import executing_body_staff, notify
+from zilu.core.notify import executing_body_staff, notify, site_language
 from zilu.core.roles import Perm, has_perm, require
 from zilu.core.system import SystemActor
-from zilu.members.actions.applications import next_member_number, tell
+from zilu.members.actions.applications import next_member_number
 from zilu.members.models import Kind, Member, Signature, Withdrawal
 
 
@@ -46,21 +46,22 @@ def do_notify_withdrawal(actor: User, *, effective_on: date, reason: str = "") -
     audit.record(
         actor, "members.member.notify_withdrawal", member, after={"effective_on": effective_on, "reason": reason}
     )
-    staff = executing_body_staff()
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            staff,
-            _("%(name)s withdraws from the convention") % {"name": member.name},
-            _("Effective on %(date)s.") % {"date": effective_on.isoformat()},
-            url=reverse("members:registry_detail", kwargs={"number": member.number}) if member.number else "",
-            kind="members.member.withdrawal",
-        )
+    with site_language():
+        subject = _("%(name)s withdraws from the convention") % {"name": member.name}
+        body = _("Effective on %(date)s.") % {"date": effective_on.isoformat()}
+    notify(
+        executing_body_staff(),
+        subject,
+        body,
+        url=reverse("members:registry_detail", kwargs={"number": member.number}) if member.number else "",
+        kind="members.member.withdrawal",
+    )
     if effective_on <= today:
         _apply_withdrawal(withdrawal, actor)
     return withdrawal
 
 
-def _apply_withdrawal(withdrawal: Withdrawal, actor: Any) -> None:
+def _apply_withdrawal(withdrawal: Withdrawal, actor: StaffActor) -> None:
     member = withdrawal.member
     member.status = Member.Status.WITHDRAWN
     member.withdrawn_on = withdrawal.effective_on
@@ -90,7 +91,7 @@ def apply_due_withdrawals(today: date | None = None) -> int:
 
 @transaction.atomic
 def do_revoke_membership(
-    actor: Any, member_id: int, *, decision_reference: str, revoked_on: date | None = None
+    actor: StaffActor, member_id: int, *, decision_reference: str, revoked_on: date | None = None
 ) -> Member:
     """Revoke membership (Art. 18). Only the discipline workflow calls this, naming its decision."""
     require(actor, Perm.REVOKE_MEMBERSHIP)
@@ -110,20 +111,21 @@ def do_revoke_membership(
         actor, "members.member.revoke", member, before={"status": "active"},
         after={"status": "revoked", "revoked_on": member.revoked_on, "decision": member.revocation_reference},
     )  # fmt: skip
-    for representative in member.representatives.filter(is_active=True):
-        tell(
-            representative,
-            _("Membership revoked"),
-            _("Decision %(ref)s revoked the membership of %(name)s.") % {"ref": reference, "name": member.name},
-            reverse("members:my_member"),
-            "members.member.revoked",
-        )
+    with site_language():
+        body = _("Decision %(ref)s revoked the membership of %(name)s.") % {"ref": reference, "name": member.name}
+    notify(
+        member.active_representatives(),
+        gettext_lazy("Membership revoked"),
+        body,
+        url=reverse("members:my_member"),
+        kind="members.member.revoked",
+    )
     return member
 
 
 @transaction.atomic
 def do_register_founding_member(
-    actor: Any,
+    actor: StaffActor,
     *,
     name: str,
     uscc: str,
@@ -176,7 +178,7 @@ def do_register_founding_member(
     return member
 
 
-def member_of(actor: Any) -> Member:
+def member_of(actor: Actor) -> Member:
     """The member the actor represents (any status), or NotFound."""
     member = (
         Member.objects.filter(pk=getattr(actor, "member_id", None)).first()

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zilu.core.errors import DomainError
 from zilu.core.system import SystemActor
-from zilu.members.bulletins import do_publish_bulletin
+from zilu.members.actions import do_publish_bulletin
 from zilu.members.models import Bulletin
 
 

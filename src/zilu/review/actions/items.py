@@ -1,17 +1,13 @@
-"""Every state change of the review queue: submitting, attaching files, claiming, releasing, deciding, configuring
-the webhook.
-
-A member's system submits with its API key; the engine screens at once (outside the transaction: it is CPU work);
-``pass`` is publishable, ``block`` refused, ``review`` held in the member's queue. Submitting is idempotent on the
-member's external id. Reviewers are the member's representatives and see only their own member's items.
-"""
+"""State changes of review items: submitting (screened at once, idempotent on the member's external id),
+attaching files, claiming, releasing, deciding; configuring the webhook. Reviewers are the member's representatives
+and see only their own member's items (``ReviewItem.objects.restrict``)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from zilu.banks.service import get_screener, screener_versions
 from zilu.core import audit
+from zilu.core.actors import Actor
 from zilu.core.errors import (
     Duplicate,
     Forbidden,
@@ -34,11 +31,12 @@ from zilu.core.errors import (
     ValidationFailed,
 )
 from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, store_uploads
-from zilu.core.models import StoredFile
+from zilu.core.models import StoredFile, User
 from zilu.core.roles import Perm, has_perm, require
+from zilu.core.workflow import access, check_transition
 from zilu.members.models import Member
+from zilu.review.actions.deliveries import do_queue_delivery
 from zilu.review.models import Decision, ReviewItem, WebhookEndpoint
-from zilu.review.webhooks import queue_delivery
 from zilu.screening import InputTooLarge, ScreeningError
 
 STATUS_OF = {
@@ -53,7 +51,7 @@ ATTACHMENT = "attachment"
 ATTACHMENT_POLICY = UploadPolicy(allowed_types=DOCUMENT_TYPES | {"video/mp4"}, max_files=5, names_match=True)
 
 
-def member_of(actor: Any, perm: Perm) -> Member:
+def member_of(actor: Actor, perm: Perm) -> Member:
     """The active member whose representative (or API key) acts; Forbidden otherwise."""
     require(actor, perm)
     member = Member.objects.filter(pk=getattr(actor, "member_id", None)).first()
@@ -105,7 +103,7 @@ def screen(title: str, text: str) -> Any:
 
 
 def do_submit(
-    actor: Any, *, external_id: str, text: str, title: str = "", author_ref: str = "", url: str = ""
+    actor: User, *, external_id: str, text: str, title: str = "", author_ref: str = "", url: str = ""
 ) -> tuple[ReviewItem, bool]:
     """Screen and record an item. Returns ``(item, created)``; the same external id with the same content returns
     the first result (idempotent), with different content it is a Duplicate."""
@@ -143,20 +141,23 @@ def _same(item: ReviewItem, digest: str) -> ReviewItem:
     return item
 
 
-def access_item(actor: Any, *, pk: int | None = None, external_id: str | None = None, perm: Perm = Perm.REVIEW_CONTENT,
-                for_update: bool = False) -> ReviewItem:  # fmt: skip
-    """An item of the actor's own member (NotFound for anyone else's)."""
-    member = member_of(actor, perm)
-    qs = ReviewItem.objects.filter(member=member)
-    qs = qs.filter(pk=pk) if pk is not None else qs.filter(external_id=external_id)
-    item = (qs.select_for_update() if for_update else qs).first()
-    if item is None:
-        raise NotFound()
-    return item
+def access_item(
+    actor: Actor,
+    *,
+    pk: int | None = None,
+    external_id: str | None = None,
+    perm: Perm = Perm.REVIEW_CONTENT,
+    for_update: bool = False,
+) -> ReviewItem:
+    """An item of the actor's own active member, by id or by the member's external id (Forbidden for anyone who is
+    not the representative of an active member, NotFound for anyone else's item)."""
+    member_of(actor, perm)
+    lookup = {"pk": pk} if pk is not None else {"external_id": external_id}
+    return access(ReviewItem.objects.restrict(actor), for_update=for_update, **lookup)
 
 
 @transaction.atomic
-def do_attach(actor: Any, external_id: str, files: Sequence[UploadedFile]) -> list[StoredFile]:
+def do_attach(actor: User, external_id: str, files: Sequence[UploadedFile]) -> list[StoredFile]:
     """The member's system attaches files to an item it submitted, while the item is open (publishable, held or
     escalated). Each file is typed by its content and screened (``ATTACHMENT_POLICY``); one refused file refuses
     them all and leaves the item as it was."""
@@ -173,7 +174,7 @@ def do_attach(actor: Any, external_id: str, files: Sequence[UploadedFile]) -> li
     return stored
 
 
-def can_download_attachment(user: Any, item: ReviewItem) -> bool:
+def can_download_attachment(user: Actor, item: ReviewItem) -> bool:
     """Who may download an item's attachments: the representatives of the item's active member, nobody else
     (the executing body and the supervising department do not see members' review queues)."""
     return (
@@ -183,21 +184,21 @@ def can_download_attachment(user: Any, item: ReviewItem) -> bool:
     )
 
 
-def _lease_valid(item: ReviewItem, now: Any) -> bool:
+def _lease_valid(item: ReviewItem, now: datetime) -> bool:
     return item.claimed_by_id is not None and item.claim_expires_at is not None and item.claim_expires_at > now
 
 
 @transaction.atomic
-def do_claim(actor: Any, item_id: int | None = None) -> ReviewItem:
+def do_claim(actor: User, item_id: int | None = None) -> ReviewItem:
     """Claim an item of the member's queue for review (the oldest unclaimed one when no id is given), for
     ``ZILU_REVIEW_LEASE_SECONDS``. One reviewer at a time: a live claim of someone else is refused."""
-    member = member_of(actor, Perm.REVIEW_CONTENT)
+    member_of(actor, Perm.REVIEW_CONTENT)
     now = timezone.now()
-    qs = ReviewItem.objects.filter(member=member, status__in=ReviewItem.QUEUE)
+    qs = ReviewItem.objects.restrict(actor).filter(status__in=ReviewItem.QUEUE)
     if item_id is not None:
         item = qs.select_for_update().filter(pk=item_id).first()
         if item is None:
-            if ReviewItem.objects.filter(member=member, pk=item_id).exists():
+            if ReviewItem.objects.restrict(actor).filter(pk=item_id).exists():
                 raise InvalidTransition(_("This item is no longer in the queue."))
             raise NotFound()
         if _lease_valid(item, now) and item.claimed_by_id != actor.pk:
@@ -216,7 +217,7 @@ def do_claim(actor: Any, item_id: int | None = None) -> ReviewItem:
 
 
 @transaction.atomic
-def do_release(actor: Any, item_id: int) -> ReviewItem:
+def do_release(actor: User, item_id: int) -> ReviewItem:
     """Give a claimed item back to the queue."""
     item = access_item(actor, pk=item_id, for_update=True)
     if item.claimed_by_id != actor.pk or not _lease_valid(item, timezone.now()):
@@ -228,7 +229,7 @@ def do_release(actor: Any, item_id: int) -> ReviewItem:
 
 
 @transaction.atomic
-def do_decide(actor: Any, item_id: int, *, decision: str, policy_label: str, rationale: str) -> Decision:
+def do_decide(actor: User, item_id: int, *, decision: str, policy_label: str, rationale: str) -> Decision:
     """Approve, reject or escalate a claimed item, with a policy label and a rationale; the decision is delivered
     to the member's webhook (if one is set) after the commit."""
     item = access_item(actor, pk=item_id, for_update=True)
@@ -249,8 +250,7 @@ def do_decide(actor: Any, item_id: int, *, decision: str, policy_label: str, rat
         raise InvalidTransition(_("Claim the item before deciding; a claim expires after a while."))
     target = {"approve": ReviewItem.Status.APPROVED, "reject": ReviewItem.Status.REJECTED,
               "escalate": ReviewItem.Status.ESCALATED}[decision]  # fmt: skip
-    if target not in ReviewItem.TRANSITIONS[item.status]:
-        raise InvalidTransition(_("An escalated item is approved or rejected."))
+    check_transition(item, target)  # saved below with the claim's end and the times, audited with the decision
     before = item.status
     item.status = target
     item.claimed_by, item.claim_expires_at = None, None
@@ -269,7 +269,7 @@ def do_decide(actor: Any, item_id: int, *, decision: str, policy_label: str, rat
     )  # fmt: skip
     audit.record(actor, f"review.item.{decision}", item, before={"status": before},
                  after={"status": item.status, "policy_label": policy_label, "rationale": rationale})  # fmt: skip
-    queue_delivery(item.member_id, "review.decided", decision_payload(item, made), item=item)
+    do_queue_delivery(item.member_id, "review.decided", decision_payload(item, made), item=item)
     return made
 
 
@@ -293,7 +293,7 @@ def decision_payload(item: ReviewItem, decision: Decision | None) -> dict[str, A
 
 
 @transaction.atomic
-def do_set_webhook(actor: Any, url: str, *, new_secret: bool = False) -> WebhookEndpoint:
+def do_set_webhook(actor: User, url: str, *, new_secret: bool = False) -> WebhookEndpoint:
     """Set where the member's system receives decisions; the signing secret is made once (or anew on request)."""
     member = member_of(actor, Perm.REVIEW_CONTENT)
     url = (url or "").strip()
