@@ -106,3 +106,22 @@ def test_notify_stores_lazy_text_in_the_site_language_whatever_the_request_langu
     with translation.override("zh-hans"):
         assert stored.subject == str(gettext_lazy("Membership revoked"))
     assert stored.subject != "Membership revoked"
+
+
+def test_transition_saves_unaudited_bookkeeping_and_can_record_the_outcome_only():
+    site = SiteFactory()
+    with transaction.atomic():
+        entry = workflow.transition(
+            site,
+            Site.Status.CLOSED,
+            actor=SystemActor("cli:tests"),
+            action="filings.site.close",
+            changes={"name": "已关闭的网站"},
+            unaudited=["name"],
+            record_before=False,
+        )
+    site.refresh_from_db()
+    assert (site.status, site.name) == (Site.Status.CLOSED, "已关闭的网站")
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert stored.before is None
+    assert stored.after == {"status": "closed"}

@@ -74,7 +74,7 @@ def do_create_api_key(actor: User, name: str) -> NewApiKey:
 def do_revoke_api_key(actor: User, key_id: int) -> ApiKey:
     """Revoke one of the actor's member's keys. Revoking twice is refused."""
     require(actor, Perm.MANAGE_API_KEYS)
-    key = access(ApiKey.objects.visible_to(actor), key_id, for_update=True)
+    key = access(ApiKey.objects.restrict(actor, "change"), key_id, for_update=True)
     if key.revoked_at is not None:
         raise InvalidTransition(_("This key has already been revoked."))
     key.revoked_at = timezone.now()

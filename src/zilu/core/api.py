@@ -116,7 +116,7 @@ KEYS_NEED_SESSION = "Needs a signed-in member representative: an API key cannot 
 def list_api_keys(request: HttpRequest) -> list[ApiKey]:
     _session_only(request)
     require(request.user, Perm.MANAGE_API_KEYS)
-    return list(ApiKey.objects.visible_to(request.user))
+    return list(ApiKey.objects.restrict(request.user))
 
 
 @router.post(

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.querysets import RestrictedQuerySet
 from zilu.core.roles import Role
 
 
@@ -100,13 +101,13 @@ class Notification(models.Model):
         return self.subject
 
 
-class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
-    """API keys, restricted by who may see them."""
+class ApiKeyQuerySet(RestrictedQuerySet["ApiKey"]):
+    """API keys, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, user: Any) -> ApiKeyQuerySet:
+    def visible_to(self, actor: Any) -> ApiKeyQuerySet:
         """A member representative sees its own member's keys; nobody else sees any."""
-        if getattr(user, "is_authenticated", False) and user.role == Role.MEMBER and user.member_id:
-            return self.filter(member_id=user.member_id)
+        if getattr(actor, "is_authenticated", False) and actor.role == Role.MEMBER and actor.member_id:
+            return self.filter(member_id=actor.member_id)
         return self.none()
 
 

@@ -143,7 +143,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             new_token = result.token
             messages.success(request, _("Key created. Copy it now: it will not be shown again."))
             form = ApiKeyForm()
-    keys = ApiKey.objects.visible_to(request.user)
+    keys = ApiKey.objects.restrict(request.user)
     return render(request, "core/api_keys.html", {"form": form, "keys": keys, "new_token": new_token})
 
 

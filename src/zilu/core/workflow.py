@@ -23,7 +23,7 @@ needs more than seeing, ``changeable_by(actor)``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -31,32 +31,9 @@ from django.utils.translation import gettext as _
 from zilu.core import audit
 from zilu.core.errors import InvalidTransition, NotFound
 from zilu.core.models import AuditEntry
+from zilu.core.querysets import CHANGE, VIEW, RestrictedQuerySet
 
 M = TypeVar("M", bound=models.Model)
-
-VIEW = "view"
-CHANGE = "change"
-
-
-class RestrictedQuerySet(models.QuerySet[M], Generic[M]):
-    """A queryset that knows who may see and act on its rows (NetBox's ``RestrictedQuerySet.restrict``).
-
-    Subclasses implement ``visible_to(actor)``; ``changeable_by(actor)`` defaults to it.
-    """
-
-    def visible_to(self, actor: Any) -> RestrictedQuerySet[M]:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError(f"{type(self).__name__} must implement visible_to()")
-
-    def changeable_by(self, actor: Any) -> RestrictedQuerySet[M]:
-        return self.visible_to(actor)
-
-    def restrict(self, actor: Any, action: str = VIEW) -> RestrictedQuerySet[M]:
-        """The rows ``actor`` may ``view`` or ``change``; an unknown action is a programming error."""
-        if action == VIEW:
-            return self.visible_to(actor)
-        if action == CHANGE:
-            return self.changeable_by(actor)
-        raise ValueError(f"unknown action {action!r}; use {VIEW!r} or {CHANGE!r}")
 
 
 def access(queryset: models.QuerySet[M], pk: Any = None, *, for_update: bool = False, **lookup: Any) -> M:
@@ -114,21 +91,26 @@ def transition(
     action: str,
     changes: Mapping[str, Any] | None = None,
     audit_fields: Iterable[str] = (),
+    unaudited: Iterable[str] = (),
     extra_after: Mapping[str, Any] | None = None,
+    record_before: bool = True,
     field: str = "status",
     object_type: str = "",
 ) -> AuditEntry:
     """Move ``obj`` to ``target``: check the table, set the status and ``changes``, save those fields, audit.
 
-    ``audit_fields`` names further fields recorded before and after (fields set by the caller before the call, or
-    derived in ``save()``); ``extra_after`` adds values to the entry's ``after`` (a reason, a note); ``object_type``
-    overrides the entry's object type (a model that moved apps keeps its audit name). Must run inside
-    the caller's transaction, with ``obj`` loaded by :func:`access` ``for_update``.
+    The audit entry records the status, ``changes`` and ``audit_fields`` (fields set by the caller before the call, or
+    derived in ``save()``) before and after, except the names in ``unaudited`` (bookkeeping that the entry has never
+    carried: a timestamp, a note); ``extra_after`` adds values to ``after`` (a reason); ``record_before=False``
+    leaves ``before`` empty for entries that record only the outcome; ``object_type`` overrides the entry's object
+    type (a model that moved apps keeps its audit name). Must run inside the caller's transaction, with ``obj``
+    loaded by :func:`access` ``for_update``.
     """
     check_transition(obj, target, field=field)
     changes = dict(changes or {})
-    recorded = list(dict.fromkeys([field, *changes, *audit_fields]))
-    before = audit.changes(obj, recorded)
+    hidden = set(unaudited)
+    recorded = [name for name in dict.fromkeys([field, *changes, *audit_fields]) if name not in hidden]
+    before = audit.changes(obj, recorded) if record_before else None
     setattr(obj, field, target)
     for name, value in changes.items():
         setattr(obj, name, value)
