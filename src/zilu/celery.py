@@ -10,7 +10,6 @@ in-memory transport, which nothing reads.
 import os
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zilu.settings")
 
@@ -52,21 +51,3 @@ def _configure_beat() -> None:
 # After finalize, when every task module is imported and the tasks have their names (not at configure time,
 # which a web process reaches before the task modules are loaded).
 app.on_after_finalize.connect(lambda sender, **kwargs: _configure_beat(), weak=False)
-
-
-@worker_process_init.connect(weak=False)
-def _warm_up(**kwargs: object) -> None:
-    """Build the screener when a worker process starts rather than inside its first sweep chunk (the lexicon takes
-    a moment to compile). A database that is not reachable yet only postpones it to the first task."""
-    import logging
-
-    try:
-        from zilu.banks.service import get_screener
-
-        get_screener()
-    except Exception as exc:  # the worker must start all the same
-        logging.getLogger(__name__).warning("screener not built at start: %s", exc)
-    finally:
-        from django.db import connections
-
-        connections.close_all()  # a fresh connection for the first task
