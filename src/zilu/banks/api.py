@@ -99,7 +99,7 @@ def _screen(items: list[ScreenIn]) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/screen",
+    "",
     response=VerdictOut,
     auth=SIGNED_IN,
     summary="Screen one text before publishing (先审后发)",
@@ -111,7 +111,7 @@ def screen(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
 
 
 @router.post(
-    "/screen/batch",
+    "/batch",
     response=BatchOut,
     auth=SIGNED_IN,
     summary="Screen up to 100 texts",
@@ -154,7 +154,7 @@ class FileVerdictOut(Schema):
 
 
 @router.post(
-    "/screen/file",
+    "/file",
     response=FileVerdictOut,
     auth=SIGNED_IN,
     summary="Screen a file for viruses and destructive programs (Art. 15)",

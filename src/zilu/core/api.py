@@ -15,7 +15,11 @@ from zilu.core.models import ApiKey, AuditEntry, Notification
 from zilu.core.notify import do_mark_read
 from zilu.core.roles import Perm, require, role_of, signed_in
 
-router = Router(tags=["core"])
+# One router per prefix, all under the "core" tag (zilu/api.py mounts each at its prefix).
+account_router = Router(tags=["core"])
+audit_router = Router(tags=["core"])
+api_keys_router = Router(tags=["core"])
+inbox_router = Router(tags=["core"])
 
 
 class MeOut(Schema):
@@ -26,7 +30,7 @@ class MeOut(Schema):
     member_name: str | None
 
 
-@router.get("/me", response=MeOut, auth=SIGNED_IN, summary="The signed-in user and role")
+@account_router.get("", response=MeOut, auth=SIGNED_IN, summary="The signed-in user and role")
 def me(request: HttpRequest) -> MeOut:
     user = signed_in(request)
     return MeOut(
@@ -44,7 +48,7 @@ class ChainHeadOut(Schema):
     created_at: datetime | None
 
 
-@router.get("/audit/head", response=ChainHeadOut, auth=None, summary="Head of the audit hash chain (public)")
+@audit_router.get("/head", response=ChainHeadOut, auth=None, summary="Head of the audit hash chain (public)")
 def audit_head(request: HttpRequest) -> ChainHeadOut:
     head = audit.head()
     return ChainHeadOut(seq=head.seq, hash=head.hash, created_at=head.created_at)
@@ -68,7 +72,7 @@ class AuditEntryOut(Schema):
     hash: str
 
 
-@router.get("/audit/entries", response=list[AuditEntryOut], auth=SIGNED_IN, summary="Audit entries (staff)")
+@audit_router.get("/entries", response=list[AuditEntryOut], auth=SIGNED_IN, summary="Audit entries (staff)")
 def audit_entries(request: HttpRequest, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
     require(request.user, Perm.VIEW_AUDIT_LOG)
     limit = max(1, min(limit, 500))
@@ -106,8 +110,8 @@ def _session_only(request: HttpRequest) -> None:
 KEYS_NEED_SESSION = "Needs a signed-in member representative: an API key cannot list, create or revoke keys (403)."
 
 
-@router.get(
-    "/api-keys",
+@api_keys_router.get(
+    "",
     response=list[ApiKeyOut],
     auth=SIGNED_IN,
     summary="Your member's API keys",
@@ -119,8 +123,8 @@ def list_api_keys(request: HttpRequest) -> list[ApiKey]:
     return list(ApiKey.objects.restrict(request.user))
 
 
-@router.post(
-    "/api-keys",
+@api_keys_router.post(
+    "",
     response={201: NewApiKeyOut},
     auth=SIGNED_IN,
     summary="Create an API key",
@@ -132,8 +136,8 @@ def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> Status[NewApiKeyO
     return Status(201, NewApiKeyOut(**ApiKeyOut.from_orm(new.key).dict(), token=new.token))
 
 
-@router.post(
-    "/api-keys/{key_id}/revoke",
+@api_keys_router.post(
+    "/{key_id}/revoke",
     response=ApiKeyOut,
     auth=SIGNED_IN,
     summary="Revoke an API key",
@@ -154,7 +158,7 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-@router.get("/notifications", response=list[NotificationOut], auth=SIGNED_IN, summary="Your inbox")
+@inbox_router.get("", response=list[NotificationOut], auth=SIGNED_IN, summary="Your inbox")
 def notifications(request: HttpRequest, unread: bool = False) -> list[Notification]:
     require(request.user, Perm.USE_INBOX)
     qs = Notification.objects.filter(user=signed_in(request))
@@ -167,8 +171,6 @@ class MarkedOut(Schema):
     marked: int
 
 
-@router.post(
-    "/notifications/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN, summary="Mark a notification read"
-)
+@inbox_router.post("/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN, summary="Mark a notification read")
 def mark_read(request: HttpRequest, notification_id: int) -> MarkedOut:
     return MarkedOut(marked=do_mark_read(signed_in(request), notification_id))

@@ -24,7 +24,18 @@ from zilu.governance.models import Amendment, Annex, Interpretation, Vote
 from zilu.governance.tally import COSIGN_RULE, needed
 from zilu.members.models import Member
 
-router = Router(tags=["convention governance"])
+# One router per prefix under /api/v1/convention/, all under the "convention governance" tag.
+TAGS = ["convention governance"]
+amendments_router = Router(tags=TAGS)
+votes_router = Router(tags=TAGS)
+annexes_router = Router(tags=TAGS)
+interpretations_router = Router(tags=TAGS)
+ROUTERS = {
+    "/amendments": amendments_router,
+    "/votes": votes_router,
+    "/annexes": annexes_router,
+    "/interpretations": interpretations_router,
+}
 
 
 # ------------------------------------------------------------------------------------------ shared pieces
@@ -143,8 +154,8 @@ def _amendment_detail(actor: Actor, number: int) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/amendments",
+@amendments_router.get(
+    "",
     response=list[AmendmentSummaryOut],
     auth=None,
     summary="Amendment proposals (Art. 22)",
@@ -157,8 +168,8 @@ def amendments(request: HttpRequest, status: str | None = None) -> list[dict[str
     return [_amendment_summary(a) for a in qs[:500]]
 
 
-@router.post(
-    "/amendments",
+@amendments_router.post(
+    "",
     response={201: AmendmentOut},
     auth=SIGNED_IN,
     summary="Propose an amendment",
@@ -173,8 +184,8 @@ def propose_amendment(request: HttpRequest, payload: AmendmentIn) -> Status[dict
     return Status(201, _amendment_detail(request.user, amendment.number))
 
 
-@router.get(
-    "/amendments/{number}",
+@amendments_router.get(
+    "/{number}",
     response=AmendmentOut,
     auth=None,
     summary="One amendment, with its threshold",
@@ -184,8 +195,8 @@ def amendment(request: HttpRequest, number: int) -> dict[str, Any]:
     return _amendment_detail(request.user, number)
 
 
-@router.post(
-    "/amendments/{number}/cosign",
+@amendments_router.post(
+    "/{number}/cosign",
     response=AmendmentOut,
     auth=SIGNED_IN,
     summary="Co-sign (member unit)",
@@ -196,8 +207,8 @@ def cosign(request: HttpRequest, number: int) -> dict[str, Any]:
     return _amendment_detail(request.user, number)
 
 
-@router.post(
-    "/amendments/{number}/withdraw",
+@amendments_router.post(
+    "/{number}/withdraw",
     response=AmendmentOut,
     auth=SIGNED_IN,
     summary="Withdraw (proposer or staff)",
@@ -278,8 +289,8 @@ def _vote_detail(actor: Actor, vote_id: int) -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/amendments/{number}/vote",
+@amendments_router.post(
+    "/{number}/vote",
     response={201: VoteOut},
     auth=SIGNED_IN,
     summary="Open the vote (staff)",
@@ -290,8 +301,8 @@ def open_amendment_vote(request: HttpRequest, number: int, payload: ClosesAtIn) 
     return Status(201, _vote_detail(request.user, vote.pk))
 
 
-@router.get(
-    "/votes/{vote_id}",
+@votes_router.get(
+    "/{vote_id}",
     response=VoteOut,
     auth=None,
     summary="A vote: electorate, counts and roll",
@@ -301,8 +312,8 @@ def vote(request: HttpRequest, vote_id: int) -> dict[str, Any]:
     return _vote_detail(request.user, vote_id)
 
 
-@router.post(
-    "/votes/{vote_id}/ballot",
+@votes_router.post(
+    "/{vote_id}/ballot",
     response=BallotOut,
     auth=SIGNED_IN,
     summary="Vote (member unit)",
@@ -318,8 +329,8 @@ def cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> dict[str, Any
     }
 
 
-@router.post(
-    "/votes/{vote_id}/close",
+@votes_router.post(
+    "/{vote_id}/close",
     response=VoteOut,
     auth=SIGNED_IN,
     summary="Close and apply (staff)",
@@ -375,8 +386,8 @@ def _annex(actor: Actor, number: int) -> Annex:
     return access(_annexes(actor), number=number)
 
 
-@router.get(
-    "/annexes",
+@annexes_router.get(
+    "",
     response=list[AnnexOut],
     auth=None,
     summary="Annexes: sub-sector agreements (Art. 24)",
@@ -386,8 +397,8 @@ def annexes(request: HttpRequest) -> list[dict[str, Any]]:
     return [_annex_detail(a) for a in _annexes(request.user)[:500]]
 
 
-@router.post(
-    "/annexes",
+@annexes_router.post(
+    "",
     response={201: AnnexOut},
     auth=SIGNED_IN,
     summary="Propose an annex (member unit)",
@@ -398,8 +409,8 @@ def propose_annex(request: HttpRequest, payload: AnnexIn) -> Status[dict[str, An
     return Status(201, _annex_detail(_annex(request.user, annex.number)))
 
 
-@router.get(
-    "/annexes/{number}",
+@annexes_router.get(
+    "/{number}",
     response=AnnexOut,
     auth=None,
     summary="One annex, with the units that agreed",
@@ -409,8 +420,8 @@ def annex(request: HttpRequest, number: int) -> dict[str, Any]:
     return _annex_detail(_annex(request.user, number))
 
 
-@router.post(
-    "/annexes/{number}/vote",
+@annexes_router.post(
+    "/{number}/vote",
     response={201: VoteOut},
     auth=SIGNED_IN,
     summary="Open the consent vote (staff)",
@@ -438,8 +449,8 @@ class InterpretationOut(Schema):
     published_on: date
 
 
-@router.get(
-    "/interpretations",
+@interpretations_router.get(
+    "",
     response=list[InterpretationOut],
     auth=None,
     summary="Interpretations (Art. 25)",
@@ -450,8 +461,8 @@ def interpretations(request: HttpRequest, article: int | None = None) -> list[In
     return list(qs.filter(article=article) if article is not None else qs)
 
 
-@router.post(
-    "/interpretations",
+@interpretations_router.post(
+    "",
     response={201: InterpretationOut},
     auth=SIGNED_IN,
     summary="Publish an interpretation (staff)",

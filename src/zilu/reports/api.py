@@ -209,7 +209,7 @@ def _counts(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
 # --- public ---------------------------------------------------------------------------------------------------------
 
 
-@router.get("/reports/categories", response=list[CategoryOut], auth=None)
+@router.get("/categories", response=list[CategoryOut], auth=None)
 def categories(request: HttpRequest) -> list[dict[str, Any]]:
     """The categories a report can have, with the member's response period in working days."""
     days = routing.response_days()
@@ -224,14 +224,14 @@ def categories(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/reports/captcha", response=CaptchaOut, auth=None)
+@router.get("/captcha", response=CaptchaOut, auth=None)
 def captcha(request: HttpRequest) -> dict[str, Any]:
     """A check question, and whether this address needs one for its next report."""
     token, question = abuse.new_challenge()
     return {"required": abuse.captcha_required(client_of(request)), "token": token, "question": question}
 
 
-@router.post("/reports", response={201: ReceiptOut}, auth=None)
+@router.post("", response={201: ReceiptOut}, auth=None)
 def submit(
     request: HttpRequest,
     data: Form[ReportIn],
@@ -255,14 +255,14 @@ def submit(
     )
 
 
-@router.post("/reports/lookup", response=PublicReportOut, auth=None)
+@router.post("/lookup", response=PublicReportOut, auth=None)
 def lookup(request: HttpRequest, data: LookupIn) -> dict[str, Any]:
     """Follow a report with its tracking number and lookup code: status and public outcome only."""
     abuse.check_lookup_rate(client_of(request))
     return selectors.public_view(actions.lookup(data.tracking_number, data.lookup_code))
 
 
-@router.get("/reports/statistics", response=StatisticsOut, auth=None)
+@router.get("/statistics", response=StatisticsOut, auth=None)
 def statistics(request: HttpRequest) -> dict[str, Any]:
     """Published aggregates (per-member figures below the threshold are folded into `other_members`)."""
     stats = selectors.statistics_(public=True)
@@ -277,7 +277,7 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
 # --- the member concerned -----------------------------------------------------------------------------------------
 
 
-@router.get("/reports/assigned", response=list[MemberReportOut], auth=SIGNED_IN)
+@router.get("/assigned", response=list[MemberReportOut], auth=SIGNED_IN)
 def assigned(request: HttpRequest, status: str = "", page: int = Query(1, ge=1)) -> list[dict[str, Any]]:
     """Reports routed to the caller's member (never the reporter's identity)."""
     qs = selectors.member_reports(signed_in(request))
@@ -287,12 +287,12 @@ def assigned(request: HttpRequest, status: str = "", page: int = Query(1, ge=1))
     return [selectors.member_view(r) for r in qs[start : start + PAGE_SIZE]]
 
 
-@router.get("/reports/assigned/{tracking_number}", response=MemberReportOut, auth=SIGNED_IN)
+@router.get("/assigned/{tracking_number}", response=MemberReportOut, auth=SIGNED_IN)
 def assigned_detail(request: HttpRequest, tracking_number: str) -> dict[str, Any]:
     return selectors.member_view(selectors.member_report(signed_in(request), _by_tracking(tracking_number)))
 
 
-@router.post("/reports/assigned/{tracking_number}/response", response={201: MemberReportOut}, auth=SIGNED_IN)
+@router.post("/assigned/{tracking_number}/response", response={201: MemberReportOut}, auth=SIGNED_IN)
 def respond(
     request: HttpRequest,
     tracking_number: str,
@@ -310,7 +310,7 @@ def respond(
 # --- the executing body -------------------------------------------------------------------------------------------
 
 
-@router.get("/reports/staff", response=list[StaffReportOut], auth=SIGNED_IN)
+@router.get("/staff", response=list[StaffReportOut], auth=SIGNED_IN)
 def staff_list(
     request: HttpRequest, status: str = "open", category: str = "", member: str = "", page: int = Query(1, ge=1)
 ) -> list[dict[str, Any]]:
@@ -322,25 +322,25 @@ def staff_list(
     return [_staff_out(r) for r in qs[start : start + PAGE_SIZE]]
 
 
-@router.get("/reports/staff/{tracking_number}", response=StaffReportOut, auth=SIGNED_IN)
+@router.get("/staff/{tracking_number}", response=StaffReportOut, auth=SIGNED_IN)
 def staff_detail(request: HttpRequest, tracking_number: str) -> dict[str, Any]:
     return _staff_out(selectors.staff_report(signed_in(request), _by_tracking(tracking_number)))
 
 
-@router.post("/reports/staff/{tracking_number}/assign", response=StaffReportOut, auth=SIGNED_IN)
+@router.post("/staff/{tracking_number}/assign", response=StaffReportOut, auth=SIGNED_IN)
 def assign(request: HttpRequest, tracking_number: str, data: AssignIn) -> dict[str, Any]:
     """Route a report held by the executing body to the member it concerns."""
     report = actions.do_assign(signed_in(request), _by_tracking(tracking_number), data.member_id, data.note)
     return _staff_out(report)
 
 
-@router.post("/reports/staff/{tracking_number}/send-back", response=StaffReportOut, auth=SIGNED_IN)
+@router.post("/staff/{tracking_number}/send-back", response=StaffReportOut, auth=SIGNED_IN)
 def send_back(request: HttpRequest, tracking_number: str, data: SendBackIn) -> dict[str, Any]:
     """Send a response back to the member: the rectification is not complete."""
     return _staff_out(actions.do_send_back(signed_in(request), _by_tracking(tracking_number), data.reason))
 
 
-@router.post("/reports/staff/{tracking_number}/verify", response=StaffReportOut, auth=SIGNED_IN)
+@router.post("/staff/{tracking_number}/verify", response=StaffReportOut, auth=SIGNED_IN)
 def verify(request: HttpRequest, tracking_number: str, data: VerifyIn) -> dict[str, Any]:
     """Record the verification (查证属实 …) and close the report."""
     report = actions.do_verify(
@@ -349,7 +349,7 @@ def verify(request: HttpRequest, tracking_number: str, data: VerifyIn) -> dict[s
     return _staff_out(report)
 
 
-@router.get("/reports/mine", response=list[PublicReportOut], auth=SIGNED_IN)
+@router.get("/mine", response=list[PublicReportOut], auth=SIGNED_IN)
 def mine(request: HttpRequest) -> list[dict[str, Any]]:
     """The reports the signed-in caller filed."""
     user = signed_in(request)
