@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from zilu.core.middleware import current_request_id
 from zilu.core.models import AuditEntry
+from zilu.core.requestid import current_request_id
 from zilu.core.roles import Perm, has_perm, role_of
 
 GENESIS = "0" * 64

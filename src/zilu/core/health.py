@@ -29,6 +29,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from zilu.core import deadlines
+from zilu.core.metrics import client_allowed
+
 logger = logging.getLogger(__name__)
 
 CHECK_TIMEOUT = 3.0  # seconds one check may take before it counts as failed
@@ -109,8 +112,6 @@ def check_calendar() -> Result:
     legal deadlines are only provisional (load the next year with ``ZILU_HOLIDAYS_FILE``). A warning, never a
     failure: the site keeps serving (reports are accepted with provisional deadlines), and a load balancer that
     probes /readyz must not take every process out of service on 1 January."""
-    from zilu.core import deadlines
-
     today = timezone.localdate()
     last = deadlines.coverage()[1]
     fields: Result = {"covered_until": last.isoformat()}
@@ -178,8 +179,6 @@ def run_checks(timeout: float | None = None) -> dict[str, Result]:
 
 
 def _client_may_see_errors(request: HttpRequest) -> bool:
-    from zilu.core.metrics import client_allowed
-
     return client_allowed(request.META.get("REMOTE_ADDR", ""))
 
 

@@ -21,10 +21,10 @@ _ACCESS_FIELDS = {"h": "remote", "m": "method", "U": "path", "q": "query", "s": 
 
 
 def _current_request_id() -> str | None:
-    # Only where the middleware is loaded: the server's main process formats its own lines with this formatter
-    # and must not load Django or Zilu's code (a HUP would not reload what it had imported).
-    middleware = sys.modules.get("zilu.core.middleware")
-    return middleware.current_request_id() if middleware is not None else None
+    # Only where the request-id module is loaded (by the middleware): the server's main process formats its own
+    # lines with this formatter and must not load Django or Zilu's code (a HUP would not reload what it imported).
+    requestid = sys.modules.get("zilu.core.requestid")
+    return requestid.current_request_id() if requestid is not None else None
 
 
 def _access_atoms(record: logging.LogRecord) -> dict[str, Any] | None:

@@ -10,19 +10,16 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from zilu.core.errors import DomainError, Forbidden, NotFound
+from zilu.core.problems import problem_response
+from zilu.core.requestid import request_id_var
+
 logger = logging.getLogger(__name__)
-_request_id: ContextVar[str | None] = ContextVar("zilu_request_id", default=None)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def current_request_id() -> str | None:
-    """The id of the request being served, if any."""
-    return _request_id.get()
 
 
 def _is_trusted(address: str, networks: list[Any]) -> bool:
@@ -116,11 +113,11 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]  # for log lines written after the response
-        token = _request_id.set(request_id)
+        token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
         finally:
-            _request_id.reset(token)
+            request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
 
@@ -143,8 +140,6 @@ class DomainErrorMiddleware:
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
         from django.views.defaults import page_not_found, permission_denied
-
-        from zilu.core.errors import DomainError, Forbidden, NotFound
 
         if not isinstance(exception, DomainError):
             return None
@@ -172,8 +167,6 @@ class ApiProblemMiddleware:
             and "json" not in response.get("Content-Type", "")
         ):
             from django.utils.translation import gettext as _
-
-            from zilu.core.problems import problem_response
 
             if response.status_code == 404:
                 return problem_response(request, 404, "not_found", _("Not found."))
@@ -208,8 +201,6 @@ def outage_response(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     if request.path.startswith("/api/"):
-        from zilu.core.problems import problem_response
-
         response = problem_response(
             request,
             503,
@@ -258,8 +249,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return outage_response(request)
     if request.path.startswith("/api/"):
         from django.utils.translation import gettext as _
-
-        from zilu.core.problems import problem_response
 
         return problem_response(request, 500, "server_error", _("Something went wrong on our side."))
     return django_server_error(request)

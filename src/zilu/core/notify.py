@@ -65,6 +65,11 @@ def executing_body_staff() -> QuerySet[User]:
     return User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
 
 
+def supervising_department() -> QuerySet[User]:
+    """The active accounts of the supervising department (never a superuser of the association), for notices to it."""
+    return User.objects.filter(role=Role.SUPERVISOR, is_active=True, is_superuser=False)
+
+
 def do_mark_read(user: User, notification_id: int | None = None) -> int:
     """Mark one notification (or, with no id, all of them) of ``user`` as read. Returns how many changed."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zilu.core.errors import UNSTORABLE_MESSAGE, DomainError
-from zilu.core.middleware import current_request_id
+from zilu.core.requestid import current_request_id
 
 PROBLEM_BASE = "urn:zilu:problem:"
 
