@@ -20,6 +20,8 @@ from zilu.core.roles import Role
 from zilu.core.system import SystemActor
 from zilu.members import actions as member_actions
 from zilu.members.models import Member
+from zilu.reports.actions import do_respond, do_submit_report
+from zilu.reports.models import Report
 
 # A fictional founding member for the demo. Its code is a well-formed Changping (110114) USCC.
 DEMO_MEMBER_NAME = "北京示例网络科技有限公司"
@@ -119,8 +121,6 @@ DEMO_REPORTS = [
 
 def ensure_demo_reports(actor: SystemActor) -> int:
     """A few public reports for the demo: two to the demo member (one answered), one with the staff. Once only."""
-    from zilu.reports.models import Report
-
     if Report.objects.exists():
         return 0
     # The demo's notices stay in the inbox: no e-mails printed to the console while seeding.
@@ -131,8 +131,6 @@ def ensure_demo_reports(actor: SystemActor) -> int:
 
 
 def _seed_reports() -> int:
-    from zilu.reports.actions import do_respond, do_submit_report
-
     member = Member.objects.filter(uscc=DEMO_MEMBER_USCC, status=Member.Status.ACTIVE).first()
     representative = User.objects.filter(username="member", member=member).first()
     created = 0

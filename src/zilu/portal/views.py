@@ -12,6 +12,7 @@ from zilu.core import audit
 from zilu.core.roles import Perm, require
 from zilu.filings.selectors import repeated_failures
 from zilu.members.models import Application, Member
+from zilu.reports.models import OverdueTier, Report, Status
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -55,8 +56,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def report_attention() -> dict[str, object]:
     """Reports: open counts by where they wait, and the overdue ones, most overdue first."""
-    from zilu.reports.models import OverdueTier, Report, Status
-
     open_reports = Report.objects.open()
     return {
         "report_counts": {
