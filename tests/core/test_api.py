@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from tests.factories import MemberFactory
 from tests.helpers import assert_problem, make_versions
+from tests.processes import solve_captcha
 from zilu.core.actions import MAX_ACTIVE_KEYS, do_create_api_key, do_revoke_api_key
 from zilu.core.models import ApiKey, AuditEntry, Notification
 from zilu.core.notify import notify
@@ -337,10 +338,10 @@ def test_login_locks_after_the_failure_limit(settings, users, limit):
     message = response.context["form"].non_field_errors()[0]  # in the page's language (zh-hans by default)
     assert escape(message) in response.content.decode()
     assert signed_in_as(client) is None
-    # ...also from another address: the username itself is locked.
-    assert form_error_codes(sign_in(Client(), user.username, PASSWORD, addr="10.9.9.9")) == ["throttled"]
-    # ...also with the username spelled in another case.
-    assert form_error_codes(sign_in(Client(), user.username.upper(), PASSWORD, addr="10.9.9.9")) == ["throttled"]
+    # From another address the account is not locked (that would let anyone lock its owner out): it asks the check
+    # question first, whatever the spelling of the username.
+    assert form_error_codes(sign_in(Client(), user.username, PASSWORD, addr="10.9.9.9")) == ["captcha_required"]
+    assert form_error_codes(sign_in(Client(), user.username.upper(), PASSWORD, addr="10.9.9.9")) == ["captcha_required"]
 
 
 @pytest.mark.django_db
@@ -538,3 +539,64 @@ def test_registration_is_limited_per_address(client, settings):
         REMOTE_ADDR="198.51.100.1",
     )  # fmt: skip
     assert other.status_code == 302 and User.objects.filter(username="new9").exists()
+
+
+def _question(response) -> tuple[str, str]:
+    form = response.context["form"]
+    return form.data["captcha_token"], form.fields["captcha_answer"].label
+
+
+@pytest.mark.django_db
+def test_failures_from_elsewhere_ask_the_owner_a_question_instead_of_locking_them_out(settings, users):
+    """Someone who knows the supervisor's user name cannot lock the supervisor out with five wrong passwords."""
+    victim = users["supervisor"]
+    for i in range(settings.LOGIN_FAILURE_LIMIT * 2):
+        sign_in(Client(), victim.username, "wrong password", addr=f"10.66.0.{i}")
+    owner = Client()
+    first = sign_in(owner, victim.username, PASSWORD, addr="10.1.1.1")
+    assert form_error_codes(first) == ["captcha_required"]
+    token, question = _question(first)
+    assert question.endswith("等于多少？") and question in first.content.decode()
+    wrong = owner.post(
+        "/accounts/login/",
+        {"username": victim.username, "password": PASSWORD, "captcha_token": token, "captcha_answer": "999"},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert form_error_codes(wrong) == ["captcha_wrong"] and signed_in_as(owner) is None
+    token, question = _question(wrong)  # a new question
+    answer = solve_captcha(question)
+    response = owner.post(
+        "/accounts/login/",
+        {"username": victim.username, "password": PASSWORD, "captcha_token": token, "captcha_answer": answer},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert response.status_code == 302 and signed_in_as(owner) == str(victim.pk)
+    # the answer is good once: replaying it does not pass the check (the success reset the account's counter, so
+    # fail again from elsewhere first)
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
+        sign_in(Client(), victim.username, "wrong password", addr=f"10.67.0.{i}")
+    replay = Client().post(
+        "/accounts/login/",
+        {"username": victim.username, "password": PASSWORD, "captcha_token": token, "captcha_answer": answer},
+        REMOTE_ADDR="10.1.1.2",
+    )
+    assert form_error_codes(replay) == ["captcha_wrong"]
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_with_a_right_answer_still_counts_against_this_address(settings, users):
+    victim = users["member"]
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
+        sign_in(Client(), victim.username, "wrong password", addr=f"10.68.0.{i}")
+    client = Client()
+    response = sign_in(client, victim.username, "wrong password", addr="10.2.2.2")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        token, question = _question(response)
+        response = client.post(
+            "/accounts/login/",
+            {"username": victim.username, "password": "wrong", "captcha_token": token,
+             "captcha_answer": solve_captcha(question)},
+            REMOTE_ADDR="10.2.2.2",
+        )  # fmt: skip
+        assert form_error_codes(response) == ["invalid_login"]
+    assert form_error_codes(sign_in(client, victim.username, PASSWORD, addr="10.2.2.2")) == ["throttled"]

@@ -1,29 +1,27 @@
 """Abuse controls of the public reporting channel: a rate limit per address, an offline CAPTCHA after the first few
 reports of a day, and duplicate detection.
 
-The CAPTCHA is an arithmetic question written in Chinese numerals, signed with the site's key (django.core.signing),
-good for ten minutes and for one answer only (the nonce is burnt in the cache). It needs no third-party service, so it
-works on an intranet deployment; it stops scripted floods, not a determined human, which the rate limit caps.
+The CAPTCHA is the kernel's offline one (:mod:`zilu.core.captcha`): an arithmetic question in Chinese numerals, signed,
+good for ten minutes and for one answer only; it stops scripted floods, not a determined human, which the rate limit
+caps.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from zilu.core import captcha
 from zilu.core.errors import Throttled, ValidationFailed
 
 _SALT = "zilu.reports.captcha"
-_DIGITS = "零一二三四五六七八九十"
-CAPTCHA_MAX_AGE = 600
+CAPTCHA_MAX_AGE = captcha.MAX_AGE
 
 
 @dataclass(frozen=True)
@@ -74,27 +72,9 @@ def record_accepted(client: Client) -> None:
     _count(_accepted_key(client), 86400)
 
 
-def _numeral(n: int) -> str:
-    if n <= 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + _DIGITS[n - 10]
-    return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-
-
-def _answer_hash(answer: int, nonce: str) -> str:
-    return hashlib.sha256(f"{nonce}:{answer}".encode()).hexdigest()
-
-
 def new_challenge() -> tuple[str, str]:
-    """A (token, question) pair. The question is in Chinese numerals; the answer is typed in Arabic digits."""
-    a, b = secrets.randbelow(40) + 5, secrets.randbelow(9) + 1
-    plus = secrets.randbelow(2) == 0
-    answer = a + b if plus else a - b
-    nonce = secrets.token_hex(8)
-    token = signing.dumps({"n": nonce, "h": _answer_hash(answer, nonce)}, salt=_SALT, compress=True)
-    question = f"{_numeral(a)}{'加' if plus else '减'}{_numeral(b)}等于多少？"
-    return token, question
+    """A (token, question) pair (see :mod:`zilu.core.captcha`)."""
+    return captcha.new_challenge(_SALT)
 
 
 def _captcha_error(message: str, code: str) -> ValidationFailed:
@@ -105,24 +85,17 @@ def check_captcha(client: Client) -> None:
     """Refuse the submission unless it carries a right, fresh and unused answer (only when one is required)."""
     if not captcha_required(client):
         return
-    if not client.captcha_token or not client.captcha_answer.strip():
+    error = captcha.verify(_SALT, client.captcha_token, client.captcha_answer)
+    if error == captcha.MISSING:
+        raise _captcha_error(_("Please answer the check question: you have sent several reports today."), error)
+    if error == captcha.INVALID:
         raise _captcha_error(
-            _("Please answer the check question: you have sent several reports today."), "captcha_required"
+            _("The check question has expired or the answer is not a number. Please answer a new question."), error
         )
-    try:
-        data = signing.loads(client.captcha_token, salt=_SALT, max_age=CAPTCHA_MAX_AGE)
-        answer = int(unicodedata.normalize("NFKC", client.captcha_answer).strip())
-    except (signing.BadSignature, ValueError, TypeError):
-        raise _captcha_error(
-            _("The check question has expired or the answer is not a number. Please answer a new question."),
-            "captcha_invalid",
-        ) from None
-    if not secrets.compare_digest(_answer_hash(answer, str(data.get("n"))), str(data.get("h"))):
-        raise _captcha_error(_("The answer to the check question is wrong."), "captcha_wrong")
-    if not cache.add("zilu:report:captcha:" + str(data.get("n")), 1, CAPTCHA_MAX_AGE + 60):
-        raise _captcha_error(
-            _("This check question has already been used. Please answer a new question."), "captcha_used"
-        )
+    if error == captcha.WRONG:
+        raise _captcha_error(_("The answer to the check question is wrong."), error)
+    if error == captcha.USED:
+        raise _captcha_error(_("This check question has already been used. Please answer a new question."), error)
 
 
 # --- duplicates ----------------------------------------------------------------------------------------------------
