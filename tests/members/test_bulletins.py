@@ -7,9 +7,11 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from tests.factories import MemberFactory
 from tests.helpers import assert_problem
@@ -18,7 +20,7 @@ from zilu.core.errors import ValidationFailed
 from zilu.core.models import AuditEntry
 from zilu.core.system import SystemActor
 from zilu.members.actions import publish_due_bulletin
-from zilu.members.bulletins import content_hash, parse_period, previous_quarter
+from zilu.members.bulletins import TAMPERED, content_hash, parse_period, previous_quarter
 from zilu.members.models import Bulletin
 
 pytestmark = pytest.mark.django_db
@@ -331,6 +333,13 @@ def test_an_unknown_bulletin(db):
 # ------------------------------------------------------------------------------------------ downloads
 
 
+def read_bulletin_csv(response) -> tuple[dict[str, str], list[list[str]]]:
+    """The ``key,value`` rows before the first empty row, and the table after it (what a script does)."""
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    blank = rows.index([])
+    return dict(rows[:blank]), rows[blank + 1 :]
+
+
 def test_the_csv(published):
     response = Client().get("/registry/bulletins/1.csv")
     assert response.status_code == 200
@@ -338,7 +347,19 @@ def test_the_csv(published):
     assert response["Content-Disposition"] == 'attachment; filename="bulletin-1-2025Q3.csv"'
     assert response["X-Content-SHA256"] == published.content_sha256
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM, for spreadsheet programs
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["X-Content-Integrity"] == "ok"
+    meta, rows = read_bulletin_csv(response)
+    assert meta == {
+        "bulletin_number": "1",
+        "period": "2025Q3",
+        "period_start": "2025-07-01",
+        "period_end": "2025-09-30",
+        "published_on": published.published_on.isoformat(),
+        "corrects": "",
+        "note": "",
+        "content_sha256": published.content_sha256,
+        "content_integrity": "ok",
+    }
     assert rows == [
         ["list", "member_number", "name", "kind", "date"],
         ["joins", "CP-2025-0002", "七月加入公司", "unit", "2025-07-01"],
@@ -347,6 +368,92 @@ def test_the_csv(published):
         ["withdrawals", "CP-2024-0003", "八月退出公司", "unit", "2025-08-15"],
         ["withdrawals", "CP-2025-0003", "进出公司", "unit", "2025-09-01"],
     ]
+    # A script can check the hash from the file alone (docs/workflows/membership.md).
+    entries: dict[str, list[dict[str, str]]] = {"joins": [], "withdrawals": []}
+    for section, number, name, kind, day in rows[1:]:
+        entries[section].append({"number": number, "name": name, "kind": kind, "date": day})
+    corrects = int(meta["corrects"]) if meta["corrects"] else None
+    assert content_hash(meta["period"], entries, corrects, meta["note"]) == meta["content_sha256"]
+
+
+def test_the_csv_neutralises_formula_cells(client_for):
+    names = [
+        '=HYPERLINK("http://evil.example","点我")',
+        "+86 加号公司",
+        "-减号公司",
+        "@at公司",
+        "\t制表公司",
+        "\r回车公司",
+    ]
+    for i, name in enumerate(names, start=1):
+        MemberFactory(number=f"CP-2025-{i:04d}", name=name, joined_on=date(2025, 7, i))
+    assert publish(client_for("staff")).status_code == 201
+    assert publish(client_for("staff"), corrects=1, note="=1+1 更正").status_code == 201
+    response = Client().get("/registry/bulletins/2.csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    meta, rows = read_bulletin_csv(response)
+    assert (meta["bulletin_number"], meta["corrects"], meta["note"]) == ("2", "1", "'=1+1 更正")
+    assert [row[2] for row in rows[1:]] == ["'" + name for name in names]
+    assert [row[1] for row in rows[1:]] == [f"CP-2025-{i:04d}" for i in range(1, 7)]  # ordinary text unchanged
+
+
+# ------------------------------------------------------------------------------------------ tampering
+
+
+def tampered_warning(bulletin: Bulletin) -> str:
+    """The warning as the site (Chinese by default) words it, with the hash of the content as stored now."""
+    bulletin.refresh_from_db()
+    corrects = bulletin.corrects.number if bulletin.corrects else None
+    actual = content_hash(bulletin.period, bulletin.entries, corrects, bulletin.note)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(TAMPERED % {"sha256": actual})
+
+
+def test_an_untouched_bulletin_shows_no_warning(published):
+    page = Client().get("/registry/bulletins/1/").content.decode()
+    assert published.content_sha256 in page and 'id="integrity-warning"' not in page
+    response = Client().get("/registry/bulletins/1.csv")
+    assert response["X-Content-Integrity"] == "ok"
+    meta, _rows = read_bulletin_csv(response)
+    assert meta["content_integrity"] == "ok" and "warning" not in meta and "recomputed_sha256" not in meta
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(lambda b: {"entries": {**b.entries, "joins": b.entries["joins"][1:]}}, id="a row removed"),
+        pytest.param(
+            lambda b: {"entries": {**b.entries, "joins": [{**b.entries["joins"][0], "name": "冒名公司"}]}},
+            id="a name changed",
+        ),
+        pytest.param(lambda b: {"entries": {"joins": b.entries["joins"]}}, id="a list removed"),
+        pytest.param(lambda b: {"note": "事后补充的说明"}, id="the note changed"),
+        pytest.param(lambda b: {"content_sha256": "0" * 64}, id="the hash changed"),
+    ],
+)
+def test_a_bulletin_edited_in_the_database_is_flagged(published, tamper):
+    Bulletin.objects.filter(pk=published.pk).update(**tamper(published))
+    stored = Bulletin.objects.get(pk=published.pk)
+    warning = tampered_warning(stored)
+    actual = content_hash(stored.period, stored.entries, None, stored.note)
+    assert actual != stored.content_sha256
+
+    page = Client().get("/registry/bulletins/1/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<p class="warning" id="integrity-warning" role="alert">{escape(warning)}</p>' in html
+    assert actual in warning and stored.content_sha256 in html  # the published hash stays shown, next to the warning
+
+    # The CSV is still served, marked as not matching, with the warning as a row.
+    response = Client().get("/registry/bulletins/1.csv")
+    assert response.status_code == 200
+    assert response["X-Content-Integrity"] == "mismatch"
+    assert response["X-Content-SHA256"] == stored.content_sha256
+    meta, rows = read_bulletin_csv(response)
+    assert meta["content_sha256"] == stored.content_sha256
+    assert (meta["content_integrity"], meta["recomputed_sha256"], meta["warning"]) == ("mismatch", actual, warning)
+    assert rows[0] == ["list", "member_number", "name", "kind", "date"]
+    assert [r[2] for r in rows[1:] if r[0] == "joins"] == [e["name"] for e in stored.entries["joins"]]
 
 
 def test_the_pdf(published):

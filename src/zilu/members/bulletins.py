@@ -1,19 +1,23 @@
-"""Bulletins of the members who joined and withdrew (Art. 23): periods and content. Publishing one is an action
-(:mod:`zilu.members.actions.bulletins`)."""
+"""Bulletins of the members who joined and withdrew (Art. 23): periods, content and its hash, and the check that the
+stored content still gives the published hash. Publishing one is an action (:mod:`zilu.members.actions.bulletins`)."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zilu.core import audit
 from zilu.core.errors import ValidationFailed
-from zilu.members.models import Member
+from zilu.members.models import Bulletin, Member
+
+logger = logging.getLogger(__name__)
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
@@ -63,3 +67,21 @@ def content_hash(period: str, entries: dict[str, Any], corrects: int | None, not
     """SHA-256 over the bulletin's content, so a printed copy can be checked against the site."""
     payload = {"period": period, "entries": entries, "corrects": corrects, "note": note}
     return hashlib.sha256(audit.canonical_json(payload).encode()).hexdigest()
+
+
+# Shown on the page and written into the CSV when a bulletin's stored content no longer gives its published hash.
+TAMPERED = gettext_lazy(
+    "Warning: the content of this bulletin no longer matches the SHA-256 it was published with (recomputed: "
+    "%(sha256)s). Its records were changed after publication; rely only on a copy whose hash matches."
+)
+
+
+def integrity(bulletin: Bulletin) -> tuple[str, str]:
+    """The SHA-256 of the content as stored now, and the warning to show when it is not the published one (empty
+    when they match): someone edited the rows in the database after publication."""
+    corrects = bulletin.corrects.number if bulletin.corrects_id else None
+    actual = content_hash(bulletin.period, bulletin.entries, corrects, bulletin.note)
+    if actual == bulletin.content_sha256:
+        return actual, ""
+    logger.warning("bulletin No. %s: content no longer matches its published SHA-256", bulletin.number)
+    return actual, str(TAMPERED % {"sha256": actual})

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -14,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from zilu.core.csvexport import csv_response
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, has_perm
-from zilu.members import documents
+from zilu.members import bulletins, documents
 from zilu.members.forms import RegistrySearchForm
 from zilu.members.models import Bulletin, Kind, Member, Signature
 
@@ -102,28 +102,58 @@ def _bulletin(number: int) -> Bulletin:
 
 
 def bulletin_detail(request: HttpRequest, number: int) -> HttpResponse:
-    """One bulletin: the joins and withdrawals of its period."""
+    """One bulletin: the joins and withdrawals of its period, with a warning when its content is not what was
+    published (the hash is recomputed on every view)."""
     bulletin = _bulletin(number)
+    _actual, tampered = bulletins.integrity(bulletin)
     return render(
         request,
         "members/bulletin.html",
-        {"bulletin": bulletin, "corrections": bulletin.corrections.order_by("number"), "kinds": dict(Kind.choices)},
+        {
+            "bulletin": bulletin,
+            "corrections": bulletin.corrections.order_by("number"),
+            "kinds": dict(Kind.choices),
+            "tampered": tampered,
+        },
     )
 
 
+BULLETIN_COLUMNS = ["list", "member_number", "name", "kind", "date"]
+ENTRY_KEYS = ("number", "name", "kind", "date")  # the stored entry behind each column after "list"
+
+
 def bulletin_csv(request: HttpRequest, number: int) -> HttpResponse:
-    """A bulletin as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese correctly)."""
+    """A bulletin as CSV: first ``key,value`` rows describing it (number, period, note, the published SHA-256 and
+    whether the stored content still gives it), an empty row, then the table of joins and withdrawals. A bulletin
+    whose content was changed after publication is still served, marked ``mismatch`` (row and header) with the
+    warning."""
     bulletin = _bulletin(number)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["list", "member_number", "name", "kind", "date"])
+    actual, tampered = bulletins.integrity(bulletin)
+    rows: list[list[Any]] = [
+        ["period", bulletin.period],
+        ["period_start", bulletin.period_start],
+        ["period_end", bulletin.period_end],
+        ["published_on", bulletin.published_on],
+        ["corrects", bulletin.corrects.number if bulletin.corrects else None],
+        ["note", bulletin.note],
+        ["content_sha256", bulletin.content_sha256],
+        ["content_integrity", "mismatch" if tampered else "ok"],
+    ]
+    if tampered:
+        rows += [["recomputed_sha256", actual], ["warning", tampered]]
+    rows += [[], BULLETIN_COLUMNS]
     for section in ("joins", "withdrawals"):
-        for entry in bulletin.entries[section]:
-            writer.writerow([section, entry["number"], entry["name"], entry["kind"], entry["date"]])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.number}-{bulletin.period}.csv"'
-    response["X-Content-SHA256"] = bulletin.content_sha256
-    return response
+        # .get: an edited row must still come out (marked above), not fail the download
+        rows += [[section, *(e.get(k) for k in ENTRY_KEYS)] for e in bulletin.entries.get(section, [])]
+    return csv_response(
+        f"bulletin-{bulletin.number}-{bulletin.period}.csv",
+        ["bulletin_number", str(bulletin.number)],  # the first metadata row
+        rows,
+        headers={
+            "X-Content-SHA256": bulletin.content_sha256,
+            "X-Content-Integrity": "mismatch" if tampered else "ok",
+        },
+    )
 
 
 def bulletin_pdf(request: HttpRequest, number: int) -> HttpResponse:

@@ -3,8 +3,6 @@ to requests for an explanation, a member's audit extract, and the public transpa
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.contrib import messages
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zilu.core import audit, workflow
 from zilu.core.actors import Actor
+from zilu.core.csvexport import csv_response
 from zilu.core.errors import Forbidden
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
@@ -132,15 +131,11 @@ EXPORT_FIELDS = [
 def export(request: HttpRequest) -> HttpResponse:
     """CSV of every complaint: the supervising department's export. Nobody else gets one (403)."""
     require(request.user, Perm.HANDLE_COMPLAINTS)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_FIELDS)
-    for item in Complaint.objects.restrict(request.user, "view").select_related("complainant").order_by("created_at"):
-        writer.writerow([str(getattr(item, f)) if f != "complainant" else item.complainant.name for f in EXPORT_FIELDS])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    items = Complaint.objects.restrict(request.user, "view").select_related("complainant").order_by("created_at")
+    rows = (
+        [item.complainant.name if f == "complainant" else getattr(item, f) for f in EXPORT_FIELDS] for item in items
+    )
+    return csv_response("complaints.csv", EXPORT_FIELDS, rows, private=True)
 
 
 # ------------------------------------------------------------------------------------------------ explanations

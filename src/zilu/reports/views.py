@@ -3,7 +3,6 @@ queue and verification."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zilu.core.csvexport import csv_response
 from zilu.core.errors import DomainError
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
@@ -175,28 +175,11 @@ def member_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-def _csv(name: str, columns: list[str], rows: list[dict[str, Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _cell(row.get(key, "")) for key in columns})
-    return response
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def member_export(request: HttpRequest) -> HttpResponse:
     """The member's reports as CSV (no reporter fields exist in it)."""
     rows = [selectors.member_view(r) for r in selectors.member_reports(signed_in(request))]
-    return _csv("reports.csv", selectors.MEMBER_CSV_COLUMNS, rows)
+    return csv_response("reports.csv", selectors.MEMBER_CSV_COLUMNS, rows, private=True)
 
 
 # --- staff -----------------------------------------------------------------------------------------------------------
@@ -279,7 +262,9 @@ def staff_decide(request: HttpRequest, report_id: int, decision: str) -> HttpRes
 def staff_export(request: HttpRequest) -> HttpResponse:
     """The filtered reports as CSV, without contact details."""
     qs = selectors.filter_staff(selectors.staff_reports(signed_in(request)), request.GET)
-    return _csv("reports.csv", selectors.STAFF_CSV_COLUMNS, [selectors.staff_row(r) for r in qs[:10000]])
+    return csv_response(
+        "reports.csv", selectors.STAFF_CSV_COLUMNS, [selectors.staff_row(r) for r in qs[:10000]], private=True
+    )
 
 
 @login_required
