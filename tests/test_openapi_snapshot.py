@@ -101,3 +101,24 @@ def test_schema_documents_the_problem_and_auth_contract():
     assert "security" not in paths["/api/v1/audit/head"]["get"]
     assert paths["/api/v1/me"]["get"]["security"]
     assert "201" in paths["/api/v1/api-keys"]["post"]["responses"]
+
+
+def test_every_schema_component_has_a_unique_name():
+    """django-ninja names a component after its class: two classes of one name silently share one component, and
+    the operations of one of them are then described with the other's fields (it happened to ``ItemOut``)."""
+    from ninja import Schema
+
+    import zilu.api  # noqa: F401  (imports every router and its schemas)
+
+    def subclasses(cls: type) -> list[type]:
+        found = []
+        for sub in cls.__subclasses__():
+            found += [sub, *subclasses(sub)]
+        return found
+
+    ours = [cls for cls in subclasses(Schema) if cls.__module__.startswith("zilu.")]
+    by_name: dict[str, set[str]] = {}
+    for cls in ours:
+        by_name.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: sorted(modules) for name, modules in by_name.items() if len(modules) > 1} == {}
+    assert len(ours) > 50  # the check sees the API's schemas

@@ -43,7 +43,7 @@ class PublicKeyOut(Schema):
     key_id: str = Field(description="the first 16 hex digits of the key's SHA-256")
 
 
-class SignatureOut(Schema):
+class BankSignatureOut(Schema):
     algorithm: str
     key_id: str
     value: str = Field(description="base64 Ed25519 signature over the canonical JSON of `payload`")
@@ -51,7 +51,7 @@ class SignatureOut(Schema):
 
 class SignedOut(Schema):
     payload: dict[str, Any] = Field(description="zilu-bank-sync/1 document (see docs/workflows/banks.md)")
-    signature: SignatureOut
+    signature: BankSignatureOut
 
 
 class EntryOut(Schema):

@@ -17,7 +17,7 @@ from zilu.core.workflow import access
 router = Router(tags=["convention"])
 
 
-class ItemOut(Schema):
+class ConventionItemOut(Schema):
     number: int
     label: str
     text: str
@@ -29,7 +29,7 @@ class ArticleOut(Schema):
     chapter: int
     title_cn: str
     text: str
-    items: list[ItemOut]
+    items: list[ConventionItemOut]
 
 
 class ChapterOut(Schema):

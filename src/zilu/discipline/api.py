@@ -110,7 +110,7 @@ class ProposeIn(Schema):
     articles: list[str] | None = None
 
 
-class DecideIn(Schema):
+class CaseDecideIn(Schema):
     published_facts: str
 
 
@@ -135,7 +135,7 @@ class RecordOut(Schema):
     cases: list[CaseOut]
 
 
-class NoticeOut(Schema):
+class DisciplineNoticeOut(Schema):
     id: int
     audience: str
     measure: str
@@ -227,7 +227,7 @@ def approve(request: HttpRequest, case_id: int, payload: TextIn) -> Case:
 
 
 @router.post("/cases/{case_id}/decide", response=CaseOut, auth=SIGNED_IN, summary="Staff: decide")
-def decide(request: HttpRequest, case_id: int, payload: DecideIn) -> Case:
+def decide(request: HttpRequest, case_id: int, payload: CaseDecideIn) -> Case:
     return actions.do_decide(signed_in(request), case_id, published_facts=payload.published_facts)
 
 
@@ -274,12 +274,12 @@ def member_record(request: HttpRequest, member_id: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------ notices
 
 
-@router.get("/notices", response=list[NoticeOut], auth=None, summary="Public sanction notices now listed")
+@router.get("/notices", response=list[DisciplineNoticeOut], auth=None, summary="Public sanction notices now listed")
 def notices(request: HttpRequest) -> list[Notice]:
     return list(Notice.objects.listed().filter(audience=Notice.Audience.PUBLIC))
 
 
-@router.get("/notices/internal", response=list[NoticeOut], auth=SIGNED_IN,
+@router.get("/notices/internal", response=list[DisciplineNoticeOut], auth=SIGNED_IN,
             summary="Internal notices: member representatives, staff, supervising department")  # fmt: skip
 def internal_notices(request: HttpRequest) -> list[Notice]:
     require(request.user, Perm.READ_INTERNAL_NOTICES)

@@ -74,7 +74,7 @@ class DisputeIn(Schema):
     request: str
 
 
-class TextIn(Schema):
+class DisputeTextIn(Schema):
     text: str = ""
 
 
@@ -158,7 +158,7 @@ def add_evidence(request: HttpRequest, dispute_id: int, files: File[list[Uploade
 
 
 @router.post("/{dispute_id}/answer", response=DisputeOut, auth=SIGNED_IN, summary="A respondent answers")
-def answer(request: HttpRequest, dispute_id: int, payload: TextIn) -> Dispute:
+def answer(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
     actions.do_answer(signed_in(request), dispute_id, payload.text)
     return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
@@ -198,7 +198,7 @@ def assign(request: HttpRequest, dispute_id: int, payload: MediatorIn) -> Disput
 
 
 @router.post("/{dispute_id}/declaration", response=DisputeOut, auth=SIGNED_IN, summary="Mediator: no conflict")
-def declare(request: HttpRequest, dispute_id: int, payload: TextIn) -> Dispute:
+def declare(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
     return actions.do_declare_no_conflict(signed_in(request), dispute_id, payload.text)
 
 
@@ -217,7 +217,7 @@ def minutes(request: HttpRequest, dispute_id: int, session_id: int, payload: Min
 
 
 @router.post("/{dispute_id}/agreement", response=DisputeOut, auth=SIGNED_IN, summary="Mediator: the agreement")
-def propose_agreement(request: HttpRequest, dispute_id: int, payload: TextIn) -> Dispute:
+def propose_agreement(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
     return actions.do_propose_agreement(signed_in(request), dispute_id, payload.text)
 
 
@@ -227,12 +227,12 @@ def confirm(request: HttpRequest, dispute_id: int) -> Dispute:
 
 
 @router.post("/{dispute_id}/fail", response=DisputeOut, auth=SIGNED_IN, summary="Mediator: mediation failed")
-def fail(request: HttpRequest, dispute_id: int, payload: TextIn) -> Dispute:
+def fail(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
     return actions.do_record_failure(signed_in(request), dispute_id, payload.text)
 
 
 @router.post("/{dispute_id}/withdraw", response=DisputeOut, auth=SIGNED_IN, summary="A party withdraws")
-def withdraw(request: HttpRequest, dispute_id: int, payload: TextIn) -> Dispute:
+def withdraw(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
     return actions.do_withdraw(signed_in(request), dispute_id, payload.text)
 
 
