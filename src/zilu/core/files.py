@@ -26,6 +26,7 @@ from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from zilu.core import metadata
 from zilu.core.errors import ValidationFailed
 from zilu.core.models import StoredFile
 
@@ -50,6 +51,9 @@ class UploadPolicy:
     # Refuse a file whose name's extension is not one usual for its content (a text file named .bat, a PNG named
     # .pdf): the name decides what the downloader's system does with the file. A name without an extension passes.
     names_match: bool = False
+    # Remove what could identify the sender (EXIF/XMP/GPS of images, the PDF's author and XMP) before storing, and
+    # refuse a file that cannot be decoded to do so (core.metadata). For the public's evidence and complaints.
+    strip_metadata: bool = False
 
     @property
     def byte_limit(self) -> int:
@@ -201,10 +205,13 @@ def store_uploads(
         path = root / PENDING / storage_name
         path.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
+        chunks = _clean_chunks(upload, content_type, field_name) if policy.strip_metadata else upload.chunks()
+        size = 0
         with path.open("xb") as out:
-            for chunk in upload.chunks():
+            for chunk in chunks:
                 digest.update(chunk)
                 out.write(chunk)
+                size += len(chunk)
         path.chmod(0o600)
         transaction.on_commit(functools.partial(_settle, storage_name), robust=True)
         stored.append(
@@ -214,13 +221,27 @@ def store_uploads(
                 purpose=purpose,
                 original_name=Path(upload.name or "file").name[:255],
                 content_type=content_type,
-                size=upload.size or 0,
+                size=size,
                 sha256=digest.hexdigest(),
                 storage_name=storage_name,
                 uploaded_by_id=getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None,
             )
         )
     return stored
+
+
+def _clean_chunks(upload: UploadedFile, content_type: str, field_name: str) -> list[bytes]:
+    if content_type not in metadata.STRIPPABLE:
+        return list(upload.chunks())
+    upload.seek(0)
+    try:
+        return [metadata.strip(upload.read(), content_type)]
+    except metadata.Unreadable:
+        raise _field_error(
+            field_name,
+            _("“%(name)s” could not be read as %(type)s, so what it says about its sender cannot be removed.")
+            % {"name": upload.name, "type": content_type},
+        ) from None
 
 
 PENDING = "pending"

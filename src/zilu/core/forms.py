@@ -44,7 +44,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         data["captcha_token"], data["captcha_answer"] = token, ""
         self.data = data
         self.fields["captcha_answer"].label = question
-        self._bound_fields_cache.pop("captcha_answer", None)  # a bound field keeps the label it was made with
+        self._bound_fields_cache.pop("captcha_answer", None)  # type: ignore[attr-defined]  # keeps the old label
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
