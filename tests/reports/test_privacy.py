@@ -141,3 +141,30 @@ def test_a_wrong_code_or_number_finds_nothing(report):
     assert lookup_api(anonymous, report.tracking_number, "ABCDE-FGHJK").status_code == 404
     assert lookup_api(anonymous, "JB99999999", report.receipt["lookup_code"]).status_code == 404
     assert lookup_api(anonymous, "not-a-number", report.receipt["lookup_code"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("written", "secret"),
+    [
+        ("微信号 zhangwei_88", "zhangwei_88"),
+        ("加我微信：zw-1988 细谈", "zw-1988"),
+        ("QQ号：123456789", "123456789"),
+        ("扣扣 88886666", "88886666"),
+        ("Telegram @zhang_wei", "zhang_wei"),
+        ("vx zhangwei88", "zhangwei88"),
+        ("飞书号 zhangwei.88", "zhangwei.88"),
+        ("座机 (010)62345678", "62345678"),
+        ("电话 +86 10 6234 5678", "6234 5678"),
+        ("手机 138.1234.5678", "1234.5678"),
+    ],
+)
+def test_messenger_handles_and_landlines_in_the_description_are_masked_for_the_member(
+    client_for, member, written, secret
+):
+    SiteFactory(member=member, domains=["shop.example.com.cn"])
+    receipt = submit_ok(Client(), description=f"对方留下{written}，该页面以返利为名诱导转账。")
+    report = Report.objects.get(pk=int(receipt["tracking_number"][2:]))
+    detail = client_for("member").get(f"{API}/assigned/{report.tracking_number}").json()["description"]
+    assert secret not in detail and "＊＊＊" in detail and "返利" in detail
+    staff = client_for("staff").get(f"{API}/staff/{report.tracking_number}").json()["description"]
+    assert secret in staff  # the executing body reads the report as it was written

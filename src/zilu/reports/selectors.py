@@ -4,7 +4,6 @@ details and any phone number, e-mail address or ID number masked."""
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -17,17 +16,9 @@ from django.db.models import Count, QuerySet
 from zilu.core import workflow
 from zilu.core.actors import Actor
 from zilu.core.files import files_of
+from zilu.core.masking import MASK, mask_contacts
 from zilu.core.roles import Perm, has_perm, require
 from zilu.reports.models import Category, Finding, MemberResponse, OverdueTier, Report, Status
-
-MASK = "＊＊＊"
-_PATTERNS = [
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail
-    re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"),  # resident ID
-    re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"),  # mobile
-    re.compile(r"(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)"),  # landline
-    re.compile(r"(?i)(?:qq|微信|wechat|vx)[:：\s]*[\w-]{5,20}"),  # messenger handles
-]
 
 
 def _reporter_strings(report: Report) -> list[str]:
@@ -42,9 +33,7 @@ def redact(text: str, report: Report) -> str:
     """``text`` with the reporter's own details and any contact-like number masked."""
     for value in sorted(_reporter_strings(report), key=len, reverse=True):
         text = text.replace(value, MASK)
-    for pattern in _PATTERNS:
-        text = pattern.sub(MASK, text)
-    return text
+    return mask_contacts(text)
 
 
 # --- member -------------------------------------------------------------------------------------------------------
