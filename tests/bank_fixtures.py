@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from zilu.banks import sync
 from zilu.banks.service import reset_screener
+from zilu.core import signing
 from zilu.core.actions import do_create_api_key
 
 
@@ -19,7 +19,7 @@ def _fresh_banks(settings, tmp_path):
     """Each test signs with its own key and builds its own screener (versions restart with the database)."""
     settings.ZILU_BANKS_SIGNING_KEY = str(tmp_path / "signing-key.pem")
     settings.LANGUAGE_CODE = "en"
-    sync._keys.clear()
+    signing._keys.clear()
     reset_screener()
     with translation.override("en"):
         yield

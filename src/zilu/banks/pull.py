@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import json
 import os
 import sys
@@ -26,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from zilu.core import signatures
+from zilu.core.signatures import key_id
 
 SYNC_FORMAT = "zilu-bank-sync/1"
 BANKS = ("terms", "allow", "domains", "rumors", "hashes")
@@ -39,32 +38,12 @@ class SyncError(Exception):
     """A sync document that cannot be trusted or applied."""
 
 
-def canonical_bytes(payload: Any) -> bytes:
-    """The bytes a signature covers: canonical JSON, sorted keys, no spaces, UTF-8."""
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def key_id(public_raw: bytes) -> str:
-    """A short name for a public key: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(public_raw).hexdigest()[:16]
-
-
 def verify(document: Any, public_key_b64: str) -> dict[str, Any]:
-    """The payload of a signed document if the signature is the platform's, else :class:`SyncError`."""
-    if not isinstance(document, dict) or not isinstance(document.get("payload"), dict):
-        raise SyncError("not a signed sync document")
-    signature = document.get("signature") or {}
-    if signature.get("algorithm") != "ed25519" or not isinstance(signature.get("value"), str):
-        raise SyncError("the document is not signed with Ed25519")
+    """The payload of a signed sync document if the signature is the platform's, else :class:`SyncError`."""
     try:
-        raw = base64.b64decode(public_key_b64, validate=True)
-        public = Ed25519PublicKey.from_public_bytes(raw)
-        public.verify(base64.b64decode(signature["value"], validate=True), canonical_bytes(document["payload"]))
-    except InvalidSignature:
-        raise SyncError("bad signature: the document was not signed by the platform's key or was altered") from None
-    except ValueError as exc:
-        raise SyncError(f"malformed key or signature: {exc}") from None
-    payload = document["payload"]
+        payload = signatures.verify(document, public_key_b64)
+    except signatures.SignatureError as exc:
+        raise SyncError(str(exc).replace("not a signed document", "not a signed sync document")) from None
     if payload.get("format") != SYNC_FORMAT:
         raise SyncError(f"unknown format {payload.get('format')!r}")
     return payload
