@@ -1,38 +1,39 @@
 """The engine's front door: ``Screener(banks, policy).screen(text, title=None) -> Verdict``.
 
 Texts are screened in blocks: ``screen_many`` joins many posts (and titles) with line breaks, which are clause
-boundaries, runs the table lookups, the automaton and the PII and link finders once over the block, and hands
-each post its own hits. ``screen`` is the same with a block of one. Results do not depend on how posts are batched.
+boundaries, runs each detector (:mod:`zilu.screening.detectors`: terms, personal information, links, rumors,
+clickbait) once over the block, and hands each post its own hits. ``screen`` is the same with a block of one.
+Results do not depend on how posts are batched.
 """
 
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-import numpy as np
-
 from zilu.screening.banks import Banks
-from zilu.screening.charmap import pii_table
 from zilu.screening.clickbait import ClickbaitModel, default_model
+from zilu.screening.detectors import (
+    Block,
+    ClickbaitDetector,
+    Detector,
+    LinkDetector,
+    PiiDetector,
+    RumorDetector,
+    TermDetector,
+)
 from zilu.screening.errors import InputTooLarge, ScreeningError
 from zilu.screening.lexicon import Lexicon
-from zilu.screening.links import Blocklist, LinkMatch, find_links, public_suffix
-from zilu.screening.pii import PiiMatch, find_pii
-from zilu.screening.policy import RANK, SUGGESTIONS, Policy, Suggestion
-from zilu.screening.rumors import RumorIndex, RumorMatch
+from zilu.screening.links import Blocklist
+from zilu.screening.policy import RANK, SUGGESTIONS, Policy
+from zilu.screening.rumors import RumorIndex
 from zilu.screening.verdict import PASS, Hit, Verdict
-from zilu.screening.verify import FORMS
 
 Item = str | tuple[str, str | None] | Mapping[str, Any]
 _ORDER = itemgetter(7, 4, 5, 0)  # field, start, end, kind (term hits arrive in this order already)
-_SEPARATOR = "\n"
-RUMOR_SEVERITY = 2  # review under the built-in policy; a policy changes it with the label "rumor"
-CLICKBAIT_SEVERITY = 1  # likewise, with the label "clickbait"
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,19 @@ class Screener:
         self.policy = policy or Policy()
         self.rumors = RumorIndex(self.banks.rumors) if self.banks.rumors else None
         self.clickbait = (clickbait or default_model()) if self.policy.clickbait else None
-        self._rumor_suggestion = self.policy.suggest(("rumor",), RUMOR_SEVERITY)
-        self._clickbait_suggestion = self.policy.suggest(("clickbait",), CLICKBAIT_SEVERITY)
         self.lexicon = Lexicon(self.banks, self.policy.evasion, backend, context_window=self.policy.context_window)
         self.blocklist = Blocklist(self.banks.domains)
-        self._folding = pii_table()
-        self._find_links = bool(self.blocklist) or self.policy.report_links
-        if self._find_links:
-            public_suffix("example.com")  # load the Public Suffix List now, not on the first text
-        self._templates: dict[int, tuple[str, tuple[str, ...], str, int, str, Suggestion]] = {}  # ref*4+form
+        detectors: list[Detector] = []
+        if self.banks.terms:
+            detectors.append(TermDetector(self.lexicon, self.policy))
+        detectors.append(PiiDetector(self.policy))
+        if self.blocklist or self.policy.report_links:
+            detectors.append(LinkDetector(self.blocklist, self.policy))
+        if self.rumors is not None:
+            detectors.append(RumorDetector(self.rumors, self.policy))
+        if self.clickbait is not None:
+            detectors.append(ClickbaitDetector(self.clickbait, self.policy))
+        self.detectors: tuple[Detector, ...] = tuple(detectors)  # run in this order; see zilu.screening.detectors
         self._masking = bool(self.policy.mask)
         self.info = ScreenerInfo(
             backend=self.lexicon.backend,
@@ -128,143 +133,28 @@ class Screener:
     # ------------------------------------------------------------------ internals
 
     def _block(self, items: list[tuple[str, str | None]]) -> list[Verdict]:
-        segments: list[str] = []
-        owners: list[tuple[int, str]] = []
-        for index, (text, title) in enumerate(items):
-            segments.append(text)
-            owners.append((index, "text"))
-            if title is not None:
-                segments.append(title)
-                owners.append((index, "title"))
-        starts: list[int] = []
-        offset = 0
-        for piece in segments:
-            starts.append(offset)
-            offset += len(piece) + 1
-        block = _SEPARATOR.join(segments)
-        cps = np.frombuffer(block.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        terms = self.lexicon.match(block, starts, cps, [len(s) for s in segments])
-        folded_codes = self._folding[cps]
-        folded = folded_codes.tobytes().decode("utf-16-le")
-        pii = find_pii(folded, folded_codes)
-        links = find_links(folded, self.blocklist, block) if self._find_links else []
-        fields = [field for _, field in owners]
-        item_of = [item for item, _ in owners]
+        block = Block.of(items)
         by_item: dict[int, list[Hit]] = {}
-        templates = self._templates
-        make = tuple.__new__
-        segment_hits: list[Hit] = []
-        current = -1
-        for segment, start, end, ref, form, context in zip(*terms, strict=True):
-            if segment != current:
-                current = segment
-                base, text, field = starts[segment], segments[segment], fields[segment]
-                segment_hits = by_item.setdefault(item_of[segment], [])
-            t = templates.get(ref * 4 + form) or self._template(ref, form)
-            start -= base
-            end -= base
-            segment_hits.append(make(Hit, ("term", t[0], t[1], t[2], start, end, text[start:end], field, t[3], t[4],
-                                           None, context, t[5], None, None, None)))  # fmt: skip
-        others: list[PiiMatch | LinkMatch] = [*pii, *links]
-        for other in others:
-            where = bisect_right(starts, other.start) - 1
-            if other.end > starts[where] + len(segments[where]):
+        scores: list[float | None] | None = None
+        for detector in self.detectors:  # each item's hits in detector order; the first detector's dict is reused
+            found, found_scores = detector.find(block)
+            if found_scores is not None:
+                scores = found_scores
+            if not found:
                 continue
-            found = self._other_hit(other, segments[where], starts[where], fields[where])
-            if found is not None:
-                by_item.setdefault(item_of[where], []).append(found)
-        if self.rumors is not None:
-            texts = [n for n, field in enumerate(fields) if field == "text"]
-            found_rumors = self.rumors.match_block(
-                cps,
-                [starts[n] for n in texts],
-                [len(segments[n]) for n in texts],
-                threshold=self.policy.rumor_threshold,
-            )
-            for number, matches in found_rumors.items():
-                segment = texts[number]
-                by_item.setdefault(item_of[segment], []).extend(self._rumor_hit(m, segments[segment]) for m in matches)
-        scores: list[float | None] = [None] * len(items)
-        if self.clickbait is not None:
-            for index, (text, title) in enumerate(items):
-                if title is None:
-                    continue
-                scores[index] = score = self.clickbait.score(title, text)
-                if score >= self.policy.clickbait_threshold and title.strip():
-                    by_item.setdefault(index, []).append(self._clickbait_hit(title, score))
-        return [self._verdict(text, title, by_item.get(i), scores[i]) for i, (text, title) in enumerate(items)]
-
-    def _rumor_hit(self, match: RumorMatch, text: str) -> Hit:
-        assert self.rumors is not None
-        claim = self.rumors.claims[match.claim]
-        return Hit(
-            kind="rumor",
-            label="rumor",
-            labels=("rumor",),
-            entry=claim.id,
-            start=match.start,
-            end=match.end,
-            text=text[match.start : match.end],
-            severity=RUMOR_SEVERITY,
-            suggestion=self._rumor_suggestion,
-            score=match.score,
-            debunk=claim.debunk or None,
-            source=claim.source,
-        )
-
-    def _clickbait_hit(self, title: str, score: float) -> Hit:
-        return Hit(
-            kind="clickbait",
-            label="clickbait",
-            labels=("clickbait",),
-            entry=None,
-            start=0,
-            end=len(title),
-            text=title,
-            field="title",
-            severity=CLICKBAIT_SEVERITY,
-            suggestion=self._clickbait_suggestion,
-            score=score,
-        )
-
-    def _template(self, ref: int, form: int) -> tuple[str, tuple[str, ...], str, int, str, Suggestion]:
-        """The parts of a term hit that depend only on the term and the form (cached)."""
-        term = self.banks.terms[ref]
-        suggestion = self.policy.suggest(term.labels, term.severity, FORMS[form])
-        template = (term.labels[0], term.labels, term.text, term.severity, FORMS[form], suggestion)
-        self._templates[ref * 4 + form] = template
-        return template
-
-    def _other_hit(self, match: PiiMatch | LinkMatch, segment: str, base: int, field: str) -> Hit | None:
-        start, end = match.start - base, match.end - base
-        if isinstance(match, PiiMatch):
-            kind, labels, entry, severity, value = "pii", (match.label,), None, 2, match.value
-        elif match.blocked is not None:
-            blocked = match.blocked
-            kind, labels, entry, severity, value = (
-                "link",
-                (blocked.label,),
-                blocked.domain,
-                blocked.severity,
-                match.host,
-            )
-        elif self.policy.report_links:
-            kind, labels, entry, severity, value = "link", ("link.url",), None, 1, match.host
-        else:
-            return None
-        return Hit(
-            kind=kind,
-            label=labels[0],
-            labels=labels,
-            entry=entry,
-            start=start,
-            end=end,
-            text=segment[start:end],
-            field=field,
-            severity=severity,
-            value=value,
-            suggestion=self.policy.suggest(labels, severity),
-        )
+            if not by_item:
+                by_item = found
+                continue
+            for item, hits in found.items():
+                mine = by_item.get(item)
+                if mine is None:
+                    by_item[item] = hits
+                else:
+                    mine.extend(hits)
+        get = by_item.get
+        if scores is None:
+            return [self._verdict(text, title, get(i), None) for i, (text, title) in enumerate(items)]
+        return [self._verdict(text, title, get(i), scores[i]) for i, (text, title) in enumerate(items)]
 
     def _verdict(self, text: str, title: str | None, hits: list[Hit] | None, clickbait: float | None) -> Verdict:
         if not hits:
