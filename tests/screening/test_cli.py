@@ -167,3 +167,31 @@ def test_output_file_and_help(monkeypatch, tmp_path):
     assert code == 0 and stdout == b""
     assert json.loads(out.read_text()) == {"id": "x", "suggestion": "pass", "labels": [], "hits": []}
     assert "screen" in build_parser().format_help()
+
+
+def test_a_leading_byte_order_mark_does_not_lose_the_first_record(monkeypatch, tmp_path, files):
+    """Windows editors start UTF-8 files with a BOM; the first line is still a record (it was an invalid_json)."""
+    policy = tmp_path / "bom-policy.json"
+    policy.write_bytes(b"\xef\xbb\xbf" + json.dumps({"labels": {"drugs": "block"}}).encode())
+    data = b"\xef\xbb\xbf" + '{"id": 1, "text": "出售冰毒"}\n{"id": 2, "text": "\\ufeff冰毒"}\n'.encode()
+    argv = ["--terms", str(files["terms"]), "--label-map", "houbb", "--policy", str(policy), "-"]
+    code, out, _ = run_in_process(monkeypatch, argv, data)
+    lines = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    assert code == 0
+    assert [line["id"] for line in lines] == [1, 2]
+    assert [line["suggestion"] for line in lines] == ["block", "block"]
+
+
+def test_hits_are_capped_but_the_verdict_counts_them_all():
+    from zilu.screening import Banks, Policy, Screener, Term
+
+    screener = Screener(Banks(terms=[Term("冰毒", ("drugs",), 1)]), Policy(labels={"drugs": "block"}, max_hits=50))
+    verdict = screener.screen("冰毒，" * 5000)
+    assert verdict.truncated and len(verdict.hits) == 50
+    assert verdict.suggestion == "block" and verdict.to_dict()["truncated"] is True
+    assert [hit.start for hit in verdict.hits] == [3 * i for i in range(50)]  # the first ones, in text order
+    small = screener.screen("冰毒" + "好" * 10)
+    assert not small.truncated and "truncated" not in small.to_dict()
+    with pytest.raises(Exception, match="max_hits"):
+        Policy(max_hits=0)
+    assert Policy.from_dict(Policy(max_hits=7).to_dict()).max_hits == 7

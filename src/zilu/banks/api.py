@@ -62,6 +62,7 @@ class VerdictOut(BaseModel):
     masked_text: str | None = None
     masked_title: str | None = None
     clickbait: float | None = Field(None, description="how likely the title is clickbait (标题党), 0-1; with a title")
+    truncated: bool = Field(False, description="hits lists only the first 1,000 (the policy's max_hits)")
 
 
 class BatchIn(BaseModel):

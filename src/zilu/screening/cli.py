@@ -75,7 +75,7 @@ def _label_map(value: str | None) -> dict[str, str] | None:
     if value == "houbb":
         return dict(HOUBB_LABELS)
     try:
-        data = json.loads(Path(value).read_text(encoding="utf-8"))
+        data = json.loads(Path(value).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise ScreeningError(f"--label-map {value}: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -97,6 +97,8 @@ def _error(ident: Any, line: int, code: str, message: str) -> dict[str, Any]:
 
 def _parse(raw: bytes, number: int) -> tuple[Any, tuple[str, str | None] | dict[str, Any]]:
     """``(id, (text, title))`` for a good line, ``(id, error object)`` for a bad one."""
+    if number == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as Windows editors write it
     try:
         record = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -201,7 +203,7 @@ def screen_files(paths: list[str], *, hashes: str | None, clamd: str | None, out
     bank: dict[str, str] = {}
     try:
         if hashes:
-            for line in Path(hashes).read_text(encoding="utf-8").splitlines():
+            for line in Path(hashes).read_text(encoding="utf-8-sig").splitlines():
                 parts = line.split(None, 1)
                 if parts and not parts[0].startswith("#"):
                     bank[parts[0]] = parts[1].strip() if len(parts) > 1 else "malware"

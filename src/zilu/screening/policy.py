@@ -83,6 +83,7 @@ class Policy:
     evasion: Evasion = field(default_factory=Evasion)
     context_window: int = 20  # characters either side in which a term's context term must appear
     max_chars: int = 2_000_000  # longest text or title accepted, in code points
+    max_hits: int = 1000  # most hits a verdict lists (the verdict's suggestion and labels still count every hit)
     report_links: bool = False  # also report links that are not blocked (label "link.url")
     rumor_threshold: float = 0.5  # least score for a "rumor" hit (weighted 3-gram overlap with a bank claim)
     clickbait: bool = True  # score the title of items that have one (the verdict's "clickbait")
@@ -103,8 +104,8 @@ class Policy:
                 raise PolicyError(f"form_caps: unknown form {form!r} (one of {', '.join(FORMS)})")
         if len(self.mask_char) != 1:
             raise PolicyError("mask_char must be exactly one character")
-        if self.max_chars < 1 or self.context_window < 0 or self.evasion.max_gap < 0:
-            raise PolicyError("max_chars must be positive, context_window and max_gap not negative")
+        if self.max_chars < 1 or self.max_hits < 1 or self.context_window < 0 or self.evasion.max_gap < 0:
+            raise PolicyError("max_chars and max_hits must be positive, context_window and max_gap not negative")
         for name in ("rumor_threshold", "clickbait_threshold"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise PolicyError(f"{name} must be between 0 and 1")
@@ -174,9 +175,9 @@ class Policy:
             raise PolicyError(f"{path}: {exc.strerror or exc}") from None
         try:
             if path.suffix.lower() == ".toml":
-                data = tomllib.loads(raw.decode("utf-8"))
+                data = tomllib.loads(raw.decode("utf-8-sig"))
             else:
-                data = json.loads(raw.decode("utf-8"))
+                data = json.loads(raw.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{path}: {exc}") from None
         return cls.from_dict(data)
@@ -193,6 +194,7 @@ class Policy:
             "evasion": {f.name: getattr(self.evasion, f.name) for f in fields(Evasion)},
             "context_window": self.context_window,
             "max_chars": self.max_chars,
+            "max_hits": self.max_hits,
             "report_links": self.report_links,
             "rumor_threshold": self.rumor_threshold,
             "clickbait": self.clickbait,

@@ -169,6 +169,9 @@ class Screener:
         if self._masking:
             masked_text = self._mask(text, [h for h in hits if h.field == "text"])
             masked_title = None if title is None else self._mask(title, [h for h in hits if h.field == "title"])
+        limit = self.policy.max_hits
+        if len(hits) > limit:  # one hostile text can match a million times: list the first, count them all
+            return Verdict(SUGGESTIONS[rank], labels, tuple(hits[:limit]), masked_text, masked_title, clickbait, True)
         return Verdict(SUGGESTIONS[rank], labels, tuple(hits), masked_text, masked_title, clickbait)
 
     def _mask(self, text: str, hits: list[Hit]) -> str:

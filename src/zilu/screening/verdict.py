@@ -79,6 +79,7 @@ class Verdict(NamedTuple):
     masked_text: str | None = None
     masked_title: str | None = None
     clickbait: float | None = None
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The verdict as a JSON-serialisable dict."""
@@ -93,6 +94,8 @@ class Verdict(NamedTuple):
             out["masked_title"] = self.masked_title
         if self.clickbait is not None:
             out["clickbait"] = self.clickbait
+        if self.truncated:
+            out["truncated"] = True
         return out
 
 
