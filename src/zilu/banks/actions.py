@@ -26,7 +26,7 @@ from zilu.core.filescan import reset_file_scanner
 from zilu.core.models import User
 from zilu.core.notify import executing_body_staff, notify
 from zilu.core.roles import Perm, has_perm, require
-from zilu.core.workflow import access, check_transition
+from zilu.core.workflow import access, check_transition, transition
 from zilu.members.models import Member
 
 IMPORT_REPORT_ROWS = 200  # the report lists at most this many duplicated and rejected records (counts are full)
@@ -91,6 +91,29 @@ def _log(entry: Entry, op: str, actor: Actor, note: str = "", fields: list[str] 
     _hashes_changed(entry.bank)
     entry.save(update_fields=[*(fields or []), "version", "updated_at"])
     change.save()
+
+
+def _log_transition(
+    entry: Entry,
+    target: str,
+    op: str,
+    actor: Actor,
+    note: str,
+    *,
+    action: str,
+    changes: dict[str, Any],
+    extra_after: dict[str, Any],
+) -> None:
+    """:func:`_log` for a change of status: the status and ``changes`` are saved and audited by ``transition()``
+    (``changes`` and the version unaudited), then the change log row is written with the entry as now served."""
+    check_transition(entry, target)  # before the bank's version moves: that is announced outside the database
+    version = _next_versions(entry.bank)
+    _hashes_changed(entry.bank)
+    transition(
+        entry, target, actor=actor, action=action, changes={**changes, "version": version},
+        unaudited=(*changes, "version"), extra_after=extra_after,
+    )  # fmt: skip
+    _change(entry, version, op, actor, note).save()
 
 
 def _announce(bank: str) -> None:
@@ -177,16 +200,12 @@ def do_curate(actor: StaffActor, bank: str, entry_id: int, *, approve: bool, rea
     entry = access_entry(actor, bank, entry_id, for_update=True)
     if not approve:
         reason = _reason(reason)
-    before = entry.status
-    target = Entry.Status.ACTIVE if approve else Entry.Status.REJECTED
-    check_transition(entry, target)  # the status is saved with the change log (_log)
-    entry.status = target
-    entry.curated_by, entry.curated_at, entry.curation_reason = _user(actor), timezone.now(), (reason or "").strip()
-    _log(entry, "approve" if approve else "reject", actor, entry.curation_reason,
-         ["status", "curated_by", "curated_at", "curation_reason"])  # fmt: skip
-    audit.record(
-        actor, f"banks.entry.{'approve' if approve else 'reject'}", entry,
-        before={"status": before}, after={"status": entry.status, "reason": entry.curation_reason},
+    note = (reason or "").strip()
+    _log_transition(
+        entry, Entry.Status.ACTIVE if approve else Entry.Status.REJECTED, "approve" if approve else "reject", actor,
+        note, action=f"banks.entry.{'approve' if approve else 'reject'}",
+        changes={"curated_by": _user(actor), "curated_at": timezone.now(), "curation_reason": note},
+        extra_after={"reason": note},
     )  # fmt: skip
     if approve:
         _announce(bank)
@@ -243,12 +262,10 @@ def do_disable(actor: StaffActor, bank: str, entry_id: int, *, reason: str, unti
     reason = _reason(reason)
     if until is not None and until <= timezone.now():
         raise ValidationFailed(field="until", message=_("The until-date must be in the future."))
-    check_transition(entry, Entry.Status.DISABLED)
-    entry.status = Entry.Status.DISABLED
-    entry.disabled_until, entry.flagged = until, False
-    _log(entry, "disable", actor, reason, ["status", "disabled_until", "flagged"])
-    audit.record(actor, "banks.entry.disable", entry, before={"status": "active"},
-                 after={"status": entry.status, "until": until, "reason": reason})  # fmt: skip
+    _log_transition(
+        entry, Entry.Status.DISABLED, "disable", actor, reason, action="banks.entry.disable",
+        changes={"disabled_until": until, "flagged": False}, extra_after={"until": until, "reason": reason},
+    )  # fmt: skip
     return entry
 
 
@@ -263,12 +280,10 @@ def do_enable(actor: StaffActor, bank: str, entry_id: int, *, reason: str) -> En
 
 
 def _enable(entry: Entry, actor: StaffActor, reason: str) -> None:
-    check_transition(entry, Entry.Status.ACTIVE)
-    entry.status = Entry.Status.ACTIVE
-    entry.disabled_until = None
-    _log(entry, "enable", actor, reason, ["status", "disabled_until"])
-    audit.record(actor, "banks.entry.enable", entry, before={"status": "disabled"},
-                 after={"status": entry.status, "reason": reason})  # fmt: skip
+    _log_transition(
+        entry, Entry.Status.ACTIVE, "enable", actor, reason, action="banks.entry.enable",
+        changes={"disabled_until": None}, extra_after={"reason": reason},
+    )  # fmt: skip
     _announce(entry.bank)
 
 

@@ -150,17 +150,14 @@ def do_withdraw_draft(actor: StaffActor, version_id: int, *, reason: str) -> Con
     if not reason:
         raise ValidationFailed(_("Say why the draft is withdrawn."), field="reason")
     version = access(ConventionVersion.objects.restrict(actor, CHANGE), version_id, for_update=True)
-    # Not workflow.transition(): the note changes too, and the audit entry has never recorded it.
-    check_transition(version, ConventionVersion.Status.WITHDRAWN)
-    version.status = ConventionVersion.Status.WITHDRAWN
-    version.note = f"{version.note}\n{reason}".strip()
-    version.save(update_fields=["status", "note"])
-    audit.record(
-        actor,
-        "convention.version.withdraw",
+    transition(
         version,
-        before={"status": "draft"},
-        after={"status": version.status, "reason": reason},
+        ConventionVersion.Status.WITHDRAWN,
+        actor=actor,
+        action="convention.version.withdraw",
+        changes={"note": f"{version.note}\n{reason}".strip()},
+        unaudited=("note",),  # the entry has never recorded the note, only the reason
+        extra_after={"reason": reason},
     )
     return version
 

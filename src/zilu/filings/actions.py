@@ -30,7 +30,7 @@ from zilu.core.models import User
 from zilu.core.notify import notify, site_language
 from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
-from zilu.core.workflow import access, can_transition
+from zilu.core.workflow import access, can_transition, transition
 from zilu.filings.fetch import fetch, find_numbers, page_text
 from zilu.filings.models import Site, SiteDomain, Verification
 from zilu.filings.resolve import candidate_domains, invalidate_domain_map, name_key, normalize_domain
@@ -224,15 +224,14 @@ def do_update_site(actor: User, site_id: int, data: dict[str, Any]) -> Site:
 def do_close_site(actor: User, site_id: int) -> Site:
     """The member tells the platform it no longer runs the site; its domains and numbers become free."""
     site = _own_site(actor, site_id)
-    if not can_transition(site, Site.Status.CLOSED):  # the table's only way out of "active"
+    if not can_transition(site, Site.Status.CLOSED):  # the table's only way out of "active"; its own refusal
         raise InvalidTransition(_("This site is already closed."))
-    site.status = Site.Status.CLOSED
-    site.closed_at = timezone.now()
-    site.fix_by = None
-    site.save(update_fields=["status", "closed_at", "fix_by", "updated_at"])
+    transition(
+        site, Site.Status.CLOSED, actor=actor, action="filings.site.close",
+        changes={"closed_at": timezone.now(), "fix_by": None}, unaudited=("closed_at", "fix_by"),
+    )  # fmt: skip
     site.domains.update(active=False)
     invalidate_domain_map()  # QuerySet.update sends no signal; the domains no longer resolve to this member
-    audit.record(actor, "filings.site.close", site, before={"status": "active"}, after={"status": "closed"})
     return site
 
 

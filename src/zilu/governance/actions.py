@@ -125,7 +125,7 @@ def _cosign(actor: Actor, amendment: Amendment, member: Member) -> None:
         raise Duplicate(_("Your unit has already co-signed this proposal."))
     CoSignature.objects.create(amendment=amendment, member=member, signed_by=actor)
     reached = _check_threshold(amendment)
-    if reached:
+    if reached:  # Not transition(): saved with the count, and the cosign entry records the count, not the status.
         check_transition(amendment, Amendment.Status.PROPOSED)
         amendment.status = Amendment.Status.PROPOSED
     amendment.save(update_fields=["status", "threshold_checked_at", "threshold_denominator", "threshold_count"])
@@ -246,7 +246,7 @@ def do_open_amendment_vote(actor: StaffActor, number: int, *, closes_at: datetim
     require(actor, Perm.MANAGE_CONVENTION)
     amendment = access(Amendment.objects.restrict(actor, CHANGE), number=number, for_update=True)
     _check_base_is_current(amendment)
-    check_transition(amendment, Amendment.Status.VOTING)
+    check_transition(amendment, Amendment.Status.VOTING)  # Not transition(): the vote.open entry records the change
     amendment.status = Amendment.Status.VOTING
     amendment.save(update_fields=["status"])
     return _open(actor, closes_at=closes_at, amendment=amendment)
@@ -257,7 +257,7 @@ def do_open_annex_vote(actor: StaffActor, number: int, *, closes_at: datetime) -
     """Staff open the consent vote on a proposed annex."""
     require(actor, Perm.MANAGE_CONVENTION)
     annex = access(Annex.objects.restrict(actor, CHANGE), number=number, for_update=True)
-    check_transition(annex, Annex.Status.VOTING)
+    check_transition(annex, Annex.Status.VOTING)  # Not transition(): the vote.open entry records the change
     annex.status = Annex.Status.VOTING
     annex.save(update_fields=["status"])
     return _open(actor, closes_at=closes_at, annex=annex)
@@ -303,20 +303,22 @@ def do_close_vote(actor: StaffActor, vote_id: int) -> Vote:
     adopted annex is published with the units that agreed."""
     require(actor, Perm.MANAGE_CONVENTION)
     vote = access(Vote.objects.restrict(actor, CHANGE), vote_id, for_update=True)
-    check_transition(vote, Vote.Status.CLOSED)
+    check_transition(vote, Vote.Status.CLOSED)  # before the closing time is checked
     if timezone.now() < vote.closes_at:
         raise InvalidTransition(_("The vote is still open until its closing time."))
     result = current_tally(vote)
-    vote.status = Vote.Status.CLOSED
-    vote.result = result.as_dict()
-    vote.closed_at = timezone.now()
-    vote.save(update_fields=["status", "result", "closed_at"])
-    _audit(actor, "convention.vote.close", vote, after=vote.result)
+    counted = result.as_dict()
+    # The entry has always held the result alone: no before, and neither the status nor the closing time.
+    transition(
+        vote, Vote.Status.CLOSED, actor=actor, action="convention.vote.close",
+        changes={"result": counted, "closed_at": timezone.now()}, unaudited=("status", "result", "closed_at"),
+        record_before=False, extra_after=counted, object_type=_object_type(vote),
+    )  # fmt: skip
     adopted_on = timezone.localdate(vote.closed_at)
     if vote.amendment is not None:
         amendment = vote.amendment
         outcome = Amendment.Status.ADOPTED if result.adopted else Amendment.Status.REJECTED
-        check_transition(amendment, outcome)
+        check_transition(amendment, outcome)  # Not transition(): the vote.close entry records the outcome
         amendment.status = outcome
         if result.adopted:
             amendment.new_version = do_import_version(
@@ -331,7 +333,7 @@ def do_close_vote(actor: StaffActor, vote_id: int) -> Vote:
     if vote.annex is not None:
         annex = vote.annex
         outcome = Annex.Status.ADOPTED if result.adopted else Annex.Status.REJECTED
-        check_transition(annex, outcome)
+        check_transition(annex, outcome)  # Not transition(): the vote.close entry records the outcome
         annex.status = outcome
         annex.published_on = adopted_on if result.adopted else None
         annex.save(update_fields=["status", "published_on"])

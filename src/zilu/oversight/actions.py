@@ -30,7 +30,7 @@ from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
 from zilu.core.models import AuditEntry, User
-from zilu.core.notify import executing_body_staff, notify, site_language
+from zilu.core.notify import executing_body_staff, notify, site_language, supervising_department
 from zilu.core.roles import Perm, Role, require
 from zilu.core.system import SystemActor
 from zilu.disputes.models import Dispute
@@ -60,11 +60,6 @@ class _Complainant:
 COMPLAINANT = _Complainant()
 
 
-def supervisors() -> list[User]:
-    """The supervising department's active accounts."""
-    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True, is_superuser=False))
-
-
 def _complaint_url(complaint: Complaint) -> str:
     return reverse("oversight:complaint", kwargs={"complaint_id": complaint.pk})
 
@@ -80,6 +75,17 @@ def _text(value: str | None, field: str, message: str, limit: int = 20000) -> st
 
 def _record(actor: Actor | _Complainant, action: str, complaint: Complaint, **after: Any) -> None:
     audit.record(actor, f"oversight.complaint.{action}", complaint, after=after or None)
+
+
+def _transition(
+    complaint: Complaint, target: str, actor: Actor, action: str, changes: dict[str, Any], **extra_after: Any
+) -> None:
+    """Move ``complaint`` to ``target`` with ``changes``; like :func:`_record`, the entry holds the new status (and
+    ``extra_after``) only: no ``before``, never the text."""
+    workflow.transition(
+        complaint, target, actor=actor, action=f"oversight.complaint.{action}", changes=changes,
+        unaudited=tuple(changes), extra_after=extra_after, record_before=False,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ the complainant
@@ -133,7 +139,7 @@ def do_file_complaint(
         store_uploads(evidence, owner=complaint, purpose=EVIDENCE, actor=COMPLAINANT, policy=EVIDENCE_POLICY)
     _record(COMPLAINANT, "file", complaint, status=complaint.status)
     notify(
-        supervisors(),
+        supervising_department(),
         _("New complaint %(ref)s about the executing body") % {"ref": complaint.reference},
         url=_complaint_url(complaint),
         kind="oversight.complaint.filed",
@@ -172,11 +178,7 @@ def do_acknowledge(actor: Actor, complaint_id: int) -> Complaint:
     """The supervising department acknowledges receipt."""
     require(actor, Perm.HANDLE_COMPLAINTS)
     complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
-    workflow.check_transition(complaint, Complaint.Status.ACKNOWLEDGED)
-    complaint.status = Complaint.Status.ACKNOWLEDGED
-    complaint.acknowledged_at = timezone.now()
-    complaint.save(update_fields=["status", "acknowledged_at"])
-    _record(actor, "acknowledge", complaint, status=complaint.status)
+    _transition(complaint, Complaint.Status.ACKNOWLEDGED, actor, "acknowledge", {"acknowledged_at": timezone.now()})
     _tell_complainant(complaint, _("Your complaint %(ref)s is acknowledged") % {"ref": complaint.reference})
     return complaint
 
@@ -186,11 +188,9 @@ def do_investigate(actor: Actor, complaint_id: int) -> Complaint:
     """The supervising department opens an investigation."""
     require(actor, Perm.HANDLE_COMPLAINTS)
     complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
-    workflow.check_transition(complaint, Complaint.Status.INVESTIGATING)
-    complaint.status = Complaint.Status.INVESTIGATING
-    complaint.investigation_started_at = timezone.now()
-    complaint.save(update_fields=["status", "investigation_started_at"])
-    _record(actor, "investigate", complaint, status=complaint.status)
+    _transition(
+        complaint, Complaint.Status.INVESTIGATING, actor, "investigate", {"investigation_started_at": timezone.now()}
+    )
     _tell_complainant(complaint, _("Your complaint %(ref)s is under investigation") % {"ref": complaint.reference})
     return complaint
 
@@ -239,7 +239,7 @@ def do_answer_explanation(actor: StaffActor, request_id: int, answer: str) -> Ex
     request.save(update_fields=["answer", "answered_by", "answered_at"])
     audit.record(actor, "oversight.explanation.answer", request, after={"request": request.pk})
     notify(
-        supervisors(),
+        supervising_department(),
         _("The executing body answered a request for an explanation"),
         url=_complaint_url(request.complaint),
         kind="oversight.explanation.answered",
@@ -252,13 +252,14 @@ def do_conclude(actor: Actor, complaint_id: int, *, findings: str, corrections: 
     """The department concludes with its findings and the corrections it requires of the executing body."""
     require(actor, Perm.HANDLE_COMPLAINTS)
     complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
-    workflow.check_transition(complaint, Complaint.Status.CONCLUDED)
-    complaint.findings = _text(findings, "findings", _("Write the findings."))
-    complaint.corrections = (corrections or "").strip()
-    complaint.status = Complaint.Status.CONCLUDED
-    complaint.concluded_at = timezone.now()
-    complaint.save(update_fields=["findings", "corrections", "status", "concluded_at"])
-    _record(actor, "conclude", complaint, status=complaint.status, corrections_required=bool(complaint.corrections))
+    workflow.check_transition(complaint, Complaint.Status.CONCLUDED)  # before the findings are checked
+    findings = _text(findings, "findings", _("Write the findings."))
+    corrections = (corrections or "").strip()
+    _transition(
+        complaint, Complaint.Status.CONCLUDED, actor, "conclude",
+        {"findings": findings, "corrections": corrections, "concluded_at": timezone.now()},
+        corrections_required=bool(corrections),
+    )  # fmt: skip
     _tell_complainant(complaint, _("Your complaint %(ref)s is concluded") % {"ref": complaint.reference})
     if complaint.corrections:
         # The executing body must know what to correct: a request naming only the corrections, to be answered with

@@ -48,8 +48,6 @@ OUTCOME_LIMIT = 1000
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # What the audit log keeps of a report: never the reporter or the contact details.
 AUDIT_FIELDS = ["category", "member_id", "target", "status", "due_on", "overdue_tier", "finding", "duplicate_of_id"]
-# What routing a report to a member sets (see _route).
-ROUTE_FIELDS = ["member", "status", "routed_at", "due_on", "very_overdue_on", "deadline_provisional", "overdue_tier"]
 
 
 @dataclass(frozen=True)
@@ -158,16 +156,35 @@ def do_submit_report(
     return Receipt(report=report, code=code, duplicate_of=original)
 
 
-def _route(report: Report, member: Member, now: datetime) -> None:
-    """Give ``report`` to ``member`` with fresh deadlines (sets the :data:`ROUTE_FIELDS`)."""
+def _routing(report: Report, member: Member, now: datetime) -> dict[str, Any]:
+    """What giving ``report`` to ``member`` with fresh deadlines sets besides the status."""
     dates = routing.deadlines_for(report.category, timezone.localdate(now))
-    report.member = member
+    return {
+        "member": member,
+        "routed_at": now,
+        "due_on": dates.due_on,
+        "very_overdue_on": dates.very_overdue_on,
+        "deadline_provisional": dates.provisional,
+        "overdue_tier": OverdueTier.ON_TIME,
+    }
+
+
+def _route(report: Report, member: Member, now: datetime) -> None:
+    """Give a new ``report`` to ``member`` with fresh deadlines."""
     report.status = Status.WITH_MEMBER
-    report.routed_at = now
-    report.due_on = dates.due_on
-    report.very_overdue_on = dates.very_overdue_on
-    report.deadline_provisional = dates.provisional
-    report.overdue_tier = OverdueTier.ON_TIME
+    for name, value in _routing(report, member, now).items():
+        setattr(report, name, value)
+
+
+def _transition(
+    report: Report, target: str, actor: Actor, action: str, changes: dict[str, Any], **extra_after: Any
+) -> None:
+    """Move ``report`` to ``target`` with ``changes``; the audit entry keeps the :data:`AUDIT_FIELDS` before and
+    after (never the reporter or the contact details) and ``extra_after``."""
+    workflow.transition(
+        report, target, actor=actor, action=action, changes=changes, audit_fields=AUDIT_FIELDS,
+        unaudited=[name for name in changes if name not in AUDIT_FIELDS], extra_after=extra_after,
+    )  # fmt: skip
 
 
 def _tell_member_new(report: Report) -> None:
@@ -190,19 +207,9 @@ def do_assign(actor: StaffActor, report_id: int, member_id: int, note: str = "")
         raise ValidationFailed(_("Choose an active member."), field="member")
     with transaction.atomic():
         report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
-        before = audit.changes(report, AUDIT_FIELDS)
-        workflow.check_transition(report, Status.WITH_MEMBER)
-        _route(report, member, timezone.now())
-        report.matched_by = "staff"
-        report.save(update_fields=[*ROUTE_FIELDS, "matched_by"])
+        changes = {**_routing(report, member, timezone.now()), "matched_by": "staff"}
+        _transition(report, Status.WITH_MEMBER, actor, "reports.assign", changes, note=note[:500])
         _event(report)
-        audit.record(
-            actor,
-            "reports.assign",
-            report,
-            before=before,
-            after={**audit.changes(report, AUDIT_FIELDS), "note": note[:500]},
-        )
         _tell_member_new(report)
     return report
 
@@ -238,29 +245,18 @@ def do_respond(
     with transaction.atomic():
         # Only the member concerned acts on a report here (the queryset gives its representatives its own reports).
         report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
-        before = audit.changes(report, AUDIT_FIELDS)
         target = Status.STAFF_QUEUE if action == ResponseAction.NOT_OURS else Status.RESPONDED
-        workflow.check_transition(report, target)
+        workflow.check_transition(report, target)  # before the response and its files are stored
         response = MemberResponse.objects.create(
             report=report, member_id=report.member_id, action=action, explanation=explanation, responded_by=actor
         )
         if files:
             store_uploads(files, owner=response, purpose="evidence", actor=actor, policy=EVIDENCE_POLICY)
-        report.status = target
-        if report.first_response_at is None:
-            report.first_response_at = timezone.now()
+        changes: dict[str, Any] = {"first_response_at": report.first_response_at or timezone.now()}
         if target == Status.STAFF_QUEUE:
-            report.member = None
-            report.matched_by = ""
-        report.save(update_fields=["status", "first_response_at", "member", "matched_by"])
+            changes.update(member=None, matched_by="")
+        _transition(report, target, actor, "reports.respond", changes, response=action)
         _event(report)
-        audit.record(
-            actor,
-            "reports.respond",
-            report,
-            before=before,
-            after={**audit.changes(report, AUDIT_FIELDS), "response": action},
-        )
         notify(
             executing_body_staff(),
             _("Report %(number)s: the member answered “%(action)s”")
@@ -282,18 +278,9 @@ def do_send_back(actor: StaffActor, report_id: int, reason: str) -> Report:
         # The table also lets a report in the staff's queue go to a member: that is do_assign, not sending back.
         if report.status != Status.RESPONDED or report.member is None:
             raise InvalidTransition(_("Only a report that the member has answered can be sent back to it."))
-        workflow.check_transition(report, Status.WITH_MEMBER)
-        before = audit.changes(report, AUDIT_FIELDS)
-        _route(report, report.member, timezone.now())
-        report.save(update_fields=ROUTE_FIELDS)
+        changes = _routing(report, report.member, timezone.now())
+        _transition(report, Status.WITH_MEMBER, actor, "reports.send_back", changes, reason=reason[:1000])
         _event(report)
-        audit.record(
-            actor,
-            "reports.send_back",
-            report,
-            before=before,
-            after={**audit.changes(report, AUDIT_FIELDS), "reason": reason[:1000]},
-        )
         notify(
             report.member.active_representatives(),
             _("Report %(number)s sent back: please complete the rectification by %(due)s")
@@ -333,17 +320,15 @@ def do_verify(actor: StaffActor, report_id: int, finding: str, note: str, public
         raise ValidationFailed(errors=errors)
     with transaction.atomic():
         report = workflow.access(Report.objects.restrict(actor, "change"), report_id, for_update=True)
-        before = audit.changes(report, AUDIT_FIELDS)
-        workflow.check_transition(report, Status.CLOSED)
-        report.status = Status.CLOSED
-        report.finding = finding
-        report.finding_note = note
-        report.public_outcome = public_outcome
-        report.verified_by = actor if getattr(actor, "pk", None) else None
-        report.closed_at = timezone.now()
-        report.save(update_fields=["status", "finding", "finding_note", "public_outcome", "verified_by", "closed_at"])
+        changes = {
+            "finding": finding,
+            "finding_note": note,
+            "public_outcome": public_outcome,
+            "verified_by": actor if getattr(actor, "pk", None) else None,
+            "closed_at": timezone.now(),
+        }
+        _transition(report, Status.CLOSED, actor, "reports.verify", changes)
         _event(report, public_outcome)
-        audit.record(actor, "reports.verify", report, before=before, after=audit.changes(report, AUDIT_FIELDS))
         if report.member is not None:
             notify(
                 report.member.active_representatives(),

@@ -24,11 +24,11 @@ from zilu.core import audit, deadlines, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, files_of, store_uploads
-from zilu.core.notify import executing_body_staff, notify
+from zilu.core.notify import executing_body_staff, notify, supervising_department
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, require
 from zilu.discipline import articles as article_refs
-from zilu.discipline.actions.common import supervisors, text, working_days_after
+from zilu.discipline.actions.common import text, working_days_after
 from zilu.discipline.ladder import HEAVY, Measure, lighter
 from zilu.discipline.models import Case, Participation, Source
 from zilu.discipline.record import record_of
@@ -167,7 +167,7 @@ def _flag_for_supervisor(case: Case) -> None:
     case.supervisor_review = True
     case.save(update_fields=["supervisor_review"])
     notify(
-        supervisors(),
+        supervising_department(),
         _("Discipline case %(ref)s concerns a member that recently complained") % {"ref": case.reference},
         _("Review the case for retaliation (Art. 20)."),
         url=reverse("discipline:flagged"),
@@ -234,7 +234,7 @@ def do_propose(
     or a revocation needs facts verified true."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
-    workflow.check_transition(case, Case.Status.PROPOSED)
+    workflow.check_transition(case, Case.Status.PROPOSED)  # before the proposal is checked
     if measure not in Measure.values:
         raise ValidationFailed(_("Choose a measure of the ladder."), field="measure")
     reasons = text(reasons, "reasons", _("Give the reasons for the measure."))
@@ -255,25 +255,18 @@ def do_propose(
             field="lighter_reason",
         )  # fmt: skip
     today = timezone.localdate()
-    case.status = Case.Status.PROPOSED
-    case.measure = measure
-    case.reasons = reasons
-    case.suggested_measure = record.suggested
-    case.lighter_reason = lighter_reason if lighter(measure, record.suggested) else ""
-    case.proposed_by_id = getattr(actor, "pk", None)
-    case.proposed_at = timezone.now()
-    case.response_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS))
-    case.save(
-        update_fields=[
-            "articles", "status", "measure", "reasons", "suggested_measure", "lighter_reason", "proposed_by",
-            "proposed_at", "response_due",
-        ]
-    )  # fmt: skip
-    audit.record(
-        actor, "discipline.case.propose", case, before={"status": Case.Status.OPEN},
-        after={"status": case.status, "measure": measure, "articles": case.articles, "suggested": record.suggested,
-               "active_points": record.points, "lighter_reason": case.lighter_reason,
-               "response_due": case.response_due},
+    lighter_reason = lighter_reason if lighter(measure, record.suggested) else ""
+    response_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS))
+    changes = {
+        "articles": case.articles, "measure": measure, "reasons": reasons, "suggested_measure": record.suggested,
+        "lighter_reason": lighter_reason, "proposed_by_id": getattr(actor, "pk", None), "proposed_at": timezone.now(),
+        "response_due": response_due,
+    }  # fmt: skip
+    workflow.transition(
+        case, Case.Status.PROPOSED, actor=actor, action="discipline.case.propose", changes=changes,
+        unaudited=tuple(changes),
+        extra_after={"measure": measure, "articles": case.articles, "suggested": record.suggested,
+                     "active_points": record.points, "lighter_reason": lighter_reason, "response_due": response_due},
     )  # fmt: skip
     due = case.response_due.isoformat() if case.response_due else _("(to be set once the holiday calendar is known)")
     _tell_member(
@@ -291,21 +284,18 @@ def do_answer(actor: Actor, case_id: int, answer: str, files: Sequence[UploadedF
     """The member concerned answers the proposal, with evidence, within the window."""
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     _member_side(actor, case)
-    workflow.check_transition(case, Case.Status.ANSWERED)
+    workflow.check_transition(case, Case.Status.ANSWERED)  # before the window and the answer are checked
     if not case.window_open():
         raise InvalidTransition(
             _("The window to answer ended on %(date)s.") % {"date": case.response_due.isoformat()}  # type: ignore[union-attr]
         )
-    case.answer = text(answer, "answer", _("Write your answer."))
+    answer = text(answer, "answer", _("Write your answer."))
     if files:
         store_uploads(files, owner=case, purpose=ANSWER, actor=actor, policy=EVIDENCE_POLICY)
-    case.status = Case.Status.ANSWERED
-    case.answered_at = timezone.now()
-    case.answered_by = actor
-    case.save(update_fields=["answer", "status", "answered_at", "answered_by"])
-    audit.record(
-        actor, "discipline.case.answer", case, before={"status": Case.Status.PROPOSED},
-        after={"status": case.status, "evidence": len(files)},
+    workflow.transition(
+        case, Case.Status.ANSWERED, actor=actor, action="discipline.case.answer",
+        changes={"answer": answer, "answered_at": timezone.now(), "answered_by": actor},
+        unaudited=("answer", "answered_at", "answered_by"), extra_after={"evidence": len(files)},
     )  # fmt: skip
     _tell_staff(case, _("Discipline case %(ref)s: the member answered") % {"ref": case.reference}, "",
                 "discipline.case.answered")  # fmt: skip
@@ -330,15 +320,13 @@ def do_record_silence(actor: StaffActor, case_id: int, *, today: date | None = N
             )
     if not deadlines.is_overdue(case.response_due, today):
         raise InvalidTransition(_("The member may answer until %(date)s.") % {"date": case.response_due.isoformat()})
-    case.status = Case.Status.CONSIDERED
-    case.silent = True
-    case.considered_by_id = getattr(actor, "pk", None)
-    case.considered_at = timezone.now()
-    case.consideration = _("The window to answer passed without an answer.")
-    case.save(update_fields=["status", "silent", "considered_by", "considered_at", "consideration", "response_due"])
-    audit.record(
-        actor, "discipline.case.record_silence", case, before={"status": Case.Status.PROPOSED},
-        after={"status": case.status, "response_due": case.response_due},
+    changes = {
+        "silent": True, "considered_by_id": getattr(actor, "pk", None), "considered_at": timezone.now(),
+        "consideration": _("The window to answer passed without an answer."), "response_due": case.response_due,
+    }  # fmt: skip
+    workflow.transition(
+        case, Case.Status.CONSIDERED, actor=actor, action="discipline.case.record_silence", changes=changes,
+        unaudited=tuple(changes), extra_after={"response_due": case.response_due},
     )  # fmt: skip
     return case
 
@@ -348,16 +336,14 @@ def do_consider(actor: StaffActor, case_id: int, consideration: str) -> Case:
     """Staff record how they considered the member's answer."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
-    workflow.check_transition(case, Case.Status.CONSIDERED)
+    workflow.check_transition(case, Case.Status.CONSIDERED)  # before the checks below
     if case.status != Case.Status.ANSWERED:
         raise InvalidTransition(_("There is no answer to consider."))
-    case.consideration = text(consideration, "consideration", _("Say how the answer was considered."))
-    case.status = Case.Status.CONSIDERED
-    case.considered_by_id = getattr(actor, "pk", None)
-    case.considered_at = timezone.now()
-    case.save(update_fields=["consideration", "status", "considered_by", "considered_at"])
-    audit.record(
-        actor, "discipline.case.consider", case, before={"status": Case.Status.ANSWERED},
-        after={"status": case.status, "consideration": case.consideration},
+    consideration = text(consideration, "consideration", _("Say how the answer was considered."))
+    changes = {"consideration": consideration, "considered_by_id": getattr(actor, "pk", None),
+               "considered_at": timezone.now()}  # fmt: skip
+    workflow.transition(
+        case, Case.Status.CONSIDERED, actor=actor, action="discipline.case.consider", changes=changes,
+        unaudited=tuple(changes), extra_after={"consideration": consideration},
     )  # fmt: skip
     return case

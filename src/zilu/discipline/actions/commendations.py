@@ -79,20 +79,20 @@ def do_decide_nomination(
     require(actor, Perm.REVIEW_NOMINATIONS)
     nomination = workflow.access(Nomination.objects.restrict(actor, "change"), nomination_id, for_update=True)
     target = Nomination.Status.COMMENDED if commend else Nomination.Status.DECLINED
-    workflow.check_transition(nomination, target)
+    workflow.check_transition(nomination, target)  # before the checks below
     if getattr(actor, "pk", None) is not None and actor.pk == nomination.nominated_by_id:
         raise Forbidden(_("A nomination is reviewed by someone other than its nominator."))
     if commend:
         _check_not_sanctioned(nomination.member, "member")
-        nomination.citation = text(citation, "citation", _("Write the public citation."), 4000)
-    nomination.review_note = (note or "").strip()[:4000]
-    nomination.status = target
-    nomination.reviewed_by_id = getattr(actor, "pk", None)
-    nomination.decided_on = timezone.localdate()
-    nomination.save(update_fields=["citation", "review_note", "status", "reviewed_by", "decided_on"])
-    audit.record(
-        actor, "discipline.nomination.decide", nomination, before={"status": Nomination.Status.NOMINATED},
-        after={"status": target, "note": nomination.review_note},
+        citation = text(citation, "citation", _("Write the public citation."), 4000)
+    else:
+        citation = nomination.citation
+    note = (note or "").strip()[:4000]
+    changes = {"citation": citation, "review_note": note, "reviewed_by_id": getattr(actor, "pk", None),
+               "decided_on": timezone.localdate()}  # fmt: skip
+    workflow.transition(
+        nomination, target, actor=actor, action="discipline.nomination.decide", changes=changes,
+        unaudited=tuple(changes), extra_after={"note": note},
     )  # fmt: skip
     people = [nomination.nominated_by, *(nomination.member.active_representatives() if nomination.member else [])]
     subject = _("Nomination for commendation decided: %(name)s") % {"name": nomination.nominee_name}

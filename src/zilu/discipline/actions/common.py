@@ -1,4 +1,4 @@
-"""Helpers shared by the discipline actions: text checks, who is told, dates past the calendar's coverage."""
+"""Helpers shared by the discipline actions: text checks, dates past the calendar's coverage."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 
 from zilu.core import deadlines
 from zilu.core.errors import ValidationFailed
-from zilu.core.models import User
-from zilu.core.roles import Role
 
 
 def text(value: str | None, field: str, message: Any, limit: int = 20000) -> str:
@@ -21,11 +19,6 @@ def text(value: str | None, field: str, message: Any, limit: int = 20000) -> str
     if len(cleaned) > limit:
         raise ValidationFailed(_("At most %(n)d characters.") % {"n": limit}, field=field)
     return cleaned
-
-
-def supervisors() -> list[User]:
-    """The active accounts of the supervising department."""
-    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True, is_superuser=False))
 
 
 def working_days_after(start: date, days: int) -> date | None:

@@ -125,7 +125,7 @@ def do_decide(actor: StaffActor, case_id: int, *, published_facts: str) -> Case:
     it cannot be undone on appeal. The member may appeal once within ZILU_DISCIPLINE_APPEAL_DAYS working days."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
-    workflow.check_transition(case, Case.Status.DECIDED)
+    workflow.check_transition(case, Case.Status.DECIDED)  # before the checks below
     if not case.measure:
         raise InvalidTransition(_("No measure without a proposal in a case."))
     if case.is_heavy:
@@ -134,17 +134,16 @@ def do_decide(actor: StaffActor, case_id: int, *, published_facts: str) -> Case:
         if case.approved_by_id is None or case.approved_by_id == case.proposed_by_id:
             raise InvalidTransition(_("An internal notice or a revocation needs the approval of a second member of "
                                       "staff."))  # fmt: skip
-    case.published_facts = text(published_facts, "published_facts", _("Write the facts as verified."))
+    published_facts = text(published_facts, "published_facts", _("Write the facts as verified."))
     today = timezone.localdate()
-    case.status = Case.Status.DECIDED
-    case.decided_by_id = getattr(actor, "pk", None)
-    case.decided_on = today
-    case.appeal_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
-    case.save(update_fields=["published_facts", "status", "decided_by", "decided_on", "appeal_due"])
-    audit.record(
-        actor, "discipline.case.decide", case, before={"status": Case.Status.CONSIDERED},
-        after={"status": case.status, "measure": case.measure, "decided_on": today, "appeal_due": case.appeal_due,
-               "approved_by": case.approved_by_id},
+    appeal_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+    changes = {"published_facts": published_facts, "decided_by_id": getattr(actor, "pk", None), "decided_on": today,
+               "appeal_due": appeal_due}  # fmt: skip
+    workflow.transition(
+        case, Case.Status.DECIDED, actor=actor, action="discipline.case.decide", changes=changes,
+        unaudited=tuple(changes),
+        extra_after={"measure": case.measure, "decided_on": today, "appeal_due": appeal_due,
+                     "approved_by": case.approved_by_id},
     )  # fmt: skip
     if case.measure != Measure.REVOCATION:
         _publish(actor, case, today)
@@ -164,13 +163,12 @@ def do_drop(actor: StaffActor, case_id: int, note: str) -> Case:
     """Staff close a case without a measure (before a proposal, or after considering the answer)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
-    workflow.check_transition(case, Case.Status.DROPPED)
-    before = {"status": case.status}
-    case.closing_note = text(note, "note", _("Say why the case is closed without a measure."))
-    case.status = Case.Status.DROPPED
-    case.save(update_fields=["closing_note", "status"])
-    audit.record(actor, "discipline.case.drop", case, before=before, after={"status": case.status,
-                                                                             "note": case.closing_note})  # fmt: skip
+    workflow.check_transition(case, Case.Status.DROPPED)  # before the note is checked
+    note = text(note, "note", _("Say why the case is closed without a measure."))
+    workflow.transition(
+        case, Case.Status.DROPPED, actor=actor, action="discipline.case.drop", changes={"closing_note": note},
+        unaudited=("closing_note",), extra_after={"note": note},
+    )  # fmt: skip
     if case.proposed_at is not None:
         _tell_member(case, _("Discipline case %(ref)s is closed without a measure") % {"ref": case.reference},
                      case.closing_note, "discipline.case.dropped")  # fmt: skip
@@ -187,18 +185,16 @@ def do_appeal(actor: Actor, case_id: int, grounds: str, files: Sequence[Uploaded
     _member_side(actor, case)
     if case.appealed_at is not None:
         raise InvalidTransition(_("The decision was already appealed; there is one appeal per decision."))
-    workflow.check_transition(case, Case.Status.APPEALED)
+    workflow.check_transition(case, Case.Status.APPEALED)  # before the window and the grounds are checked
     if case.appeal_due is not None and deadlines.is_overdue(case.appeal_due, timezone.localdate()):
         raise InvalidTransition(_("The window to appeal ended on %(date)s.") % {"date": case.appeal_due.isoformat()})
-    case.appeal = text(grounds, "grounds", _("Give the grounds of the appeal."))
+    grounds = text(grounds, "grounds", _("Give the grounds of the appeal."))
     if files:
         store_uploads(files, owner=case, purpose=APPEAL, actor=actor, policy=EVIDENCE_POLICY)
-    case.status = Case.Status.APPEALED
-    case.appealed_at = timezone.now()
-    case.save(update_fields=["appeal", "status", "appealed_at"])
-    audit.record(
-        actor, "discipline.case.appeal", case, before={"status": Case.Status.DECIDED},
-        after={"status": case.status, "evidence": len(files)},
+    workflow.transition(
+        case, Case.Status.APPEALED, actor=actor, action="discipline.case.appeal",
+        changes={"appeal": grounds, "appealed_at": timezone.now()}, unaudited=("appeal", "appealed_at"),
+        extra_after={"evidence": len(files)},
     )  # fmt: skip
     _tell_staff(
         case,
@@ -234,6 +230,7 @@ def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: 
     if outcome == Case.AppealOutcome.DISMISSED:
         _make_final(actor, case, today, "appeal_dismissed")
     else:
+        # Not transition(): the annulment has no audit entry of its own (the decide_appeal entry above covers it).
         workflow.check_transition(case, Case.Status.ANNULLED)
         case.status = Case.Status.ANNULLED
         case.save(update_fields=["status"])

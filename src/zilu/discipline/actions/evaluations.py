@@ -198,7 +198,7 @@ def do_compute_results(actor: StaffActor, round_id: int) -> EvaluationRound:
     Every submitted self-assessment must be scored first."""
     require(actor, Perm.RUN_EVALUATIONS)
     evaluation = workflow.access(EvaluationRound.objects.all(), round_id, for_update=True)
-    workflow.check_transition(evaluation, EvaluationRound.Status.REVIEW)
+    workflow.check_transition(evaluation, EvaluationRound.Status.REVIEW)  # before the scores are checked
     participations = list(evaluation.participations.select_related("member", "round"))
     unscored = [p for p in participations if p.submitted_at is not None and not p.fully_scored]
     if unscored:
@@ -206,13 +206,12 @@ def do_compute_results(actor: StaffActor, round_id: int) -> EvaluationRound:
     for participation in participations:
         _result(participation)
     Participation.objects.bulk_update(participations, RESULT_FIELDS)
-    evaluation.status = EvaluationRound.Status.REVIEW
-    evaluation.review_until = working_days_after(timezone.localdate(), int(settings.ZILU_EVALUATION_REVIEW_DAYS))
-    evaluation.save(update_fields=["status", "review_until"])
-    audit.record(
-        actor, "discipline.evaluation.compute", evaluation, before={"status": EvaluationRound.Status.OPEN},
-        after={"status": evaluation.status, "review_until": evaluation.review_until,
-               "bands": {b: sum(1 for p in participations if p.band == b) for b in Band.values}},
+    review_until = working_days_after(timezone.localdate(), int(settings.ZILU_EVALUATION_REVIEW_DAYS))
+    workflow.transition(
+        evaluation, EvaluationRound.Status.REVIEW, actor=actor, action="discipline.evaluation.compute",
+        changes={"review_until": review_until}, unaudited=("review_until",),
+        extra_after={"review_until": review_until,
+                     "bands": {b: sum(1 for p in participations if p.band == b) for b in Band.values}},
     )  # fmt: skip
     for participation in participations:
         notify(
@@ -254,18 +253,15 @@ def do_publish_results(actor: StaffActor, round_id: int, *, today: date | None =
     """Publish the banded list once the members' review window has ended."""
     require(actor, Perm.RUN_EVALUATIONS)
     evaluation = workflow.access(EvaluationRound.objects.all(), round_id, for_update=True)
-    workflow.check_transition(evaluation, EvaluationRound.Status.PUBLISHED)
+    workflow.check_transition(evaluation, EvaluationRound.Status.PUBLISHED)  # before the window is checked
     today = today or timezone.localdate()
     if evaluation.review_until is None or not deadlines.is_overdue(evaluation.review_until, today):
         raise InvalidTransition(
             _("The members review their results until %(date)s.")
             % {"date": evaluation.review_until.isoformat() if evaluation.review_until else "—"}
         )
-    evaluation.status = EvaluationRound.Status.PUBLISHED
-    evaluation.published_on = today
-    evaluation.save(update_fields=["status", "published_on"])
-    audit.record(
-        actor, "discipline.evaluation.publish", evaluation, before={"status": EvaluationRound.Status.REVIEW},
-        after={"status": evaluation.status, "published_on": today},
+    workflow.transition(
+        evaluation, EvaluationRound.Status.PUBLISHED, actor=actor, action="discipline.evaluation.publish",
+        changes={"published_on": today}, unaudited=("published_on",), extra_after={"published_on": today},
     )  # fmt: skip
     return evaluation

@@ -188,20 +188,20 @@ def do_accept_proposal(actor: Actor, dispute_id: int, message_id: int) -> Disput
     accepted = set(message.accepted_by.values_list("pk", flat=True))
     others = dispute.member_ids() - {message.author_id}
     settled = others <= accepted
-    before = {"status": dispute.status}
     if settled:
-        workflow.check_transition(dispute, Dispute.Status.SETTLED)
-        dispute.status = Dispute.Status.SETTLED
-        dispute.closed_at = timezone.now()
-        dispute.settled_terms = message.body
-        dispute.save(update_fields=["status", "closed_at", "settled_terms"])
-    audit.record(
-        actor,
-        "disputes.message.accept",
-        dispute,
-        before=before,
-        after={"status": dispute.status, "message": message.pk},
-    )
+        changes = {"closed_at": timezone.now(), "settled_terms": message.body}
+        workflow.transition(
+            dispute, Dispute.Status.SETTLED, actor=actor, action="disputes.message.accept", changes=changes,
+            unaudited=tuple(changes), extra_after={"message": message.pk},
+        )  # fmt: skip
+    else:
+        audit.record(
+            actor,
+            "disputes.message.accept",
+            dispute,
+            before={"status": dispute.status},
+            after={"status": dispute.status, "message": message.pk},
+        )
     _tell_parties(
         dispute,
         (
@@ -240,20 +240,15 @@ def do_withdraw(actor: Actor, dispute_id: int, reason: str = "") -> Dispute:
     dispute ends for everyone."""
     dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
-    workflow.check_transition(dispute, Dispute.Status.WITHDRAWN)
-    before = {"status": dispute.status}
-    dispute.status = Dispute.Status.WITHDRAWN
-    dispute.closed_at = timezone.now()
-    dispute.withdrawn_by_id = party.member_id
-    dispute.outcome_note = (reason or "").strip()[:4000]
-    dispute.save(update_fields=["status", "closed_at", "withdrawn_by", "outcome_note"])
-    audit.record(
-        actor,
-        "disputes.dispute.withdraw",
-        dispute,
-        before=before,
-        after={"status": dispute.status, "party": party.side},
-    )
+    changes = {
+        "closed_at": timezone.now(),
+        "withdrawn_by_id": party.member_id,
+        "outcome_note": (reason or "").strip()[:4000],
+    }
+    workflow.transition(
+        dispute, Dispute.Status.WITHDRAWN, actor=actor, action="disputes.dispute.withdraw", changes=changes,
+        unaudited=tuple(changes), extra_after={"party": party.side},
+    )  # fmt: skip
     _tell_parties(
         dispute,
         _("Dispute No. %(n)d was withdrawn by a party") % {"n": dispute.number},

@@ -32,14 +32,10 @@ def do_request_mediation(actor: Actor, dispute_id: int) -> Dispute:
     """Either party asks the executing body to mediate; the dispute enters the staff's queue."""
     dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     party = _party(actor, dispute)
-    workflow.check_transition(dispute, Dispute.Status.MEDIATION_REQUESTED)
-    dispute.status = Dispute.Status.MEDIATION_REQUESTED
-    dispute.mediation_requested_at = timezone.now()
-    dispute.mediation_requested_by_id = party.member_id
-    dispute.save(update_fields=["status", "mediation_requested_at", "mediation_requested_by"])
-    audit.record(
-        actor, "disputes.dispute.request_mediation", dispute,
-        before={"status": Dispute.Status.OPEN}, after={"status": dispute.status},
+    changes = {"mediation_requested_at": timezone.now(), "mediation_requested_by_id": party.member_id}
+    workflow.transition(
+        dispute, Dispute.Status.MEDIATION_REQUESTED, actor=actor, action="disputes.dispute.request_mediation",
+        changes=changes, unaudited=tuple(changes),
     )  # fmt: skip
     notify(
         executing_body_staff(),
@@ -176,16 +172,16 @@ def do_propose_agreement(actor: StaffActor, dispute_id: int, text: str) -> Dispu
     """The mediator writes down the mediation agreement (调解协议); every party must then confirm it."""
     dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     _require_mediator(actor, dispute)
-    workflow.check_transition(dispute, Dispute.Status.AGREEMENT_PROPOSED)
-    dispute.agreement_text = _text(text, "text", _("Write the terms of the agreement."))
-    dispute.agreement_proposed_at = timezone.now()
-    dispute.status = Dispute.Status.AGREEMENT_PROPOSED
-    dispute.save(update_fields=["agreement_text", "agreement_proposed_at", "status"])
-    dispute.parties.update(confirmed_agreement_at=None)
-    audit.record(
-        actor, "disputes.dispute.propose_agreement", dispute,
-        before={"status": Dispute.Status.MEDIATING}, after={"status": dispute.status},
+    workflow.check_transition(dispute, Dispute.Status.AGREEMENT_PROPOSED)  # before the text is checked
+    changes = {
+        "agreement_text": _text(text, "text", _("Write the terms of the agreement.")),
+        "agreement_proposed_at": timezone.now(),
+    }
+    workflow.transition(
+        dispute, Dispute.Status.AGREEMENT_PROPOSED, actor=actor, action="disputes.dispute.propose_agreement",
+        changes=changes, unaudited=tuple(changes),
     )  # fmt: skip
+    dispute.parties.update(confirmed_agreement_at=None)
     _tell_parties(
         dispute,
         _("Please confirm the mediation agreement of dispute No. %(n)d") % {"n": dispute.number},
@@ -208,14 +204,15 @@ def do_confirm_agreement(actor: Actor, dispute_id: int) -> Dispute:
     party.save(update_fields=["confirmed_agreement_at"])
     done = not dispute.parties.filter(confirmed_agreement_at__isnull=True).exists()
     if done:
-        workflow.check_transition(dispute, Dispute.Status.MEDIATED)
-        dispute.status = Dispute.Status.MEDIATED
-        dispute.closed_at = timezone.now()
-        dispute.save(update_fields=["status", "closed_at"])
-    audit.record(
-        actor, "disputes.dispute.confirm_agreement", dispute,
-        before={"status": Dispute.Status.AGREEMENT_PROPOSED}, after={"status": dispute.status, "party": party.side},
-    )  # fmt: skip
+        workflow.transition(
+            dispute, Dispute.Status.MEDIATED, actor=actor, action="disputes.dispute.confirm_agreement",
+            changes={"closed_at": timezone.now()}, unaudited=("closed_at",), extra_after={"party": party.side},
+        )  # fmt: skip
+    else:
+        audit.record(
+            actor, "disputes.dispute.confirm_agreement", dispute,
+            before={"status": Dispute.Status.AGREEMENT_PROPOSED}, after={"status": dispute.status, "party": party.side},
+        )  # fmt: skip
     if done:
         _tell_parties(
             dispute,
@@ -233,13 +230,12 @@ def do_record_failure(actor: StaffActor, dispute_id: int, note: str) -> Dispute:
     """The mediator records that mediation failed; the parties are told that other legal remedies remain."""
     dispute = workflow.access(Dispute.objects.restrict(actor, "change"), dispute_id, for_update=True)
     _require_mediator(actor, dispute)
-    workflow.check_transition(dispute, Dispute.Status.FAILED)
-    before = {"status": dispute.status}
-    dispute.outcome_note = _text(note, "note", _("Say why mediation failed."), 4000)
-    dispute.status = Dispute.Status.FAILED
-    dispute.closed_at = timezone.now()
-    dispute.save(update_fields=["status", "closed_at", "outcome_note"])
-    audit.record(actor, "disputes.dispute.fail", dispute, before=before, after={"status": dispute.status})
+    workflow.check_transition(dispute, Dispute.Status.FAILED)  # before the note is checked
+    changes = {"closed_at": timezone.now(), "outcome_note": _text(note, "note", _("Say why mediation failed."), 4000)}
+    workflow.transition(
+        dispute, Dispute.Status.FAILED, actor=actor, action="disputes.dispute.fail", changes=changes,
+        unaudited=tuple(changes),
+    )  # fmt: skip
     _tell_parties(
         dispute,
         _("Mediation of dispute No. %(n)d has ended without agreement") % {"n": dispute.number},

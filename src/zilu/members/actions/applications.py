@@ -140,6 +140,7 @@ def do_apply(actor: User, data: dict[str, Any]) -> Application:
 def do_update_application(actor: User, application_id: int, data: dict[str, Any]) -> Application:
     """The applicant answers a request for more information: edits the application and submits it again."""
     application = _own_application(actor, application_id)
+    # Not transition(): the entry records the application's public fields (resident ID masked), not the status.
     check_transition(application, Application.Status.SUBMITTED)
     cleaned = check_application({**data, "kind": application.kind})
     check_may_apply(actor, cleaned, exclude=application.pk)
@@ -166,15 +167,14 @@ def do_cancel_application(actor: User, application_id: int) -> Application:
 def _decide(actor: User, application_id: int, target: str, *, action: str, **fields: str) -> Application:
     require(actor, Perm.REVIEW_APPLICATIONS)
     application = access(Application.objects.restrict(actor), application_id, for_update=True)
-    before = {"status": application.status, **{k: getattr(application, k) for k in fields}}
-    check_transition(application, target)
-    application.status = target
-    for key, value in fields.items():
-        setattr(application, key, value)
-    application.decided_by = actor
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", *fields, "decided_by", "decided_at", "updated_at"])
-    audit.record(actor, action, application, before=before, after={"status": target, **fields})
+    transition(
+        application,
+        target,
+        actor=actor,
+        action=action,
+        changes={**fields, "decided_by": actor, "decided_at": timezone.now()},
+        unaudited=("decided_by", "decided_at"),
+    )
     return application
 
 
@@ -278,6 +278,7 @@ def do_sign(
     be the version in force, so nobody signs a text that changed under them. Signing makes the member active,
     issues its member number and makes the applicant the member's representative."""
     application = _own_application(actor, application_id)
+    # Not transition(): refused before the signing data is checked, and the entry records the new member.
     check_transition(application, Application.Status.SIGNED)
     version = ConventionVersion.objects.current()
     if version is None:

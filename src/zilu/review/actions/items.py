@@ -33,7 +33,7 @@ from zilu.core.errors import (
 from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, store_uploads
 from zilu.core.models import StoredFile, User
 from zilu.core.roles import Perm, has_perm, require
-from zilu.core.workflow import access, check_transition
+from zilu.core.workflow import access, transition
 from zilu.members.models import Member
 from zilu.review.actions.deliveries import do_queue_delivery
 from zilu.review.models import Decision, ReviewItem, WebhookEndpoint
@@ -250,25 +250,20 @@ def do_decide(actor: User, item_id: int, *, decision: str, policy_label: str, ra
         raise InvalidTransition(_("Claim the item before deciding; a claim expires after a while."))
     target = {"approve": ReviewItem.Status.APPROVED, "reject": ReviewItem.Status.REJECTED,
               "escalate": ReviewItem.Status.ESCALATED}[decision]  # fmt: skip
-    check_transition(item, target)  # saved below with the claim's end and the times, audited with the decision
-    before = item.status
-    item.status = target
-    item.claimed_by, item.claim_expires_at = None, None
-    fields = ["status", "claimed_by", "claim_expires_at"]
+    changes: dict[str, Any] = {"claimed_by": None, "claim_expires_at": None}
     if decision != "escalate":
-        item.decided_at = now
-        fields.append("decided_at")
+        changes["decided_at"] = now
     if decision == "approve":
-        item.published_at = now
-        fields.append("published_at")
-    item.save(update_fields=fields)
+        changes["published_at"] = now
+    transition(
+        item, target, actor=actor, action=f"review.item.{decision}", changes=changes, unaudited=tuple(changes),
+        extra_after={"policy_label": policy_label, "rationale": rationale},
+    )  # fmt: skip
     made = Decision.objects.create(
         item=item, reviewer=actor if getattr(actor, "pk", None) else None, reviewer_label=actor.get_username(),
         decision=decision, policy_label=policy_label, rationale=rationale,
         queue_seconds=(now - item.created_at).total_seconds(),
     )  # fmt: skip
-    audit.record(actor, f"review.item.{decision}", item, before={"status": before},
-                 after={"status": item.status, "policy_label": policy_label, "rationale": rationale})  # fmt: skip
     do_queue_delivery(item.member_id, "review.decided", decision_payload(item, made), item=item)
     return made
 
