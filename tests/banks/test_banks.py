@@ -271,6 +271,21 @@ def test_only_staff_curate(client_for, key_for, role):
     assert not AuditEntry.objects.filter(action__in=["banks.entry.approve", "banks.entry.reject"]).exists()
 
 
+def test_enabling_is_for_disabled_entries_and_never_skips_curation(client_for, key_for):
+    entry = _contribute(key_for("member")).json()
+    staff = client_for("staff")
+    path = f"/api/v1/banks/terms/entries/{entry['id']}"
+    response = staff.post(f"{path}/enable", {"reason": "x"}, content_type="application/json")
+    assert_problem(response, 409, "invalid_transition")
+    assert Entry.objects.get(pk=entry["id"]).status == "pending"
+    assert not AuditEntry.objects.filter(action="banks.entry.enable").exists()
+    assert staff.post(f"{path}/approve", {"reason": "ok"}, content_type="application/json").status_code == 200
+    assert staff.post(f"{path}/disable", {"reason": "wrong"}, content_type="application/json").status_code == 200
+    assert staff.post(f"{path}/enable", {"reason": "fine"}, content_type="application/json").status_code == 200
+    enabled = AuditEntry.objects.get(action="banks.entry.enable")
+    assert (enabled.before["status"], enabled.after["status"]) == ("disabled", "active")
+
+
 def test_staff_curate_on_the_page(client_for, key_for):
     entry = _contribute(key_for("member")).json()
     response = client_for("staff").post(f"/banks/terms/{entry['id']}/approve", {"reason": "ok"}, follow=True)

@@ -274,6 +274,8 @@ def do_enable(actor: StaffActor, bank: str, entry_id: int, *, reason: str) -> En
     """The staff put a disabled entry back into service."""
     require(actor, Perm.CURATE_BANKS)
     entry = access_entry(actor, bank, entry_id, for_update=True)
+    if entry.status != Entry.Status.DISABLED:  # the table's pending → active is curation's approval, not this
+        raise InvalidTransition(_("Only a disabled entry can be put back into service."))
     reason = _reason(reason)
     _enable(entry, actor, reason)
     return entry
