@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from zilu.core import signatures
 from zilu.core.models import AuditEntry
 from zilu.core.requestid import current_request_id
 from zilu.core.roles import Perm, has_perm, role_of
@@ -117,7 +118,8 @@ def head() -> ChainHead:
 
 @dataclass(frozen=True)
 class Verification:
-    """The outcome of walking the chain. ``problem`` is one of changed, deleted, inserted, broken, head."""
+    """The outcome of walking the chain. ``problem`` is one of changed, deleted, inserted, broken, head, anchor,
+    truncated or signature; ``anchors`` counts the anchors checked, ``unsigned`` those that carried no signature."""
 
     ok: bool
     checked: int
@@ -125,6 +127,37 @@ class Verification:
     seq: int | None = None
     problem: str | None = None
     detail: str = ""
+    anchors: int = 0
+    unsigned: int = 0
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A head kept outside the chain: the chain must still hold entry ``seq`` with ``hash``.
+
+    ``label`` says where it comes from ("published 2026-12-05", "head file heads.json"); ``signed`` is True when its
+    Ed25519 signature by the platform's key was checked, False when a signature was there and is wrong (the anchor
+    itself was altered), None when it carries none.
+    """
+
+    seq: int
+    hash: str
+    label: str
+    signed: bool | None = None
+
+
+AnchorSource = Callable[[], Iterable[Anchor]]
+_anchor_sources: dict[str, AnchorSource] = {}
+
+
+def register_anchor_source(name: str, source: AnchorSource) -> None:
+    """Declare heads kept elsewhere that :func:`verify_chain` checks by default (the oversight app registers the
+    heads it publishes every day)."""
+    _anchor_sources[name] = source
+
+
+def registered_anchors() -> list[Anchor]:
+    return [anchor for source in _anchor_sources.values() for anchor in source()]
 
 
 def _entries() -> Iterator[AuditEntry]:
@@ -132,12 +165,28 @@ def _entries() -> Iterator[AuditEntry]:
 
 
 @transaction.atomic
-def verify_chain(expected_head: str | None = None) -> Verification:
+def verify_chain(expected_head: str | None = None, *, anchors: Iterable[Anchor] | None = None) -> Verification:
     """Walk the whole chain and report the first entry that is not what the chain says it must be.
 
     ``expected_head``, a hash a member noted earlier, must still be in the chain: otherwise history was cut or
-    rewritten after that point.
+    rewritten after that point. ``anchors`` (by default every registered source: the published daily heads) must
+    each still be in the chain at their position. A chain rewritten from some entry on with recomputed hashes is
+    consistent in itself; an anchor published before the rewrite catches it (``anchor``), and an anchor beyond the
+    chain's end catches entries cut off the end (``truncated``). A signed anchor whose signature fails was itself
+    altered (``signature``).
     """
+    anchor_list = registered_anchors() if anchors is None else list(anchors)
+    unsigned = sum(1 for a in anchor_list if a.signed is None)
+    for anchor in anchor_list:
+        if anchor.signed is False:
+            return Verification(
+                False, 0, head(), anchor.seq, "signature",
+                f"the head #{anchor.seq} ({anchor.label}) does not carry the platform's signature: it was altered",
+                len(anchor_list), unsigned,
+            )  # fmt: skip
+    by_seq: dict[int, list[Anchor]] = {}
+    for anchor in anchor_list:
+        by_seq.setdefault(anchor.seq, []).append(anchor)
     previous, before_previous = GENESIS, None
     expected_seq, checked, seen_expected = 1, 0, expected_head is None
     last: AuditEntry | None = None
@@ -145,14 +194,71 @@ def verify_chain(expected_head: str | None = None) -> Verification:
         checked += 1
         problem = _problem_of(entry, previous, before_previous, expected_seq, last)
         if problem is not None:
-            return Verification(False, checked, head(), entry.seq, problem[0], f"entry #{entry.seq}: {problem[1]}")
+            return Verification(
+                False, checked, head(), entry.seq, problem[0], f"entry #{entry.seq}: {problem[1]}",
+                len(anchor_list), unsigned,
+            )  # fmt: skip
+        for anchor in by_seq.get(entry.seq, ()):
+            if anchor.hash != entry.hash:
+                return Verification(
+                    False, checked, head(), entry.seq, "anchor",
+                    f"entry #{entry.seq} is not the one in the head {anchor.label}: history was rewritten",
+                    len(anchor_list), unsigned,
+                )  # fmt: skip
         seen_expected = seen_expected or entry.hash == expected_head
         before_previous, previous, last = previous, entry.hash, entry
         expected_seq = entry.seq + 1
     current = ChainHead(last.seq, last.hash, last.created_at) if last else ChainHead(0, GENESIS, None)
+    beyond = [anchor for anchor in anchor_list if anchor.seq > current.seq]
+    if beyond:
+        far = max(beyond, key=lambda anchor: anchor.seq)
+        return Verification(
+            False, checked, current, far.seq, "truncated",
+            f"the log ends at #{current.seq}, but the head {far.label} is #{far.seq}: entries were cut off the end",
+            len(anchor_list), unsigned,
+        )  # fmt: skip
     if not seen_expected:
-        return Verification(False, checked, current, None, "head", "the noted head hash is no longer in the chain")
-    return Verification(True, checked, current)
+        return Verification(
+            False, checked, current, None, "head", "the noted head hash is no longer in the chain",
+            len(anchor_list), unsigned,
+        )  # fmt: skip
+    return Verification(True, checked, current, anchors=len(anchor_list), unsigned=unsigned)
+
+
+def anchors_from_document(data: Any, label: str, public_key: str | None) -> list[Anchor]:
+    """Anchors from a heads document kept outside the database: a list (or ``{"heads": [...]}``) of published heads
+    as ``GET /api/v1/oversight/heads`` serves them (``day``, ``seq``, ``hash`` and the signed ``signature``
+    document), or bare signed documents. With ``public_key``, signatures are checked."""
+    items = data.get("heads") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError("a heads document is a list of published heads")
+    anchors = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValueError(f"item {index} is not an object")
+        document = item.get("signature") if isinstance(item.get("signature"), dict) else None
+        if document is None and "payload" in item:
+            document, item = item, item["payload"]
+        try:
+            seq, value = int(item["seq"]), str(item["hash"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"item {index} has no seq and hash") from None
+        where = f"{item.get('day') or f'#{seq}'} in {label}"
+        anchors.append(Anchor(seq, value, where, _signed(document, {"seq": seq, "hash": value}, public_key)))
+    return anchors
+
+
+def _signed(document: Any, expected: dict[str, Any], public_key: str | None) -> bool | None:
+    """True when ``document`` is signed by ``public_key`` and its payload says ``expected``; None with no document."""
+    if not document:
+        return None
+    if public_key is None:
+        return None
+    try:
+        payload = signatures.verify(document, public_key)
+    except signatures.SignatureError:
+        return False
+    return all(payload.get(key) == value for key, value in expected.items())
 
 
 def _problem_of(

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines, workflow
+from zilu.core import audit, deadlines, signing, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
@@ -292,7 +292,9 @@ def publish_daily_head(actor: StaffActor, day: date | None = None) -> PublishedH
     if PublishedHead.objects.filter(day=day).exists():
         return None
     current = audit.head()
-    published = PublishedHead.objects.create(day=day, seq=current.seq, hash=current.hash)
+    published = PublishedHead(day=day, seq=current.seq, hash=current.hash)
+    published.signature = signing.sign(published.payload())
+    published.save(force_insert=True)
     audit.record(
         actor, "transparency.head.publish", published, after={"day": day, "seq": current.seq, "hash": current.hash}
     )

@@ -84,6 +84,11 @@ class HeadOut(Schema):
     day: date
     seq: int
     hash: str
+    signature: dict[str, Any] = Field(
+        description="the head signed with the platform's Ed25519 key (GET /api/v1/banks/public-key): keep it; "
+        "`zilu audit verify --head FILE` checks the chain against a file of these; empty for heads published before "
+        "heads were signed"
+    )
 
 
 def _complaints_area(request: HttpRequest) -> None:

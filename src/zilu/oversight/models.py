@@ -15,8 +15,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core import signatures
 from zilu.core.actors import Actor
+from zilu.core.audit import Anchor
 from zilu.core.roles import Perm, has_perm
+from zilu.core.signing import public_key_info
 from zilu.core.workflow import RestrictedQuerySet
 
 
@@ -133,6 +136,9 @@ class ExplanationRequest(models.Model):
         return f"Explanation request {self.pk}"
 
 
+HEAD_FORMAT = "zilu-audit-head/1"
+
+
 class PublishedHead(models.Model):
     """The audit chain head as published on a day (the periodic task publishes one a day): anyone can keep the
     list and later check, with ``zilu audit verify --head``, that history up to it was not rewritten."""
@@ -140,6 +146,10 @@ class PublishedHead(models.Model):
     day = models.DateField(_("day"), unique=True)
     seq = models.PositiveBigIntegerField(_("entries"))
     hash = models.CharField(_("head hash"), max_length=64)
+    # The head signed with the platform's Ed25519 key (core.signing): {"payload": {format, day, seq, hash},
+    # "signature": {...}}. Whoever can rewrite the database and recompute the chain cannot re-sign the heads.
+    # Empty for heads published before heads were signed.
+    signature = models.JSONField(_("signature"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
 
     class Meta:
@@ -149,3 +159,27 @@ class PublishedHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} #{self.seq} {self.hash}"
+
+    def payload(self) -> dict[str, object]:
+        """What the signature covers."""
+        return {"format": HEAD_FORMAT, "day": self.day.isoformat(), "seq": self.seq, "hash": self.hash}
+
+
+def published_anchors() -> list[Anchor]:
+    """Every published head as an anchor of the audit chain (``zilu audit verify`` checks them by default), its
+    signature checked with the platform's key."""
+    key = public_key_info()["public_key"]
+    return [
+        Anchor(head.seq, head.hash, f"published on {head.day}", _signature_holds(head, key))
+        for head in PublishedHead.objects.order_by("day")
+    ]
+
+
+def _signature_holds(head: PublishedHead, key: str) -> bool | None:
+    if not head.signature:
+        return None
+    try:
+        payload = signatures.verify(head.signature, key)
+    except signatures.SignatureError:
+        return False
+    return payload == head.payload()
