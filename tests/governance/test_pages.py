@@ -150,7 +150,7 @@ def test_amendment_from_proposal_to_published_version(setting):
     assert v2.status == ConventionVersion.Status.PUBLISHED
     public = Client().get("/convention").content.decode()
     assert ARTICLE_3_V2 in public and ARTICLE_3 not in public
-    assert "diff_chg" in Client().get("/convention/amendments/1/").content.decode()
+    assert '<span class="diff_add">' in Client().get("/convention/amendments/1/").content.decode()
 
     # A unit that signed v1 acknowledges v2.
     signer = units[29]

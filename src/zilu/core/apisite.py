@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import get_language
@@ -137,6 +139,9 @@ def make_api() -> ZiluAPI:
         urls_namespace="api",
         docs_url="/docs",
         openapi_url="/openapi.json",
+        # The docs page is django-ninja's bundled Swagger UI ("ninja" in INSTALLED_APPS: scripts from /static/, none
+        # inline), which sets inline styles as it renders: this page alone may use them. It shows only the schema.
+        docs_decorator=csp_update({"style-src": [UNSAFE_INLINE]}),
     )
     handlers: list[tuple[type[Exception], Any]] = [
         (NinjaValidationError, problems.on_validation_error),
