@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 API = "/api/v1/reports"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real (decodable) PNG: evidence images are re-encoded to drop their metadata, so a fake one is refused."""
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from tests.factories import SiteFactory, UserFactory
-from tests.reports.helpers import API, lookup_api, png, submit_ok
+from tests.reports.helpers import API, lookup_api, png, report_data, submit_ok
 from zilu.core.models import AuditEntry, Notification, StoredFile
 from zilu.core.roles import Role
 from zilu.reports.models import Report
@@ -168,3 +168,55 @@ def test_messenger_handles_and_landlines_in_the_description_are_masked_for_the_m
     assert secret not in detail and "＊＊＊" in detail and "返利" in detail
     staff = client_for("staff").get(f"{API}/staff/{report.tracking_number}").json()["description"]
     assert secret in staff  # the executing body reads the report as it was written
+
+
+def _photo_with_exif() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B] = "王小明 xiaoming_cam"  # Artist
+    exif[0x010F] = "Huawei"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (40.0, 13.0, 5.0)  # where the photo was taken: Changping
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (120, 60, 30)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_a_photos_exif_and_gps_never_reach_the_member(client_for, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    photo = _photo_with_exif()
+    assert b"xiaoming_cam" in photo
+    SiteFactory(member=member, domains=["shop.example.com.cn"])
+    receipt = submit_ok(Client(), files=[SimpleUploadedFile("IMG_0042.jpg", photo, content_type="image/jpeg")])
+    report = Report.objects.get(pk=int(receipt["tracking_number"][2:]))
+    detail = client_for("member").get(f"{API}/assigned/{report.tracking_number}").json()
+    [evidence] = detail["evidence"]
+    download = client_for("member").get(evidence["url"])
+    assert download.status_code == 200
+    served = b"".join(download.streaming_content) if download.streaming else download.content
+    assert b"xiaoming_cam" not in served and b"Huawei" not in served and b"Exif" not in served
+    import io
+
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.size == (32, 24) and not image.getexif()
+    stored = StoredFile.objects.get(owner_id=str(report.pk), purpose="evidence")
+    assert stored.size == len(served)  # the stored file is the clean one: staff get the same bytes
+    staff = client_for("staff").get(evidence["url"])
+    assert b"xiaoming_cam" not in (b"".join(staff.streaming_content) if staff.streaming else staff.content)
+
+
+def test_an_image_that_cannot_be_decoded_is_refused_with_a_reason(member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+    response = Client().post(
+        API, {**report_data(), "files": [SimpleUploadedFile("shot.png", fake, content_type="image/png")]}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "files"
+    assert not Report.objects.exists()

@@ -38,7 +38,7 @@ from zilu.members.models import Application, Member
 from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead, new_reference
 
 EVIDENCE = "evidence"
-EVIDENCE_POLICY = UploadPolicy()
+EVIDENCE_POLICY = UploadPolicy(strip_metadata=True)  # the complainant may be identified from a file, too
 #: Calendar days the executing body has to answer a request for an explanation (core.deadlines).
 EXPLANATION_DAYS = 15
 

@@ -42,7 +42,7 @@ from zilu.reports.models import (
 )
 
 # Size per file follows ZILU_UPLOAD_MAX_BYTES (10 MB by default).
-EVIDENCE_POLICY = UploadPolicy(allowed_types=DOCUMENT_TYPES | {"video/mp4"}, max_files=5)
+EVIDENCE_POLICY = UploadPolicy(allowed_types=DOCUMENT_TYPES | {"video/mp4"}, max_files=5, strip_metadata=True)
 EXPLANATION_LIMIT = 5000
 OUTCOME_LIMIT = 1000
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
