@@ -22,14 +22,15 @@ def _english(settings):
 
 @pytest.fixture
 def people(users):
-    """The role accounts, plus ``staff2`` (a second member of staff for the four-eyes steps); version 1 of the
+    """The role accounts, plus ``staff2`` (a second member of staff for the four-eyes steps) and ``staff3`` (one
+    who took no part in a measure, for its appeal); version 1 of the
     convention in force; the two members numbered CP-2026-0001 (``member``) and CP-2026-0002 (``other_member``)."""
     make_versions()
     for n, role in enumerate(("member", "other_member"), start=1):
         member = users[role].member
         member.number = f"CP-2026-{n:04d}"
         member.save(update_fields=["number"])
-    return {**users, "staff2": UserFactory(role=Role.STAFF)}
+    return {**users, "staff2": UserFactory(role=Role.STAFF), "staff3": UserFactory(role=Role.STAFF)}
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
 from django.utils import timezone
 
 from tests.discipline.helpers import API, PUBLISHED_FACTS, REASONS, ok, open_case, png, post, propose
-from tests.factories import MemberFactory, VerifiedReportFactory
+from tests.factories import MemberFactory, UserFactory, VerifiedReportFactory
 from tests.helpers import assert_problem
 from zilu.core.models import AuditEntry
+from zilu.core.roles import Role
 from zilu.discipline.ladder import DEFAULT_WEIGHTS, parse_table, strike_policy
 from zilu.discipline.models import Case
 from zilu.discipline.record import record_of
@@ -103,6 +105,27 @@ def test_the_appeal_is_decided_by_someone_else_and_only_once(people, as_):
         )["status"]
         == "final"
     )
+
+
+def test_nobody_who_proposed_approved_or_decided_a_heavy_measure_decides_its_appeal(people, as_, users):
+    staff, staff2 = as_("staff"), as_("staff2")
+    member = people["member"].member
+    case_id = open_case(
+        staff, member.pk, source="reports", reports=[VerifiedReportFactory(member=member).tracking_number]
+    )["id"]
+    propose(staff, case_id, "revocation")
+    _to_considered(as_, case_id)
+    ok(post(staff2, f"/cases/{case_id}/approve"))  # staff2 is the second pair of eyes
+    ok(post(staff, f"/cases/{case_id}/decide", {"published_facts": PUBLISHED_FACTS}))
+    ok(as_("member").post(f"{API}/cases/{case_id}/appeal", {"text": "请求复核。"}))
+    decision = {"outcome": "annulled", "reasons": "撤销原决定。"}
+    for who in (staff, staff2):  # the proposer and decider, and the approver
+        body = assert_problem(post(who, f"/cases/{case_id}/appeal-decision", decision), 403)
+        assert "proposed or approved" in body["detail"]
+    assert Case.objects.get(pk=case_id).status == "appealed"
+    third = Client()
+    third.force_login(UserFactory(role=Role.STAFF))
+    assert ok(post(third, f"/cases/{case_id}/appeal-decision", decision))["status"] == "annulled"
 
 
 def test_the_appeal_window(people, as_):

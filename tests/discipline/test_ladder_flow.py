@@ -108,14 +108,16 @@ def test_each_measure_end_to_end(people, as_, measure):
     assert_problem(post(staff, f"/cases/{case_id}/appeal-decision", {"outcome": "annulled", "reasons": "x"}), 403)
 
     if measure == "revocation":
-        final = ok(post(staff2, f"/cases/{case_id}/appeal-decision", {"outcome": "dismissed", "reasons": "维持。"}))
+        final = ok(
+            post(as_("staff3"), f"/cases/{case_id}/appeal-decision", {"outcome": "dismissed", "reasons": "维持。"})
+        )
         assert final["status"] == "final" and final["revoked_at"]
         revoked = Member.objects.get(pk=target.pk)
         assert (revoked.status, revoked.revocation_reference) == (Member.Status.REVOKED, final["reference"])
         assert [n["measure"] for n in ok(as_("anonymous").get(f"{API}/notices"))] == ["revocation"]
     else:
         annulled = ok(
-            post(staff2, f"/cases/{case_id}/appeal-decision", {"outcome": "annulled", "reasons": "证据不足。"})
+            post(as_("staff3"), f"/cases/{case_id}/appeal-decision", {"outcome": "annulled", "reasons": "证据不足。"})
         )
         assert annulled["status"] == "annulled"
         assert PUBLISHED_FACTS not in as_("anonymous").get("/sanctions/").content.decode()

@@ -116,7 +116,7 @@ def test_audit_entries_of_one_full_case(people, as_, capsys):
     ok(post(staff2, f"/cases/{case_id}/approve", {"text": "复核同意。"}))
     ok(post(staff, f"/cases/{case_id}/decide", {"published_facts": PUBLISHED_FACTS}))
     ok(member.post(f"{API}/cases/{case_id}/appeal", {"text": "处理过重。"}))
-    ok(post(staff2, f"/cases/{case_id}/appeal-decision", {"outcome": "dismissed", "reasons": "维持原决定。"}))
+    ok(post(as_("staff3"), f"/cases/{case_id}/appeal-decision", {"outcome": "dismissed", "reasons": "维持原决定。"}))
     entries = AuditEntry.objects.filter(seq__gt=AuditEntry.objects.get(action="discipline.case.open").seq - 1)
     trail = [(e.seq, e.actor_label, e.role, e.action, e.object_repr) for e in entries.order_by("seq")]
     print("\n".join(" | ".join(str(x) for x in row) for row in trail))

@@ -207,14 +207,18 @@ def do_appeal(actor: Actor, case_id: int, grounds: str, files: Sequence[Uploaded
 
 @transaction.atomic
 def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: str) -> Case:
-    """A member of staff other than the one who decided the case decides the appeal: dismissed (the decision is
-    final; a revocation takes effect) or upheld (the decision is annulled and its notice withdrawn)."""
+    """A member of staff who took no part in the measure — neither proposed, approved (the second pair of eyes of a
+    heavy measure) nor decided it — decides the appeal: dismissed (the decision is final; a revocation takes effect)
+    or upheld (the decision is annulled and its notice withdrawn)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if case.status != Case.Status.APPEALED:
         raise InvalidTransition(_("There is no appeal to decide."))
-    if _named(actor) == case.decided_by_id:
-        raise Forbidden(_("The appeal is decided by a member of staff other than the one who decided the case."))
+    if _named(actor) in {case.decided_by_id, case.proposed_by_id, case.approved_by_id}:
+        raise Forbidden(
+            _("The appeal is decided by a member of staff other than the one who decided the case, and other than "
+              "those who proposed or approved the measure.")
+        )  # fmt: skip
     if outcome not in Case.AppealOutcome.values:
         raise ValidationFailed(_("Choose the outcome of the appeal."), field="outcome")
     case.appeal_reasons = text(reasons, "reasons", _("Give the reasons of the appeal decision."))
