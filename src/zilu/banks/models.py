@@ -3,13 +3,12 @@ change log per bank, from which members sync their own installations of the engi
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 
@@ -43,7 +42,7 @@ class BankState(models.Model):
 class EntryQuerySet(RestrictedQuerySet["Entry"]):
     """Entries, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, actor: Any) -> EntryQuerySet:
+    def visible_to(self, actor: Actor) -> EntryQuerySet:
         """Staff and the supervising department see every entry; a member sees the active and disabled ones and
         its own contributions; others see nothing."""
         if has_perm(actor, Perm.CURATE_BANKS) or (has_perm(actor, Perm.READ_BANKS) and not actor.member_id):

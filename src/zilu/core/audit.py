@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -25,6 +25,9 @@ from zilu.core import signatures
 from zilu.core.models import AuditEntry
 from zilu.core.requestid import current_request_id
 from zilu.core.roles import Perm, has_perm, role_of
+
+if TYPE_CHECKING:
+    from zilu.core.actors import Actor
 
 GENESIS = "0" * 64
 
@@ -59,7 +62,7 @@ def _lock_chain() -> None:
 
 
 def record(
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: Model | None = None,
     *,
@@ -73,12 +76,12 @@ def record(
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
     _lock_chain()
     last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
-    authenticated = getattr(actor, "is_authenticated", False)
+    known = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         seq=(last.seq + 1) if last else 1,
         created_at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_label=(actor.get_username() if authenticated else "")[:200],
+        actor_id=known.pk if known is not None else None,
+        actor_label=(known.get_username() if known is not None else "")[:200],
         role=role_of(actor) if actor is not None else "system",
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
@@ -290,7 +293,7 @@ def is_sealed(entry: AuditEntry) -> bool:
     return entry.action.startswith(SEALED_PREFIXES)
 
 
-def sees_sealed(user: Any) -> bool:
+def sees_sealed(user: Actor) -> bool:
     return has_perm(user, Perm.VIEW_SEALED_AUDIT)
 
 
@@ -311,7 +314,7 @@ def redact(entry: AuditEntry) -> AuditEntry:
     )  # fmt: skip
 
 
-def present(entries: Any, user: Any) -> list[AuditEntry]:
+def present(entries: Any, user: Actor) -> list[AuditEntry]:
     """The entries as ``user`` may read them: sealed ones redacted unless the user may read them."""
     if sees_sealed(user):
         return list(entries)

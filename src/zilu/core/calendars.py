@@ -24,6 +24,7 @@ from django.apps import apps
 from django.db import DatabaseError, models, transaction
 
 from zilu.core import audit, deadlines
+from zilu.core.actors import StaffActor
 from zilu.core.models import HolidayYear
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ class Loaded:
     recomputed: int
 
 
-def load(path: str | Path, actor: Any) -> Loaded:
+def load(path: str | Path, actor: StaffActor) -> Loaded:
     """Validate a holiday file (the format of :func:`zilu.core.deadlines.load_supplement`), store its years for every
     process, audit the load, and recompute the provisional deadlines it settles. All or nothing."""
     years = deadlines.load_supplement(path)  # validates the whole file and registers it in this process
@@ -120,7 +121,7 @@ def provisional_models() -> Iterable[type[models.Model]]:
     return [model for model in apps.get_models() if issubclass(model, ProvisionalDeadlines)]
 
 
-def recompute_provisional(actor: Any) -> int:
+def recompute_provisional(actor: StaffActor) -> int:
     """Recompute every stored provisional deadline; audit each one that changed. Returns how many rows are no longer
     provisional. Must run in a transaction (the caller's)."""
     settled = 0

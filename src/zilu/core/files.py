@@ -27,6 +27,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from zilu.core import metadata
+from zilu.core.actors import Actor
 from zilu.core.errors import ValidationFailed
 from zilu.core.models import StoredFile
 
@@ -69,7 +70,7 @@ def register_owner(model: type[models.Model], can_view: AccessRule) -> None:
     _ACCESS_RULES[model._meta.label_lower] = can_view
 
 
-def can_view(user: Any, stored: StoredFile) -> bool:
+def can_view(user: Actor, stored: StoredFile) -> bool:
     """Whether ``user`` may download ``stored``: the owning model's rule decides; unknown owners deny."""
     rule = _ACCESS_RULES.get(f"{stored.owner_type.app_label}.{stored.owner_type.model}")
     owner = stored.owner_type.get_object_for_this_type(pk=stored.owner_id) if rule else None
@@ -187,7 +188,7 @@ def store_uploads(
     *,
     owner: models.Model,
     purpose: str,
-    actor: Any,
+    actor: Actor,
     policy: UploadPolicy | None = None,
     field_name: str = "files",
 ) -> list[StoredFile]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zilu.core.querysets import RestrictedQuerySet
 from zilu.core.roles import Role
+
+if TYPE_CHECKING:
+    from zilu.core.actors import Actor
 
 
 class User(AbstractUser):
@@ -104,10 +107,11 @@ class Notification(models.Model):
 class ApiKeyQuerySet(RestrictedQuerySet["ApiKey"]):
     """API keys, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, actor: Any) -> ApiKeyQuerySet:
+    def visible_to(self, actor: Actor) -> ApiKeyQuerySet:
         """A member representative sees its own member's keys; nobody else sees any."""
-        if getattr(actor, "is_authenticated", False) and actor.role == Role.MEMBER and actor.member_id:
-            return self.filter(member_id=actor.member_id)
+        member_id = getattr(actor, "member_id", None)
+        if getattr(actor, "is_authenticated", False) and getattr(actor, "role", None) == Role.MEMBER and member_id:
+            return self.filter(member_id=member_id)
         return self.none()
 
 

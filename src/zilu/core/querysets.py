@@ -4,9 +4,13 @@ imports the models for the audit entry)."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from zilu.core.actors import Actor
+
 
 M = TypeVar("M", bound=models.Model)
 
@@ -20,13 +24,13 @@ class RestrictedQuerySet(models.QuerySet[M], Generic[M]):
     Subclasses implement ``visible_to(actor)``; ``changeable_by(actor)`` defaults to it.
     """
 
-    def visible_to(self, actor: Any) -> RestrictedQuerySet[M]:  # pragma: no cover - every subclass overrides it
+    def visible_to(self, actor: Actor) -> RestrictedQuerySet[M]:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError(f"{type(self).__name__} must implement visible_to()")
 
-    def changeable_by(self, actor: Any) -> RestrictedQuerySet[M]:
+    def changeable_by(self, actor: Actor) -> RestrictedQuerySet[M]:
         return self.visible_to(actor)
 
-    def restrict(self, actor: Any, action: str = VIEW) -> RestrictedQuerySet[M]:
+    def restrict(self, actor: Actor, action: str = VIEW) -> RestrictedQuerySet[M]:
         """The rows ``actor`` may ``view`` or ``change``; an unknown action is a programming error."""
         if action == VIEW:
             return self.visible_to(actor)

@@ -29,6 +29,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from zilu.core import audit
+from zilu.core.actors import Actor
 from zilu.core.errors import InvalidTransition, NotFound
 from zilu.core.models import AuditEntry
 from zilu.core.querysets import CHANGE, VIEW, RestrictedQuerySet
@@ -87,7 +88,7 @@ def transition(
     obj: M,
     target: str,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     changes: Mapping[str, Any] | None = None,
     audit_fields: Iterable[str] = (),

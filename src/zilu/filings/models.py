@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 
@@ -16,7 +15,7 @@ from zilu.core.workflow import RestrictedQuerySet
 class SiteQuerySet(RestrictedQuerySet["Site"]):
     """Sites, restricted by who may see them and who may change them (``restrict(actor, "view"|"change")``)."""
 
-    def visible_to(self, actor: Any) -> SiteQuerySet:
+    def visible_to(self, actor: Actor) -> SiteQuerySet:
         """Staff and the supervising department see all; a member representative sees its member's sites."""
         if has_perm(actor, Perm.VIEW_FILINGS):
             return self.all()
@@ -25,7 +24,7 @@ class SiteQuerySet(RestrictedQuerySet["Site"]):
             return self.filter(member_id=member_id)
         return self.none()
 
-    def changeable_by(self, actor: Any) -> SiteQuerySet:
+    def changeable_by(self, actor: Actor) -> SiteQuerySet:
         """Only the member's own representatives change its sites' records (the staff see them, never edit them)."""
         member_id = getattr(actor, "member_id", None)
         if has_perm(actor, Perm.REGISTER_FILINGS) and member_id:

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zilu.core.actors import Actor
 from zilu.core.models import User
 from zilu.core.roles import Perm, Role, has_perm
 from zilu.core.workflow import RestrictedQuerySet
@@ -97,7 +96,7 @@ class Member(models.Model):
 class ApplicationQuerySet(RestrictedQuerySet["Application"]):
     """Applications, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, actor: Any) -> ApplicationQuerySet:
+    def visible_to(self, actor: Actor) -> ApplicationQuerySet:
         """Staff and the supervising department see all; an applicant sees only its own."""
         if has_perm(actor, Perm.VIEW_APPLICATIONS):
             return self.all()

@@ -3,12 +3,11 @@ the takedown notices they create."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core.actors import Actor
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 
@@ -16,7 +15,7 @@ from zilu.core.workflow import RestrictedQuerySet
 class ReviewItemQuerySet(RestrictedQuerySet["ReviewItem"]):
     """Review items, restricted by who may see them (``restrict(actor)``)."""
 
-    def visible_to(self, actor: Any) -> ReviewItemQuerySet:
+    def visible_to(self, actor: Actor) -> ReviewItemQuerySet:
         """A member's representatives (and its systems' API keys) see their own member's items; nobody else sees
         any: the executing body and the supervising department do not see members' review queues. (Actions also
         refuse the representatives of a member that is no longer active, see ``review.actions.member_of``.)"""
