@@ -7,10 +7,6 @@ import the tasks to send them, so importing them here would be a cycle.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
-
-from zilu.core.outbox import enqueue_many
-from zilu.review.models import SweepChunk
 
 
 @shared_task(name="zilu.review.deliver_webhook")
@@ -36,17 +32,6 @@ def sweep_chunk_task(chunk_id: int) -> bool:
     from zilu.review.sweeps import run_chunk_id
 
     return run_chunk_id(chunk_id)
-
-
-@shared_task(name="zilu.review.sweep")
-def sweep_task(sweep_id: int) -> int:
-    """Send every pending chunk of a sweep to the workers again (the CLI's ``--resume`` runs them itself)."""
-    with transaction.atomic():
-        pending = list(
-            SweepChunk.objects.filter(sweep_id=sweep_id, status=SweepChunk.Status.PENDING).values_list("pk", flat=True)
-        )
-        enqueue_many(sweep_chunk_task, [(pk,) for pk in pending])
-    return len(pending)
 
 
 @shared_task(name="zilu.review.resume_sweeps")
