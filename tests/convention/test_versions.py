@@ -139,14 +139,6 @@ def test_supervisor_sees_dashboard_but_cannot_manage(client_for):
     assert version.status == "draft"
 
 
-def test_deadline_beyond_calendar_coverage_is_left_empty_and_flagged(client_for):
-    _first, last = deadlines.coverage()
-    version = draft("越界", effective=last - timedelta(days=5))
-    assert version.publication_deadline is None
-    response = client_for("staff").get("/staff/")
-    assert "ZILU_HOLIDAYS_FILE" in response.content.decode()
-
-
 def test_plain_text_view_carries_the_hash(client):
     v1 = published_v1()
     response = client.get("/convention/v1.txt")
@@ -186,20 +178,6 @@ def test_request_id_is_recorded_in_the_audit_entry(client_for):
     )
     assert response["X-Request-ID"] == "req-0123456789abcdef"
     assert AuditEntry.objects.get(action="convention.version.publish").request_id == "req-0123456789abcdef"
-
-
-def test_deadline_appears_once_the_calendar_learns_the_next_year(client_for):
-    _first, last = deadlines.coverage()
-    version = draft("补充日历", effective=last - timedelta(days=5))
-    assert version.art21_deadline is None
-    try:
-        # An illustrative schedule for the next year: no holidays, so only weekends are rest days.
-        deadlines.register_supplement(last.year + 1, {}, {})
-        expected = deadlines.add_period(version.effective_date, 30)
-        assert version.art21_deadline == expected
-        assert "ZILU_HOLIDAYS_FILE" not in client_for("staff").get("/staff/").content.decode()
-    finally:
-        deadlines.clear_supplements()
 
 
 @pytest.mark.parametrize(("role", "status"), [("anonymous", 401), ("public", 404), ("supervisor", 403), ("staff", 200)])

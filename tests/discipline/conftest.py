@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.calendar_helpers import assume_official_calendar, forget_loaded_years
 from tests.factories import UserFactory
 from tests.helpers import make_versions
 from zilu.core.roles import Role
@@ -44,3 +45,12 @@ def as_(people):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _official_calendar_ahead():
+    """As if the State Council's schedule of the next years were loaded: the windows computed today are official
+    whatever the day the suite runs (test_provisional_deadline.py clears it)."""
+    assume_official_calendar()
+    yield
+    forget_loaded_years()

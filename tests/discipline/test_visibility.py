@@ -56,7 +56,8 @@ def test_the_public_notice_shows_only_what_the_decision_publishes(people, as_):
         assert private not in page, private
     notice = ok(as_("anonymous").get(f"{API}/notices"))[0]
     assert set(notice) == {"id", "audience", "measure", "member_name", "member_number", "articles", "articles_label",
-                           "facts", "decision_reference", "decided_on", "published_on", "listed_until"}  # fmt: skip
+                           "facts", "decision_reference", "decided_on", "published_on", "listed_until",
+                           "deadline_provisional"}  # fmt: skip
     assert as_("anonymous").get(f"/sanctions/{notice['id']}/").status_code == 200
 
 

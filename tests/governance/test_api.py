@@ -128,14 +128,12 @@ def test_a_member_units_amendment_from_proposal_to_new_draft_version(staff):
         canonical_text(AMENDED_TEXT),
         timezone.localdate(),
     )
-    try:
-        expected_deadline = deadlines.add_period(timezone.localdate(), 30)
-    except deadlines.CalendarCoverageError:  # 30 days from today run past the official holiday calendar
-        expected_deadline = None
-    assert v2.art21_deadline == expected_deadline
-    assert v2.publication_deadline == expected_deadline
+    expected = deadlines.compute(timezone.localdate(), days=30)  # provisional past the official holiday calendar
+    assert v2.art21_deadline == v2.publication_deadline == expected.day
+    assert v2.deadline_provisional == expected.provisional
     assert detail["new_version_effective_date"] == timezone.localdate().isoformat()
-    assert detail["new_version_publication_deadline"] == (expected_deadline and expected_deadline.isoformat())
+    assert detail["new_version_publication_deadline"] == expected.day.isoformat()
+    assert detail["new_version_deadline_provisional"] == expected.provisional
     assert Amendment.objects.get(number=number).new_version == v2
     # Still a draft: the version in force is v1, and the public does not see v2.
     assert anonymous.get(f"{API}/current").json()["number"] == 1

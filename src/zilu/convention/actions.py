@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.convention.models import PUBLICATION_PERIOD_DAYS, ConventionVersion
+from zilu.convention.models import ConventionVersion, publication_deadline_for
 from zilu.convention.parse_messages import describe
 from zilu.convention.parser import (
     ConventionParseError,
@@ -21,7 +21,7 @@ from zilu.convention.parser import (
     text_sha256,
 )
 from zilu.convention.signals import version_published
-from zilu.core import audit, deadlines
+from zilu.core import audit
 from zilu.core.actors import StaffActor
 from zilu.core.errors import Duplicate, InvalidTransition, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
@@ -60,8 +60,8 @@ def do_import_version(
     """Parse a convention text and store it as a new draft version.
 
     The effective date defaults to the signing date in the text's signature block. The Art. 21 publication
-    deadline (30 days after taking effect, Civil Code counting) is computed here; when the holiday calendar does
-    not cover it yet, it stays empty and the dashboard says so.
+    deadline (30 days after taking effect, Civil Code counting) is computed here; beyond the official holiday
+    calendar it is provisional until ``zilu calendar load`` recomputes it.
     """
     require(actor, Perm.MANAGE_CONVENTION)
     if not raw_text or not raw_text.strip():
@@ -87,10 +87,8 @@ def do_import_version(
             _("This exact text is already version %(n)d.") % {"n": clash.first().number},
             field="text",
         )
-    try:
-        deadline: date | None = deadlines.add_period(effective_date, PUBLICATION_PERIOD_DAYS)
-    except deadlines.CalendarCoverageError:
-        deadline = None
+    publication = publication_deadline_for(effective_date)  # provisional beyond the official holiday calendar
+    deadline = publication.day
     number = next_number(ConventionVersion.objects.all())
     version = ConventionVersion.objects.create(
         number=number,
@@ -100,6 +98,7 @@ def do_import_version(
         sha256=digest,
         effective_date=effective_date,
         publication_deadline=deadline,
+        deadline_provisional=publication.provisional,
         source_name=source_name[:255],
         note=note,
     )

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from zilu.convention.actions import do_publish_version
 from zilu.convention.models import ConventionVersion
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id
 from zilu.core.errors import NotFound
 from zilu.core.workflow import access
 
@@ -46,6 +47,7 @@ class VersionSummaryOut(Schema):
     effective_date: date
     published_on: date | None
     publication_deadline: date | None
+    deadline_provisional: bool  # publication_deadline lies beyond the official holiday calendar
 
 
 class VersionOut(VersionSummaryOut):
@@ -88,7 +90,7 @@ def versions(request: HttpRequest) -> list[ConventionVersion]:
 
 
 @router.get("/versions/{number}", response=VersionOut, auth=None, summary="One version with its articles")
-def version(request: HttpRequest, number: int) -> dict[str, Any]:
+def version(request: HttpRequest, number: Id) -> dict[str, Any]:
     return _detail(access(ConventionVersion.objects.restrict(request.user), number=number))
 
 
@@ -103,6 +105,6 @@ class PublishIn(Schema):
     summary="Publish a draft version (staff; Art. 21)",
     description="Publishing notifies every member's representatives, who are asked to acknowledge the new version.",
 )
-def publish(request: HttpRequest, number: int, payload: PublishIn) -> ConventionVersion:
+def publish(request: HttpRequest, number: Id, payload: PublishIn) -> ConventionVersion:
     found = access(ConventionVersion.objects.restrict(request.user), number=number)
     return do_publish_version(request.user, found.pk, published_on=payload.published_on)

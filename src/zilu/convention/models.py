@@ -11,10 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from zilu.convention.parser import ParsedConvention
 from zilu.core import deadlines
 from zilu.core.actors import Actor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 
 PUBLICATION_PERIOD_DAYS = 30  # Art. 21: published within 30 days of taking effect
+
+
+def publication_deadline_for(effective_date: date) -> deadlines.Deadline:
+    """The Art. 21 publication deadline of a version taking effect on ``effective_date`` (Civil Code counting);
+    provisional beyond the official holiday calendar."""
+    return deadlines.compute(effective_date, days=PUBLICATION_PERIOD_DAYS)
 
 
 class VersionQuerySet(RestrictedQuerySet["ConventionVersion"]):
@@ -36,7 +43,7 @@ class VersionQuerySet(RestrictedQuerySet["ConventionVersion"]):
         )
 
 
-class ConventionVersion(models.Model):
+class ConventionVersion(ProvisionalDeadlines, models.Model):
     """One version of the convention: canonical text, its SHA-256, parsed chapters/articles/items and dates."""
 
     class Status(models.TextChoices):
@@ -58,7 +65,10 @@ class ConventionVersion(models.Model):
     sha256 = models.CharField(_("SHA-256 of the canonical text"), max_length=64, db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     effective_date = models.DateField(_("effective date"))
+    # Provisional beyond the official holiday calendar (recomputed by `zilu calendar load`); None for versions
+    # imported beyond it before provisional deadlines existed, until that recompute (art21_deadline computes it).
     publication_deadline = models.DateField(_("publication deadline"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     source_name = models.CharField(_("source"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -83,15 +93,18 @@ class ConventionVersion(models.Model):
         return ParsedConvention.from_dict(self.structure)
 
     @property
-    def art21_deadline(self) -> date | None:
-        """The Art. 21 publication deadline: as stored at import, or computed now if the holiday calendar has
-        since learned the period (a supplement loaded through ZILU_HOLIDAYS_FILE); None while it cannot be."""
+    def art21_deadline(self) -> date:
+        """The Art. 21 publication deadline: as stored at import (provisional while ``deadline_provisional``), or
+        computed now for a version imported before deadlines beyond the calendar were stored."""
         if self.publication_deadline is not None:
             return self.publication_deadline
-        try:
-            return deadlines.add_period(self.effective_date, PUBLICATION_PERIOD_DAYS)
-        except deadlines.CalendarCoverageError:
-            return None
+        return publication_deadline_for(self.effective_date).day
+
+    def recompute_deadlines(self) -> list[str]:
+        """The publication deadline again, from the effective date (``zilu calendar load``)."""
+        deadline = publication_deadline_for(self.effective_date)
+        self.publication_deadline, self.deadline_provisional = deadline.day, deadline.provisional
+        return ["publication_deadline", "deadline_provisional"]
 
     def publication_overdue(self, today: date | None = None) -> bool:
         """Art. 21: not yet published although the 30-day period after taking effect has ended."""

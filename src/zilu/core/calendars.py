@@ -22,9 +22,10 @@ from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext
 
 from zilu.core import audit, deadlines
-from zilu.core.actors import StaffActor
+from zilu.core.actors import Actor, StaffActor
 from zilu.core.models import HolidayYear
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,36 @@ class ProvisionalDeadlines:
         """Recompute the stored deadlines with :func:`zilu.core.deadlines.compute`, set the flag from the result,
         and return the names of the fields it set (the flag included)."""
         raise NotImplementedError
+
+
+def deadline_text(day: date | None, provisional: bool, empty: str = "—") -> str:
+    """``day`` as ISO text for messages, marked “(provisional)” when it was computed beyond the official calendar;
+    ``empty`` when there is no day."""
+    if day is None:
+        return empty
+    return gettext("%(date)s (provisional)") % {"date": day.isoformat()} if provisional else day.isoformat()
+
+
+def settle(obj: Any, actor: Actor | None) -> bool:
+    """Recompute the deadlines of ``obj`` (a locked row of a :class:`ProvisionalDeadlines` model) if they are
+    provisional, saving and auditing any change, and return whether they are official now. An act that may only
+    follow the end of a party's window calls this first and refuses while it returns False: the calendar may have
+    been learnt since the row was computed (``ZILU_HOLIDAYS_FILE`` at start-up is not followed by a recompute)."""
+    if not getattr(obj, obj.PROVISIONAL_FLAG):
+        return True
+    _recompute(obj, actor)
+    return not getattr(obj, obj.PROVISIONAL_FLAG)
+
+
+def _recompute(obj: Any, actor: Actor | None) -> None:
+    model = type(obj)
+    original = {field.name: getattr(obj, field.name) for field in model._meta.concrete_fields}
+    fields = obj.recompute_deadlines()
+    before = {name: original[name] for name in fields}
+    if all(before[name] == getattr(obj, name) for name in fields):
+        return
+    obj.save(update_fields=fields)
+    audit.record(actor, "core.deadline.recompute", obj, before=before, after=audit.changes(obj, fields))
 
 
 def sync(*, force: bool = False) -> None:
@@ -122,18 +153,14 @@ def provisional_models() -> Iterable[type[models.Model]]:
 
 
 def recompute_provisional(actor: StaffActor) -> int:
-    """Recompute every stored provisional deadline; audit each one that changed. Returns how many rows are no longer
-    provisional. Must run in a transaction (the caller's)."""
+    """Recompute every stored provisional deadline; save and audit each row that changed. Returns how many rows are
+    no longer provisional. Must run in a transaction (the caller's)."""
     settled = 0
     for model in provisional_models():
         flag = model.PROVISIONAL_FLAG  # type: ignore[attr-defined]
         obj: Any
         for obj in model._base_manager.select_for_update().filter(**{flag: True}).order_by("pk"):
-            original = {field.name: getattr(obj, field.name) for field in model._meta.concrete_fields}
-            fields = obj.recompute_deadlines()
-            before = {name: original[name] for name in fields}
-            obj.save(update_fields=fields)
+            _recompute(obj, actor)
             if not getattr(obj, flag):
                 settled += 1
-            audit.record(actor, "core.deadline.recompute", obj, before=before, after=audit.changes(obj, fields))
     return settled

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from zilu.core import workflow
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id
 from zilu.core.errors import Forbidden, NotFound, ValidationFailed
 from zilu.core.files import files_of
 from zilu.core.roles import Perm, has_perm, require, signed_in
@@ -54,6 +55,7 @@ class CaseOut(Schema):
     lighter_reason: str
     proposed_at: datetime | None
     response_due: date | None
+    deadline_provisional: bool = Field(description="response_due or appeal_due is beyond the official holiday calendar")
     answer: str
     answered_at: datetime | None
     silent: bool
@@ -90,12 +92,12 @@ class CaseOut(Schema):
 
 
 class OpenCaseIn(Schema):
-    member_id: int
+    member_id: Id
     source: str = Field(description="reports, investigation, evaluation or filing_check")
     facts: str
     articles: list[str] = Field(description='e.g. ["12(1)", "17"]')
     reports: list[str] = Field(default_factory=list, description="tracking numbers of reports verified true")
-    participation_id: int | None = None
+    participation_id: Id | None = None
     source_note: str = ""
 
 
@@ -125,6 +127,7 @@ class StrikeOut(Schema):
     points: int
     decided_on: date
     expires_on: date
+    deadline_provisional: bool = Field(description="expires_on lies beyond the official holiday calendar")
 
 
 class RecordOut(Schema):
@@ -148,6 +151,7 @@ class DisciplineNoticeOut(Schema):
     decided_on: date
     published_on: date
     listed_until: date
+    deadline_provisional: bool = Field(description="listed_until lies beyond the official holiday calendar")
 
 
 def _report_ids(numbers: list[str]) -> list[int]:
@@ -182,23 +186,23 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Case]:
 
 
 @router.get("/cases/{case_id}", response=CaseOut, auth=SIGNED_IN)
-def case(request: HttpRequest, case_id: int) -> Case:
+def case(request: HttpRequest, case_id: Id) -> Case:
     return workflow.access(Case.objects.restrict(request.user, "view").select_related("member"), case_id)
 
 
 @router.post("/cases/{case_id}/evidence", response=CaseOut, auth=SIGNED_IN, summary="Staff: add evidence")
-def add_evidence(request: HttpRequest, case_id: int, files: File[list[UploadedFile]]) -> Case:
+def add_evidence(request: HttpRequest, case_id: Id, files: File[list[UploadedFile]]) -> Case:
     return actions.do_add_evidence(signed_in(request), case_id, files)
 
 
 @router.post("/cases/{case_id}/verify-facts", response=CaseOut, auth=SIGNED_IN,
              summary="Staff: record the facts as verified (multipart: note, files)")  # fmt: skip
-def verify_facts(request: HttpRequest, case_id: int, note: Form[str], files: File[list[UploadedFile]] = None) -> Case:
+def verify_facts(request: HttpRequest, case_id: Id, note: Form[str], files: File[list[UploadedFile]] = None) -> Case:
     return actions.do_verify_facts(signed_in(request), case_id, note, files or [])
 
 
 @router.post("/cases/{case_id}/propose", response=CaseOut, auth=SIGNED_IN, summary="Staff: propose a measure")
-def propose(request: HttpRequest, case_id: int, payload: ProposeIn) -> Case:
+def propose(request: HttpRequest, case_id: Id, payload: ProposeIn) -> Case:
     return actions.do_propose(
         signed_in(request), case_id, measure=payload.measure, reasons=payload.reasons,
         lighter_reason=payload.lighter_reason, articles=payload.articles,
@@ -207,44 +211,44 @@ def propose(request: HttpRequest, case_id: int, payload: ProposeIn) -> Case:
 
 @router.post("/cases/{case_id}/answer", response=CaseOut, auth=SIGNED_IN,
              summary="The member concerned answers (multipart: text, files)")  # fmt: skip
-def answer(request: HttpRequest, case_id: int, text: Form[str], files: File[list[UploadedFile]] = None) -> Case:
+def answer(request: HttpRequest, case_id: Id, text: Form[str], files: File[list[UploadedFile]] = None) -> Case:
     return actions.do_answer(signed_in(request), case_id, text, files or [])
 
 
 @router.post("/cases/{case_id}/silence", response=CaseOut, auth=SIGNED_IN, summary="Staff: the window passed")
-def silence(request: HttpRequest, case_id: int) -> Case:
+def silence(request: HttpRequest, case_id: Id) -> Case:
     return actions.do_record_silence(signed_in(request), case_id)
 
 
 @router.post("/cases/{case_id}/consider", response=CaseOut, auth=SIGNED_IN, summary="Staff: consider the answer")
-def consider(request: HttpRequest, case_id: int, payload: TextIn) -> Case:
+def consider(request: HttpRequest, case_id: Id, payload: TextIn) -> Case:
     return actions.do_consider(signed_in(request), case_id, payload.text)
 
 
 @router.post("/cases/{case_id}/approve", response=CaseOut, auth=SIGNED_IN, summary="Staff: second approval")
-def approve(request: HttpRequest, case_id: int, payload: TextIn) -> Case:
+def approve(request: HttpRequest, case_id: Id, payload: TextIn) -> Case:
     return actions.do_approve(signed_in(request), case_id, payload.text)
 
 
 @router.post("/cases/{case_id}/decide", response=CaseOut, auth=SIGNED_IN, summary="Staff: decide")
-def decide(request: HttpRequest, case_id: int, payload: CaseDecideIn) -> Case:
+def decide(request: HttpRequest, case_id: Id, payload: CaseDecideIn) -> Case:
     return actions.do_decide(signed_in(request), case_id, published_facts=payload.published_facts)
 
 
 @router.post("/cases/{case_id}/drop", response=CaseOut, auth=SIGNED_IN, summary="Staff: close without a measure")
-def drop(request: HttpRequest, case_id: int, payload: TextIn) -> Case:
+def drop(request: HttpRequest, case_id: Id, payload: TextIn) -> Case:
     return actions.do_drop(signed_in(request), case_id, payload.text)
 
 
 @router.post("/cases/{case_id}/appeal", response=CaseOut, auth=SIGNED_IN,
              summary="The member concerned appeals, once (multipart: text, files)")  # fmt: skip
-def appeal(request: HttpRequest, case_id: int, text: Form[str], files: File[list[UploadedFile]] = None) -> Case:
+def appeal(request: HttpRequest, case_id: Id, text: Form[str], files: File[list[UploadedFile]] = None) -> Case:
     return actions.do_appeal(signed_in(request), case_id, text, files or [])
 
 
 @router.post("/cases/{case_id}/appeal-decision", response=CaseOut, auth=SIGNED_IN,
              summary="Staff other than the decider: decide the appeal")  # fmt: skip
-def decide_appeal(request: HttpRequest, case_id: int, payload: AppealDecisionIn) -> Case:
+def decide_appeal(request: HttpRequest, case_id: Id, payload: AppealDecisionIn) -> Case:
     return actions.do_decide_appeal(signed_in(request), case_id, outcome=payload.outcome, reasons=payload.reasons)
 
 
@@ -257,7 +261,7 @@ def flagged(request: HttpRequest) -> list[Case]:
 
 @router.get("/members/{member_id}/record", response=RecordOut, auth=SIGNED_IN,
             summary="A member's record: staff, the supervising department, the member itself")  # fmt: skip
-def member_record(request: HttpRequest, member_id: int) -> dict[str, Any]:
+def member_record(request: HttpRequest, member_id: Id) -> dict[str, Any]:
     own = has_perm(request.user, Perm.ANSWER_DISCIPLINE) and request.user.member_id == member_id
     if not (has_perm(request.user, Perm.VIEW_DISCIPLINE) or own):
         raise Forbidden()
@@ -265,7 +269,7 @@ def member_record(request: HttpRequest, member_id: int) -> dict[str, Any]:
         raise NotFound()
     record = record_of(member_id)
     strikes = [{"case": s.case.reference, "measure": s.measure, "points": s.points, "decided_on": s.decided_on,
-                "expires_on": s.expires_on} for s in record.strikes]  # fmt: skip
+                "expires_on": s.expires_on, "deadline_provisional": s.provisional} for s in record.strikes]  # fmt: skip
     visible = Case.objects.restrict(request.user, "view").filter(member_id=member_id).select_related("member")
     return {"member_id": member_id, "points": record.points, "suggested": record.suggested, "strikes": strikes,
             "cases": list(visible.prefetch_related("reports"))}  # fmt: skip
@@ -300,12 +304,13 @@ class RoundOut(Schema):
     period_end: date
     status: str
     review_until: date | None
+    deadline_provisional: bool = Field(description="review_until lies beyond the official holiday calendar")
     published_on: date | None
     items: list[dict[str, Any]]
 
 
 class RoundIn(Schema):
-    year: int | None = None
+    year: Annotated[int, Field(ge=2000, le=2099)] | None = None
     title: str = ""
 
 
@@ -361,17 +366,17 @@ def open_round(request: HttpRequest, payload: RoundIn) -> Status[EvaluationRound
 
 
 @router.post("/evaluations/{round_id}/compute", response=RoundOut, auth=SIGNED_IN, summary="Staff: results")
-def compute(request: HttpRequest, round_id: int) -> EvaluationRound:
+def compute(request: HttpRequest, round_id: Id) -> EvaluationRound:
     return actions.do_compute_results(signed_in(request), round_id)
 
 
 @router.post("/evaluations/{round_id}/publish", response=RoundOut, auth=SIGNED_IN, summary="Staff: publish")
-def publish(request: HttpRequest, round_id: int) -> EvaluationRound:
+def publish(request: HttpRequest, round_id: Id) -> EvaluationRound:
     return actions.do_publish_results(signed_in(request), round_id)
 
 
 @router.get("/evaluations/{round_id}/results", response=ResultsOut, auth=None, summary="Published banded list")
-def results(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def results(request: HttpRequest, round_id: Id) -> dict[str, Any]:
     found = EvaluationRound.objects.filter(pk=round_id, status=EvaluationRound.Status.PUBLISHED).first()
     if found is None:
         raise NotFound()
@@ -388,7 +393,7 @@ def participations(request: HttpRequest) -> list[Participation]:
 
 
 @router.get("/participations/{participation_id}", response=ParticipationOut, auth=SIGNED_IN)
-def participation(request: HttpRequest, participation_id: int) -> Participation:
+def participation(request: HttpRequest, participation_id: Id) -> Participation:
     return workflow.access(
         Participation.objects.restrict(request.user, "view").select_related("round", "member"), participation_id
     )
@@ -396,7 +401,7 @@ def participation(request: HttpRequest, participation_id: int) -> Participation:
 
 @router.post("/participations/{participation_id}/self-assessment", response=ParticipationOut, auth=SIGNED_IN,
              summary="A member answers the checklist")  # fmt: skip
-def self_assess(request: HttpRequest, participation_id: int, payload: SelfAssessmentIn) -> Participation:
+def self_assess(request: HttpRequest, participation_id: Id, payload: SelfAssessmentIn) -> Participation:
     return actions.do_submit_self_assessment(
         signed_in(request), participation_id, service_kinds=payload.service_kinds, answers=payload.answers
     )
@@ -404,13 +409,13 @@ def self_assess(request: HttpRequest, participation_id: int, payload: SelfAssess
 
 @router.post("/participations/{participation_id}/scores", response=ParticipationOut, auth=SIGNED_IN,
              summary="Staff: score every item")  # fmt: skip
-def scores(request: HttpRequest, participation_id: int, payload: ScoresIn) -> Participation:
+def scores(request: HttpRequest, participation_id: Id, payload: ScoresIn) -> Participation:
     return actions.do_score(signed_in(request), participation_id, payload.scores)
 
 
 @router.post("/participations/{participation_id}/comment", response=ParticipationOut, auth=SIGNED_IN,
              summary="A member comments on its result during the review window")  # fmt: skip
-def comment(request: HttpRequest, participation_id: int, payload: TextIn) -> Participation:
+def comment(request: HttpRequest, participation_id: Id, payload: TextIn) -> Participation:
     return actions.do_comment_result(signed_in(request), participation_id, payload.text)
 
 
@@ -420,7 +425,7 @@ def comment(request: HttpRequest, participation_id: int, payload: TextIn) -> Par
 class NominationIn(Schema):
     nominee_kind: str = Field(description="unit or individual")
     reasons: str
-    member_id: int | None = None
+    member_id: Id | None = None
     nominee_name: str = ""
 
 
@@ -474,7 +479,7 @@ def nominate(request: HttpRequest, payload: NominationIn) -> Status[Nomination]:
 
 @router.post("/nominations/{nomination_id}/decision", response=NominationOut, auth=SIGNED_IN,
              summary="Staff other than the nominator: commend or not")  # fmt: skip
-def decide_nomination(request: HttpRequest, nomination_id: int, payload: NominationDecisionIn) -> Nomination:
+def decide_nomination(request: HttpRequest, nomination_id: Id, payload: NominationDecisionIn) -> Nomination:
     return actions.do_decide_nomination(
         signed_in(request), nomination_id, commend=payload.commend, citation=payload.citation, note=payload.note
     )

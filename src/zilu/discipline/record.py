@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +20,7 @@ class Strike:
     points: int
     decided_on: date
     expires_on: date
+    provisional: bool  # expires_on lies beyond the official holiday calendar
 
 
 @dataclass(frozen=True)
@@ -39,17 +39,6 @@ class Record:
         return str(Measure(self.suggested).label)
 
 
-def months_after(start: date, months: int) -> date:
-    """``months`` months after ``start`` (Civil Code art. 202, via core.deadlines); past the holiday calendar's
-    coverage, the plain corresponding day (used for listing periods and strike expiry, not for members' windows)."""
-    try:
-        return deadlines.add_months(start, months)
-    except deadlines.CalendarCoverageError:
-        index = start.year * 12 + start.month - 1 + months
-        year, month = divmod(index, 12)
-        return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def active_strikes(member: Any, on: date | None = None, *, policy: StrikePolicy | None = None,
                    exclude_case: int | None = None) -> list[Strike]:  # fmt: skip
     """The decided measures against ``member`` that still count on ``on`` (today by default)."""
@@ -60,9 +49,11 @@ def active_strikes(member: Any, on: date | None = None, *, policy: StrikePolicy 
     for case in Case.objects.strikes().filter(member_id=member_id, decided_on__lte=on).order_by("decided_on"):
         if case.pk == exclude_case:
             continue
-        expires = months_after(case.decided_on, policy.expiry_months[case.measure])
-        if on <= expires:
-            strikes.append(Strike(case, case.measure, policy.weights[case.measure], case.decided_on, expires))
+        # Computed, not stored: provisional beyond the official holiday calendar, exact once the year is loaded.
+        expires = deadlines.compute(case.decided_on, months=policy.expiry_months[case.measure])
+        if on <= expires.day:
+            weight = policy.weights[case.measure]
+            strikes.append(Strike(case, case.measure, weight, case.decided_on, expires.day, expires.provisional))
     return strikes
 
 

@@ -202,7 +202,7 @@ def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
         answer_form=AnswerForm(prefix="answer"),
         appeal_form=AppealForm(prefix="appeal"),
         can_answer=found.status == Case.Status.PROPOSED and found.window_open(today),
-        can_appeal=found.status == Case.Status.DECIDED and (found.appeal_due is None or today <= found.appeal_due),
+        can_appeal=found.status == Case.Status.DECIDED and found.appeal_window_open(today),
     )
     return render(request, "discipline/my_case.html", context)
 

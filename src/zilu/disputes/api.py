@@ -9,6 +9,7 @@ from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from zilu.core import workflow
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id, Moment
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
 from zilu.disputes import actions
@@ -45,6 +46,7 @@ class DisputeOut(Schema):
     facts: str
     request: str
     answer_due_on: date | None
+    deadline_provisional: bool = Field(description="answer_due_on lies beyond the official holiday calendar")
     parties: list[PartyOut]
     mediation_requested_at: datetime | None
     mediator_id: int | None
@@ -102,11 +104,11 @@ class ShareIn(Schema):
 
 
 class MediatorIn(Schema):
-    mediator_id: int
+    mediator_id: Id
 
 
 class SessionIn(Schema):
-    starts_at: datetime
+    starts_at: Moment
     place: str = ""
     online_link: str = ""
 
@@ -148,23 +150,23 @@ def list_disputes(request: HttpRequest, status: str | None = None) -> list[Dispu
 
 
 @router.get("/{dispute_id}", response=DisputeOut, auth=SIGNED_IN)
-def dispute(request: HttpRequest, dispute_id: int) -> Dispute:
+def dispute(request: HttpRequest, dispute_id: Id) -> Dispute:
     return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
 
 @router.post("/{dispute_id}/evidence", response=DisputeOut, auth=SIGNED_IN, summary="Add evidence (multipart)")
-def add_evidence(request: HttpRequest, dispute_id: int, files: File[list[UploadedFile]]) -> Dispute:
+def add_evidence(request: HttpRequest, dispute_id: Id, files: File[list[UploadedFile]]) -> Dispute:
     return actions.do_add_evidence(signed_in(request), dispute_id, files)
 
 
 @router.post("/{dispute_id}/answer", response=DisputeOut, auth=SIGNED_IN, summary="A respondent answers")
-def answer(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
+def answer(request: HttpRequest, dispute_id: Id, payload: DisputeTextIn) -> Dispute:
     actions.do_answer(signed_in(request), dispute_id, payload.text)
     return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
 
 @router.get("/{dispute_id}/messages", response=list[MessageOut], auth=SIGNED_IN, summary="The negotiation thread")
-def thread(request: HttpRequest, dispute_id: int) -> list[Message]:
+def thread(request: HttpRequest, dispute_id: Id) -> list[Message]:
     dispute = workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
     if not dispute.thread_visible_to(request.user):
         raise Forbidden()
@@ -172,38 +174,38 @@ def thread(request: HttpRequest, dispute_id: int) -> list[Message]:
 
 
 @router.post("/{dispute_id}/messages", response={201: MessageOut}, auth=SIGNED_IN, summary="Write or propose terms")
-def post_message(request: HttpRequest, dispute_id: int, payload: MessageIn) -> Status[Message]:
+def post_message(request: HttpRequest, dispute_id: Id, payload: MessageIn) -> Status[Message]:
     return Status(201, actions.do_post_message(signed_in(request), dispute_id, payload.body, proposal=payload.proposal))
 
 
 @router.post("/{dispute_id}/messages/{message_id}/accept", response=DisputeOut, auth=SIGNED_IN)
-def accept(request: HttpRequest, dispute_id: int, message_id: int) -> Dispute:
+def accept(request: HttpRequest, dispute_id: Id, message_id: Id) -> Dispute:
     return actions.do_accept_proposal(signed_in(request), dispute_id, message_id)
 
 
 @router.post("/{dispute_id}/share", response=DisputeOut, auth=SIGNED_IN, summary="Consent to share the thread")
-def share(request: HttpRequest, dispute_id: int, payload: ShareIn) -> Dispute:
+def share(request: HttpRequest, dispute_id: Id, payload: ShareIn) -> Dispute:
     actions.do_set_thread_sharing(signed_in(request), dispute_id, share=payload.share)
     return workflow.access(Dispute.objects.restrict(request.user, "view"), dispute_id)
 
 
 @router.post("/{dispute_id}/mediation", response=DisputeOut, auth=SIGNED_IN, summary="Ask for mediation")
-def request_mediation(request: HttpRequest, dispute_id: int) -> Dispute:
+def request_mediation(request: HttpRequest, dispute_id: Id) -> Dispute:
     return actions.do_request_mediation(signed_in(request), dispute_id)
 
 
 @router.post("/{dispute_id}/mediator", response=DisputeOut, auth=SIGNED_IN, summary="Staff: assign the mediator")
-def assign(request: HttpRequest, dispute_id: int, payload: MediatorIn) -> Dispute:
+def assign(request: HttpRequest, dispute_id: Id, payload: MediatorIn) -> Dispute:
     return actions.do_assign_mediator(signed_in(request), dispute_id, payload.mediator_id)
 
 
 @router.post("/{dispute_id}/declaration", response=DisputeOut, auth=SIGNED_IN, summary="Mediator: no conflict")
-def declare(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
+def declare(request: HttpRequest, dispute_id: Id, payload: DisputeTextIn) -> Dispute:
     return actions.do_declare_no_conflict(signed_in(request), dispute_id, payload.text)
 
 
 @router.post("/{dispute_id}/sessions", response={201: SessionOut}, auth=SIGNED_IN, summary="Mediator: schedule")
-def schedule(request: HttpRequest, dispute_id: int, payload: SessionIn) -> Status[Session]:
+def schedule(request: HttpRequest, dispute_id: Id, payload: SessionIn) -> Status[Session]:
     session = actions.do_schedule_session(
         signed_in(request), dispute_id, starts_at=payload.starts_at, place=payload.place,
         online_link=payload.online_link,
@@ -212,32 +214,32 @@ def schedule(request: HttpRequest, dispute_id: int, payload: SessionIn) -> Statu
 
 
 @router.post("/{dispute_id}/sessions/{session_id}/minutes", response=SessionOut, auth=SIGNED_IN)
-def minutes(request: HttpRequest, dispute_id: int, session_id: int, payload: MinutesIn) -> Session:
+def minutes(request: HttpRequest, dispute_id: Id, session_id: Id, payload: MinutesIn) -> Session:
     return actions.do_record_minutes(signed_in(request), dispute_id, session_id, payload.minutes)
 
 
 @router.post("/{dispute_id}/agreement", response=DisputeOut, auth=SIGNED_IN, summary="Mediator: the agreement")
-def propose_agreement(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
+def propose_agreement(request: HttpRequest, dispute_id: Id, payload: DisputeTextIn) -> Dispute:
     return actions.do_propose_agreement(signed_in(request), dispute_id, payload.text)
 
 
 @router.post("/{dispute_id}/confirm", response=DisputeOut, auth=SIGNED_IN, summary="A party confirms the agreement")
-def confirm(request: HttpRequest, dispute_id: int) -> Dispute:
+def confirm(request: HttpRequest, dispute_id: Id) -> Dispute:
     return actions.do_confirm_agreement(signed_in(request), dispute_id)
 
 
 @router.post("/{dispute_id}/fail", response=DisputeOut, auth=SIGNED_IN, summary="Mediator: mediation failed")
-def fail(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
+def fail(request: HttpRequest, dispute_id: Id, payload: DisputeTextIn) -> Dispute:
     return actions.do_record_failure(signed_in(request), dispute_id, payload.text)
 
 
 @router.post("/{dispute_id}/withdraw", response=DisputeOut, auth=SIGNED_IN, summary="A party withdraws")
-def withdraw(request: HttpRequest, dispute_id: int, payload: DisputeTextIn) -> Dispute:
+def withdraw(request: HttpRequest, dispute_id: Id, payload: DisputeTextIn) -> Dispute:
     return actions.do_withdraw(signed_in(request), dispute_id, payload.text)
 
 
 @router.get("/{dispute_id}/agreement.pdf", auth=SIGNED_IN, summary="PDF copy of the confirmed agreement")
-def agreement_pdf(request: HttpRequest, dispute_id: int) -> HttpResponse:
+def agreement_pdf(request: HttpRequest, dispute_id: Id) -> HttpResponse:
     dispute, pdf = actions.access_agreement_pdf(request.user, dispute_id)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="mediation-agreement-{dispute.number}.pdf"'

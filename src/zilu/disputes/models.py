@@ -8,14 +8,28 @@ visible_to`). The public sees aggregate counts only (:func:`public_counts`).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core import deadlines
 from zilu.core.actors import Actor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
+
+#: Calendar days the respondents have to answer (counted by core.deadlines, Civil Code arts. 201-203).
+ANSWER_DAYS = 15
+
+
+def answer_deadline(filed_on: date) -> deadlines.Deadline:
+    """The day by which the respondents answer a dispute filed on ``filed_on``; provisional beyond the official
+    holiday calendar."""
+    return deadlines.compute(filed_on, days=ANSWER_DAYS)
 
 
 class DisputeQuerySet(RestrictedQuerySet["Dispute"]):
@@ -34,7 +48,7 @@ class DisputeQuerySet(RestrictedQuerySet["Dispute"]):
         return self.none()
 
 
-class Dispute(models.Model):
+class Dispute(ProvisionalDeadlines, models.Model):
     """A dispute filed by one member (the claimant) against one or more other members (the respondents)."""
 
     class Status(models.TextChoices):
@@ -67,8 +81,10 @@ class Dispute(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     facts = models.TextField(_("facts"))
     request = models.TextField(_("what the claimant asks for"))
-    # None when the holiday calendar does not cover the period yet (load ZILU_HOLIDAYS_FILE).
+    # Provisional beyond the official holiday calendar (recomputed by `zilu calendar load`); None for disputes filed
+    # beyond it before provisional deadlines existed, until that recompute.
     answer_due_on = models.DateField(_("respondents answer by"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     mediation_requested_at = models.DateTimeField(_("mediation requested at"), null=True, blank=True)
     mediation_requested_by = models.ForeignKey(
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -102,6 +118,21 @@ class Dispute(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def recompute_deadlines(self) -> list[str]:
+        """The day to answer by again, from the day the dispute was filed (``zilu calendar load``)."""
+        due = answer_deadline(timezone.localdate(self.created_at))
+        self.answer_due_on, self.deadline_provisional = due.day, due.provisional
+        return ["answer_due_on", "deadline_provisional"]
+
+    def answered_late(self, today: date) -> bool:
+        """Whether an answer given on ``today`` is late. Never on a provisional day: a respondent is not marked
+        late before the official holiday calendar confirms that its window has ended."""
+        return (
+            self.answer_due_on is not None
+            and not self.deadline_provisional
+            and deadlines.is_overdue(self.answer_due_on, today)
+        )
 
     def member_ids(self) -> set[int]:
         return {party.member_id for party in self.parties.all()}

@@ -21,9 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit
+from zilu.core import audit, calendars
 from zilu.core.actors import StaffActor
-from zilu.core.deadlines import deadline_for
 from zilu.core.errors import Duplicate, InvalidTransition, ValidationFailed
 from zilu.core.identifiers import IdentifierError, validate_icp_number, validate_phone, validate_psb_number
 from zilu.core.models import User
@@ -32,7 +31,7 @@ from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
 from zilu.core.workflow import access, can_transition, transition
 from zilu.filings.fetch import fetch, find_numbers, page_text
-from zilu.filings.models import Site, SiteDomain, Verification
+from zilu.filings.models import Site, SiteDomain, Verification, fix_deadline
 from zilu.filings.resolve import candidate_domains, invalidate_domain_map, name_key, normalize_domain
 from zilu.members.models import Member
 
@@ -228,7 +227,8 @@ def do_close_site(actor: User, site_id: int) -> Site:
         raise InvalidTransition(_("This site is already closed."))
     transition(
         site, Site.Status.CLOSED, actor=actor, action="filings.site.close",
-        changes={"closed_at": timezone.now(), "fix_by": None}, unaudited=("closed_at", "fix_by"),
+        changes={"closed_at": timezone.now(), "fix_by": None, "deadline_provisional": False},
+        unaudited=("closed_at", "fix_by", "deadline_provisional"),
     )  # fmt: skip
     site.domains.update(active=False)
     invalidate_domain_map()  # QuerySet.update sends no signal; the domains no longer resolve to this member
@@ -334,14 +334,16 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
             site.consecutive_failures += 1
             if newly_failing or site.fix_by is None:
                 site.failing_since = now
-                site.fix_by = deadline_for(now, int(settings.ZILU_FILINGS_FIX_DAYS), working=True)
+                fix = fix_deadline(now)
+                site.fix_by, site.deadline_provisional = fix.day, fix.provisional
         else:
             site.consecutive_failures = 0
             site.failing_since = None
-            site.fix_by = None
+            site.fix_by, site.deadline_provisional = None, False
         site.save(
             update_fields=[
-                "check_status", "last_checked_at", "consecutive_failures", "failing_since", "fix_by", "updated_at",
+                "check_status", "last_checked_at", "consecutive_failures", "failing_since", "fix_by",
+                "deadline_provisional", "updated_at",
             ]
         )  # fmt: skip
         audit.record(
@@ -372,7 +374,8 @@ def _tell_member(site: Site, evidence: Evidence) -> None:
                 _problem_message(evidence.outcome),
                 _("Registered: %(numbers)s") % {"numbers": registered},
                 _("Checked: %(url)s (%(detail)s)") % {"url": evidence.final_url, "detail": evidence.detail or "-"},
-                _("Please fix the site or update its record by %(date)s.") % {"date": site.fix_by},
+                _("Please fix the site or update its record by %(date)s.")
+                % {"date": calendars.deadline_text(site.fix_by, site.deadline_provisional)},
             ]
         )
     notify(
@@ -417,4 +420,8 @@ def verify_due_sites(*, older_than_hours: float = 20.0, now: datetime | None = N
 
 
 def overdue(site: Site, today: date | None = None) -> bool:
+    """Whether the day to fix the site has passed. Never on a provisional day (beyond the official holiday
+    calendar): an overdue site may be taken up in a discipline case, so it waits for the State Council's schedule."""
+    if site.deadline_provisional:
+        return False
     return bool(site.fix_by and site.has_problem and (today or timezone.localdate()) > site.fix_by)

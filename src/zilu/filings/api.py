@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
 from zilu.core.workflow import access
@@ -54,6 +55,7 @@ class SiteOut(Schema):
     last_checked_at: datetime | None
     consecutive_failures: int
     fix_by: date | None
+    deadline_provisional: bool = Field(description="fix_by lies beyond the official holiday calendar")
 
 
 class VerificationOut(Schema):
@@ -91,27 +93,27 @@ def register(request: HttpRequest, payload: SiteIn) -> Status[Site]:
 
 
 @router.get("/sites/{site_id}", response=SiteOut, auth=SIGNED_IN)
-def site(request: HttpRequest, site_id: int) -> Site:
+def site(request: HttpRequest, site_id: Id) -> Site:
     return access(Site.objects.restrict(request.user).select_related("member"), site_id)
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, auth=SIGNED_IN, summary="Update a site's record")
-def update(request: HttpRequest, site_id: int, payload: SitePatch) -> Site:
+def update(request: HttpRequest, site_id: Id, payload: SitePatch) -> Site:
     return actions.do_update_site(signed_in(request), site_id, payload.dict(exclude_none=True))
 
 
 @router.post("/sites/{site_id}/close", response=SiteOut, auth=SIGNED_IN, summary="Close a site no longer run")
-def close(request: HttpRequest, site_id: int) -> Site:
+def close(request: HttpRequest, site_id: Id) -> Site:
     return actions.do_close_site(signed_in(request), site_id)
 
 
 @router.post(
     "/sites/{site_id}/verify", response=VerificationOut, auth=SIGNED_IN, summary="Check the home page's numbers now"
 )
-def verify(request: HttpRequest, site_id: int) -> Verification:
+def verify(request: HttpRequest, site_id: Id) -> Verification:
     return actions.do_verify_site(signed_in(request), site_id)
 
 
 @router.get("/sites/{site_id}/verifications", response=list[VerificationOut], auth=SIGNED_IN)
-def verifications(request: HttpRequest, site_id: int) -> list[Verification]:
+def verifications(request: HttpRequest, site_id: Id) -> list[Verification]:
     return list(access(Site.objects.restrict(request.user), site_id).verifications.all()[:100])

@@ -29,7 +29,15 @@ class FilingsConfig(AppConfig):
 # What a home-page check saves on a site (filings.actions._record): nothing resolution reads, and the hourly check
 # saves many sites, so these saves leave the map alone.
 _CHECK_FIELDS = frozenset(
-    {"check_status", "last_checked_at", "consecutive_failures", "failing_since", "fix_by", "updated_at"}
+    {
+        "check_status",
+        "last_checked_at",
+        "consecutive_failures",
+        "failing_since",
+        "fix_by",
+        "deadline_provisional",
+        "updated_at",
+    }
 )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core import deadlines
 from zilu.core.actors import Actor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 
@@ -35,7 +39,13 @@ class SiteQuerySet(RestrictedQuerySet["Site"]):
         return self.filter(status=Site.Status.ACTIVE)
 
 
-class Site(models.Model):
+def fix_deadline(failing_since: date | datetime) -> deadlines.Deadline:
+    """The day by which a site that started failing its check on ``failing_since`` must be fixed:
+    ``ZILU_FILINGS_FIX_DAYS`` working days, provisional beyond the official holiday calendar."""
+    return deadlines.compute(failing_since, working_days=int(settings.ZILU_FILINGS_FIX_DAYS))
+
+
+class Site(ProvisionalDeadlines, models.Model):
     """A website or app a member runs, with the filing numbers it must show (ICP 备案 / 许可证, 公安备案)."""
 
     class Kind(models.TextChoices):
@@ -79,6 +89,7 @@ class Site(models.Model):
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("consecutive failed checks"), default=0)
     fix_by = models.DateField(_("to be fixed by"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -104,6 +115,15 @@ class Site(models.Model):
     @property
     def domain_names(self) -> list[str]:
         return [d.name for d in self.domains.all()]
+
+    def recompute_deadlines(self) -> list[str]:
+        """The day to fix by again, from the day the site started failing (``zilu calendar load``)."""
+        if self.fix_by is not None and self.failing_since is not None:
+            fix = fix_deadline(self.failing_since)
+            self.fix_by, self.deadline_provisional = fix.day, fix.provisional
+        else:
+            self.deadline_provisional = False
+        return ["fix_by", "deadline_provisional"]
 
 
 class SiteDomain(models.Model):

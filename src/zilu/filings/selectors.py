@@ -21,6 +21,8 @@ def failing_sites() -> QuerySet[Site]:
 
 def repeated_failures(threshold: int | None = None) -> QuerySet[Site]:
     """Active sites that failed at least ``threshold`` checks in a row (``ZILU_FILINGS_REPEATED_FAILURES``) or
-    whose deadline to fix has passed: what the staff dashboard lists and a discipline case may be opened on."""
+    whose deadline to fix has passed: what the staff dashboard lists and a discipline case may be opened on. A
+    provisional deadline (beyond the official holiday calendar) does not count until the calendar confirms it."""
     n = threshold if threshold is not None else int(settings.ZILU_FILINGS_REPEATED_FAILURES)
-    return failing_sites().filter(Q(consecutive_failures__gte=n) | Q(fix_by__lt=timezone.localdate()))
+    past_due = Q(fix_by__lt=timezone.localdate(), deadline_provisional=False)
+    return failing_sites().filter(Q(consecutive_failures__gte=n) | past_due)

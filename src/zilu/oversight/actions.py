@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines, signing, workflow
+from zilu.core import audit, calendars, signing, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, store_uploads
@@ -35,12 +35,10 @@ from zilu.core.roles import Perm, Role, require
 from zilu.core.system import SystemActor
 from zilu.disputes.models import Dispute
 from zilu.members.models import Application, Member
-from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead, new_reference
+from zilu.oversight.models import Complaint, ExplanationRequest, PublishedHead, explanation_deadline, new_reference
 
 EVIDENCE = "evidence"
 EVIDENCE_POLICY = UploadPolicy(strip_metadata=True)  # the complainant may be identified from a file, too
-#: Calendar days the executing body has to answer a request for an explanation (core.deadlines).
-EXPLANATION_DAYS = 15
 
 
 class _Complainant:
@@ -203,14 +201,13 @@ def do_request_explanation(actor: Actor, complaint_id: int, questions: str) -> E
     complaint = workflow.access(Complaint.objects.restrict(actor, "change"), complaint_id, for_update=True)
     if complaint.status != Complaint.Status.INVESTIGATING:
         raise InvalidTransition(_("An explanation is requested during the investigation."))
-    try:
-        due: date | None = deadlines.deadline_for(timezone.localdate(), EXPLANATION_DAYS)
-    except deadlines.CalendarCoverageError:
-        due = None
+    deadline = explanation_deadline(timezone.localdate())  # provisional beyond the official holiday calendar
+    due = deadline.day
     request = ExplanationRequest.objects.create(
         complaint=complaint,
         questions=_text(questions, "questions", _("Write what the executing body must answer.")),
         due_on=due,
+        deadline_provisional=deadline.provisional,
         requested_by=actor,
         disclosed_complainant=complaint.complainant.name if complaint.discloses_identity else "",
     )
@@ -219,7 +216,7 @@ def do_request_explanation(actor: Actor, complaint_id: int, questions: str) -> E
     notify(
         executing_body_staff(),
         _("The supervising department requests an explanation"),
-        _("Answer by %(date)s.") % {"date": due.isoformat() if due else "—"},
+        _("Answer by %(date)s.") % {"date": calendars.deadline_text(due, deadline.provisional)},
         url=reverse("oversight:explanation", kwargs={"request_id": request.pk}),
         kind="oversight.explanation.requested",
     )

@@ -11,6 +11,7 @@ from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from zilu.core import workflow
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, has_perm, signed_in
 from zilu.oversight import actions
@@ -25,6 +26,7 @@ class ExplanationOut(Schema):
     id: int
     questions: str
     due_on: date | None
+    deadline_provisional: bool = Field(description="due_on lies beyond the official holiday calendar")
     requested_at: datetime
     disclosed_complainant: str = Field(description="empty unless the complainant consented to be named")
     answer: str
@@ -119,22 +121,22 @@ def complaints(request: HttpRequest, status: str | None = None) -> list[Complain
 
 
 @router.get("/complaints/{complaint_id}", response=ComplaintOut, auth=SIGNED_IN)
-def complaint(request: HttpRequest, complaint_id: int) -> Complaint:
+def complaint(request: HttpRequest, complaint_id: Id) -> Complaint:
     return workflow.access(Complaint.objects.restrict(request.user, "view"), complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/evidence", response=ComplaintOut, auth=SIGNED_IN, summary="Add evidence")
-def add_evidence(request: HttpRequest, complaint_id: int, files: File[list[UploadedFile]]) -> Complaint:
+def add_evidence(request: HttpRequest, complaint_id: Id, files: File[list[UploadedFile]]) -> Complaint:
     return actions.do_add_evidence(signed_in(request), complaint_id, files)
 
 
 @router.post("/complaints/{complaint_id}/acknowledge", response=ComplaintOut, auth=SIGNED_IN, summary="Department")
-def acknowledge(request: HttpRequest, complaint_id: int) -> Complaint:
+def acknowledge(request: HttpRequest, complaint_id: Id) -> Complaint:
     return actions.do_acknowledge(signed_in(request), complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/investigate", response=ComplaintOut, auth=SIGNED_IN, summary="Department")
-def investigate(request: HttpRequest, complaint_id: int) -> Complaint:
+def investigate(request: HttpRequest, complaint_id: Id) -> Complaint:
     return actions.do_investigate(signed_in(request), complaint_id)
 
 
@@ -144,12 +146,12 @@ def investigate(request: HttpRequest, complaint_id: int) -> Complaint:
     auth=SIGNED_IN,
     summary="Department: ask the executing body to explain",
 )
-def request_explanation(request: HttpRequest, complaint_id: int, payload: QuestionsIn) -> Status[ExplanationRequest]:
+def request_explanation(request: HttpRequest, complaint_id: Id, payload: QuestionsIn) -> Status[ExplanationRequest]:
     return Status(201, actions.do_request_explanation(signed_in(request), complaint_id, payload.questions))
 
 
 @router.post("/complaints/{complaint_id}/conclude", response=ComplaintOut, auth=SIGNED_IN, summary="Department")
-def conclude(request: HttpRequest, complaint_id: int, payload: ConcludeIn) -> Complaint:
+def conclude(request: HttpRequest, complaint_id: Id, payload: ConcludeIn) -> Complaint:
     return actions.do_conclude(
         signed_in(request), complaint_id, findings=payload.findings, corrections=payload.corrections
     )
@@ -167,7 +169,7 @@ def explanation_requests(request: HttpRequest) -> list[ExplanationRequest]:
 
 
 @router.get("/explanation-requests/{request_id}", response=ExplanationOut, auth=SIGNED_IN)
-def explanation_request(request: HttpRequest, request_id: int) -> ExplanationRequest:
+def explanation_request(request: HttpRequest, request_id: Id) -> ExplanationRequest:
     _explanations_area(request)
     return workflow.access(ExplanationRequest.objects.restrict(request.user, "view"), request_id)
 
@@ -175,7 +177,7 @@ def explanation_request(request: HttpRequest, request_id: int) -> ExplanationReq
 @router.post(
     "/explanation-requests/{request_id}/answer", response=ExplanationOut, auth=SIGNED_IN, summary="Executing body"
 )
-def answer(request: HttpRequest, request_id: int, payload: AnswerIn) -> ExplanationRequest:
+def answer(request: HttpRequest, request_id: Id, payload: AnswerIn) -> ExplanationRequest:
     return actions.do_answer_explanation(signed_in(request), request_id, payload.answer)
 
 

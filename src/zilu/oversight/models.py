@@ -10,17 +10,29 @@ the complainant only when the complainant consented.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zilu.core import signatures
+from zilu.core import deadlines, signatures
 from zilu.core.actors import Actor
 from zilu.core.audit import Anchor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.signing import public_key_info
 from zilu.core.workflow import RestrictedQuerySet
+
+#: Calendar days the executing body has to answer a request for an explanation (core.deadlines).
+EXPLANATION_DAYS = 15
+
+
+def explanation_deadline(requested_on: date) -> deadlines.Deadline:
+    """The day by which the executing body answers a request made on ``requested_on``; provisional beyond the
+    official holiday calendar."""
+    return deadlines.compute(requested_on, days=EXPLANATION_DAYS)
 
 
 def new_reference() -> str:
@@ -108,13 +120,14 @@ class ExplanationRequestQuerySet(RestrictedQuerySet["ExplanationRequest"]):
         return self.none()
 
 
-class ExplanationRequest(models.Model):
+class ExplanationRequest(ProvisionalDeadlines, models.Model):
     """The supervising department asks the executing body to explain something. This is all the executing body
     sees of a complaint: the questions, the due date and, only with the complainant's consent, who complained."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="explanation_requests")
     questions = models.TextField(_("what the executing body must answer"))
-    due_on = models.DateField(_("answer by"), null=True, blank=True)
+    due_on = models.DateField(_("answer by"), null=True, blank=True)  # None: no day set (corrections to report on)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     # Copied at request time from the complaint when (and only when) the complainant consented.
@@ -134,6 +147,15 @@ class ExplanationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Explanation request {self.pk}"
+
+    def recompute_deadlines(self) -> list[str]:
+        """The day to answer by again, from the day of the request (``zilu calendar load``)."""
+        if self.due_on is not None:
+            due = explanation_deadline(timezone.localdate(self.requested_at))
+            self.due_on, self.deadline_provisional = due.day, due.provisional
+        else:
+            self.deadline_provisional = False
+        return ["due_on", "deadline_provisional"]
 
 
 HEAD_FORMAT = "zilu-audit-head/1"

@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "versions": versions,
             "overdue": [v for v in versions if v.publication_overdue(today)],
-            "no_deadline": [v for v in versions if v.status == "draft" and v.art21_deadline is None],
+            "no_deadline": [v for v in versions if v.status == "draft" and v.deadline_provisional],
             "late": [v for v in versions if v.published_late],
             "current": ConventionVersion.objects.current(today),
             "members": Member.objects.filter(status=Member.Status.ACTIVE).count(),

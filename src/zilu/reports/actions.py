@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, metrics, workflow
+from zilu.core import audit, calendars, metrics, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, check_uploads, store_uploads
@@ -191,7 +191,11 @@ def _tell_member_new(report: Report) -> None:
     assert report.member is not None
     notify(
         report.member.active_representatives(),
-        _("A report to answer by %(due)s: %(number)s") % {"due": report.due_on, "number": report.tracking_number},
+        _("A report to answer by %(due)s: %(number)s")
+        % {
+            "due": calendars.deadline_text(report.due_on, report.deadline_provisional),
+            "number": report.tracking_number,
+        },
         _("Category: %(category)s. Please rectify and record what you did.")
         % {"category": report.get_category_display()},
         url=_member_url(report),
@@ -351,7 +355,9 @@ def do_verify(actor: StaffActor, report_id: int, finding: str, note: str, public
 
 def mark_overdue(today: date | None = None, actor: StaffActor | None = None) -> dict[str, int]:
     """Mark reports with a member overdue (past the due date) and very overdue (past twice the period), once each,
-    and tell the member and the staff. Idempotent; run periodically."""
+    and tell the member and the staff. Idempotent; run periodically. A report whose dates are still provisional
+    (beyond the official holiday calendar) is not marked: the tier counts against the member in its evaluation, so
+    it waits for the State Council's schedule (``zilu calendar load``)."""
     today = today or timezone.localdate()
     counts = {"overdue": 0, "very_overdue": 0}
     pending = Report.objects.filter(status=Status.WITH_MEMBER).filter(_overdue_q(today)).values_list("pk", flat=True)
@@ -360,8 +366,8 @@ def mark_overdue(today: date | None = None, actor: StaffActor | None = None) -> 
             report = workflow.access(Report.objects.all(), pk, for_update=True)  # the periodic sweep: every report
             if report.status != Status.WITH_MEMBER or report.due_on is None or report.very_overdue_on is None:
                 continue
-            if report.deadline_provisional and report.routed_at is not None:
-                _refresh_provisional(report)
+            if not calendars.settle(report, actor):
+                continue  # not overdue on a provisional date: the tier counts against the member's evaluation
             tier = OverdueTier.ON_TIME
             if today > report.very_overdue_on:
                 tier = OverdueTier.VERY_OVERDUE
@@ -383,15 +389,6 @@ def mark_overdue(today: date | None = None, actor: StaffActor | None = None) -> 
             notify(report.member.active_representatives(), subject, url=_member_url(report), kind="reports.overdue")
             notify(executing_body_staff(), subject, str(report.member), url=_staff_url(report), kind="reports.overdue")
     return counts
-
-
-def _refresh_provisional(report: Report) -> None:
-    """Recompute provisional dates once the holiday calendar covers them (a supplement was loaded)."""
-    assert report.routed_at is not None
-    dates = routing.deadlines_for(report.category, timezone.localdate(report.routed_at))
-    if not dates.provisional:
-        report.due_on, report.very_overdue_on, report.deadline_provisional = dates.due_on, dates.very_overdue_on, False
-        report.save(update_fields=["due_on", "very_overdue_on", "deadline_provisional"])
 
 
 def _overdue_q(today: date) -> Q:

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zilu.core.actors import Actor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 
@@ -115,7 +117,7 @@ class ReportQuerySet(RestrictedQuerySet["Report"]):
         return self.filter(member=member).exclude(status=Status.DUPLICATE)
 
 
-class Report(models.Model):
+class Report(ProvisionalDeadlines, models.Model):
     Status = Status
     Category = Category
     Finding = Finding
@@ -217,6 +219,19 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+    def recompute_deadlines(self) -> list[str]:
+        """The due and very-overdue dates again from the day the report reached the member (``zilu calendar load``
+        calls this for every provisional report; so does the overdue task before it marks one)."""
+        from zilu.reports import routing  # routing imports this module
+
+        if self.routed_at is not None:
+            dates = routing.deadlines_for(self.category, timezone.localdate(self.routed_at))
+            self.due_on, self.very_overdue_on = dates.due_on, dates.very_overdue_on
+            self.deadline_provisional = dates.provisional
+        else:
+            self.deadline_provisional = False
+        return ["due_on", "very_overdue_on", "deadline_provisional"]
 
     @property
     def tracking_number(self) -> str:

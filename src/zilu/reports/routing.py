@@ -58,12 +58,13 @@ class Deadlines:
 
 def deadlines_for(category: str, start: date) -> Deadlines:
     """The due date (1× the period) and the very-overdue date (2×), in working days from ``start``. Past the
-    official holiday calendar's coverage the dates are provisional (weekdays counted) rather than refused, because a
-    report must be accepted whatever the date; the overdue task recomputes them once the calendar covers them."""
+    official holiday calendar's coverage the dates are provisional (``core.deadlines.compute``) rather than refused,
+    because a report must be accepted whatever the date; ``zilu calendar load`` recomputes them
+    (``Report.recompute_deadlines``)."""
     days = response_days()[category]
-    due, first = deadlines.add_working_days_provisional(start, days)
-    very, second = deadlines.add_working_days_provisional(due, days)
-    return Deadlines(due_on=due, very_overdue_on=very, provisional=first or second)
+    due = deadlines.compute(start, working_days=days)
+    very = deadlines.compute(due.day, working_days=days)
+    return Deadlines(due_on=due.day, very_overdue_on=very.day, provisional=due.provisional or very.provisional)
 
 
 @dataclass(frozen=True)

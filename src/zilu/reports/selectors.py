@@ -80,6 +80,7 @@ def member_view(report: Report) -> dict[str, Any]:
         "routed_at": report.routed_at,
         "due_on": report.due_on,
         "very_overdue_on": report.very_overdue_on,
+        "deadline_provisional": report.deadline_provisional,
         "overdue_tier": report.overdue_tier,
         "overdue_label": str(OverdueTier(report.overdue_tier).label),
         "similar_reports": report.duplicate_count,

@@ -59,6 +59,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 "merged_into": receipt.duplicate_of.tracking_number if receipt.duplicate_of else "",
                 "with_member": receipt.report.status == Status.WITH_MEMBER,
                 "due_on": str(receipt.report.due_on or ""),
+                "due_provisional": receipt.report.deadline_provisional,
             }
             return redirect("reports:receipt")
     days = routing.response_days()

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.convention.models import ConventionVersion
-from zilu.core import audit, deadlines, workflow
+from zilu.core import audit, calendars, deadlines, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import UploadPolicy, files_of, store_uploads
@@ -28,9 +27,9 @@ from zilu.core.notify import executing_body_staff, notify, supervising_departmen
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, require
 from zilu.discipline import articles as article_refs
-from zilu.discipline.actions.common import text, working_days_after
+from zilu.discipline.actions.common import text
 from zilu.discipline.ladder import HEAVY, Measure, lighter
-from zilu.discipline.models import Case, Participation, Source
+from zilu.discipline.models import Case, Participation, Source, response_deadline
 from zilu.discipline.record import record_of
 from zilu.members.models import Member
 from zilu.reports.models import Report
@@ -256,11 +255,12 @@ def do_propose(
         )  # fmt: skip
     today = timezone.localdate()
     lighter_reason = lighter_reason if lighter(measure, record.suggested) else ""
-    response_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS))
+    response = response_deadline(today)  # provisional beyond the official holiday calendar
+    response_due = response.day
     changes = {
         "articles": case.articles, "measure": measure, "reasons": reasons, "suggested_measure": record.suggested,
         "lighter_reason": lighter_reason, "proposed_by_id": getattr(actor, "pk", None), "proposed_at": timezone.now(),
-        "response_due": response_due,
+        "response_due": response_due, "deadline_provisional": response.provisional,
     }  # fmt: skip
     workflow.transition(
         case, Case.Status.PROPOSED, actor=actor, action="discipline.case.propose", changes=changes,
@@ -268,7 +268,7 @@ def do_propose(
         extra_after={"measure": measure, "articles": case.articles, "suggested": record.suggested,
                      "active_points": record.points, "lighter_reason": lighter_reason, "response_due": response_due},
     )  # fmt: skip
-    due = case.response_due.isoformat() if case.response_due else _("(to be set once the holiday calendar is known)")
+    due = calendars.deadline_text(case.response_due, case.deadline_provisional)
     _tell_member(
         case,
         _("Discipline case %(ref)s: a measure is proposed") % {"ref": case.reference},
@@ -304,20 +304,17 @@ def do_answer(actor: Actor, case_id: int, answer: str, files: Sequence[UploadedF
 
 @transaction.atomic
 def do_record_silence(actor: StaffActor, case_id: int, *, today: date | None = None) -> Case:
-    """Staff record that the window passed without an answer (only once it has ended)."""
+    """Staff record that the window passed without an answer (only once it has ended, and never on a provisional
+    last day: the official holiday calendar must confirm that the member's window is over)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if case.status != Case.Status.PROPOSED:
         raise InvalidTransition(_("Silence is recorded while the proposal awaits an answer."))
     today = today or timezone.localdate()
-    if case.response_due is None:
-        case.response_due = working_days_after(
-            timezone.localdate(case.proposed_at), int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS)
+    if not calendars.settle(case, actor) or case.response_due is None:
+        raise InvalidTransition(
+            _("The end of the window is not known yet: load the official holiday schedule (ZILU_HOLIDAYS_FILE).")
         )
-        if case.response_due is None:
-            raise InvalidTransition(
-                _("The end of the window is not known yet: load the official holiday schedule (ZILU_HOLIDAYS_FILE).")
-            )
     if not deadlines.is_overdue(case.response_due, today):
         raise InvalidTransition(_("The member may answer until %(date)s.") % {"date": case.response_due.isoformat()})
     changes = {

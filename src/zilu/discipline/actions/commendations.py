@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, workflow
+from zilu.core import audit, calendars, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, ValidationFailed
 from zilu.core.notify import executing_body_staff, notify
@@ -28,9 +28,10 @@ def _check_not_sanctioned(member: Member | None, field: str) -> None:
     strikes = active_strikes(member)
     if strikes:
         last = strikes[-1]
+        until = calendars.deadline_text(last.expires_on, last.provisional)
         raise ValidationFailed(
             _("%(name)s is under an active sanction (%(ref)s, counting until %(date)s) and cannot be commended in "
-              "this period.") % {"name": member.name, "ref": last.case.reference, "date": last.expires_on},
+              "this period.") % {"name": member.name, "ref": last.case.reference, "date": until},
             field=field,
         )  # fmt: skip
 

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines, workflow
+from zilu.core import audit, calendars, deadlines, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from zilu.core.files import store_uploads
@@ -26,10 +25,9 @@ from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
 from zilu.discipline import articles as article_refs
 from zilu.discipline.actions.cases import APPEAL, EVIDENCE_POLICY, _member_side, _named, _tell_member, _tell_staff
-from zilu.discipline.actions.common import text, working_days_after
+from zilu.discipline.actions.common import text
 from zilu.discipline.ladder import PUBLIC, Measure
-from zilu.discipline.models import Case, Notice
-from zilu.discipline.record import months_after
+from zilu.discipline.models import Case, Notice, appeal_deadline, listing_deadline
 from zilu.members.actions import do_revoke_membership
 from zilu.members.models import Member
 
@@ -40,6 +38,7 @@ def _publish(actor: StaffActor, case: Case, today: date) -> Notice:
     """Copy what the decision publishes into a notice: public for criticism, condemnation, media exposure and
     revocation; for member representatives only for an internal notice."""
     audience = Notice.Audience.PUBLIC if case.measure in PUBLIC else Notice.Audience.MEMBERS
+    listed = listing_deadline(today)  # provisional beyond the official holiday calendar
     notice = Notice.objects.create(
         case=case,
         audience=audience,
@@ -52,7 +51,8 @@ def _publish(actor: StaffActor, case: Case, today: date) -> Notice:
         decision_reference=case.reference,
         decided_on=case.decided_on or today,
         published_on=today,
-        listed_until=months_after(today, int(settings.ZILU_DISCIPLINE_LISTING_MONTHS)),
+        listed_until=listed.day,
+        deadline_provisional=listed.provisional,
     )
     audit.record(
         actor, "discipline.notice.publish", notice,
@@ -136,9 +136,11 @@ def do_decide(actor: StaffActor, case_id: int, *, published_facts: str) -> Case:
                                       "staff."))  # fmt: skip
     published_facts = text(published_facts, "published_facts", _("Write the facts as verified."))
     today = timezone.localdate()
-    appeal_due = working_days_after(today, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+    appeal = appeal_deadline(today)  # provisional beyond the official holiday calendar
+    appeal_due = appeal.day
     changes = {"published_facts": published_facts, "decided_by_id": getattr(actor, "pk", None), "decided_on": today,
-               "appeal_due": appeal_due}  # fmt: skip
+               "appeal_due": appeal_due,
+               "deadline_provisional": appeal.provisional or case.deadline_provisional}  # fmt: skip
     workflow.transition(
         case, Case.Status.DECIDED, actor=actor, action="discipline.case.decide", changes=changes,
         unaudited=tuple(changes),
@@ -147,7 +149,7 @@ def do_decide(actor: StaffActor, case_id: int, *, published_facts: str) -> Case:
     )  # fmt: skip
     if case.measure != Measure.REVOCATION:
         _publish(actor, case, today)
-    due = case.appeal_due.isoformat() if case.appeal_due else "—"
+    due = calendars.deadline_text(case.appeal_due, appeal.provisional)
     _tell_member(
         case,
         _("Discipline case %(ref)s: decision") % {"ref": case.reference},
@@ -186,8 +188,9 @@ def do_appeal(actor: Actor, case_id: int, grounds: str, files: Sequence[Uploaded
     if case.appealed_at is not None:
         raise InvalidTransition(_("The decision was already appealed; there is one appeal per decision."))
     workflow.check_transition(case, Case.Status.APPEALED)  # before the window and the grounds are checked
-    if case.appeal_due is not None and deadlines.is_overdue(case.appeal_due, timezone.localdate()):
-        raise InvalidTransition(_("The window to appeal ended on %(date)s.") % {"date": case.appeal_due.isoformat()})
+    if not case.appeal_window_open(timezone.localdate()):  # a provisional last day never closes it
+        due = case.appeal_due.isoformat() if case.appeal_due else "—"
+        raise InvalidTransition(_("The window to appeal ended on %(date)s.") % {"date": due})
     grounds = text(grounds, "grounds", _("Give the grounds of the appeal."))
     if files:
         store_uploads(files, owner=case, purpose=APPEAL, actor=actor, policy=EVIDENCE_POLICY)
@@ -254,8 +257,9 @@ def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: 
 
 
 def finalize_due_cases(today: date | None = None, actor: StaffActor | None = None) -> int:
-    """Decisions whose appeal window ended without an appeal become final (a revocation then takes effect).
-    Idempotent; run periodically (core.scheduler)."""
+    """Decisions whose appeal window ended without an appeal become final (a revocation then takes effect); not
+    while the window's last day is provisional (beyond the official holiday calendar). Idempotent; run periodically
+    (core.scheduler)."""
     today = today or timezone.localdate()
     actor = actor or SystemActor("system:scheduler")
     done = 0
@@ -265,11 +269,8 @@ def finalize_due_cases(today: date | None = None, actor: StaffActor | None = Non
             case = Case.objects.select_for_update().select_related("member").get(pk=case_id)
             if case.status != Case.Status.DECIDED or case.decided_on is None:
                 continue
-            if case.appeal_due is None:  # decided past the calendar's coverage: known once the schedule is loaded
-                case.appeal_due = working_days_after(case.decided_on, int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
-                if case.appeal_due is None:
-                    continue
-                case.save(update_fields=["appeal_due"])
+            if not calendars.settle(case, actor) or case.appeal_due is None:
+                continue  # the member's window ends when the official holiday calendar says so
             if deadlines.is_overdue(case.appeal_due, today):
                 _make_final(actor, case, timezone.localdate(), "appeal_window_passed")
                 done += 1

@@ -6,22 +6,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines, workflow
+from zilu.core import audit, calendars, deadlines, workflow
 from zilu.core.actors import Actor, StaffActor
 from zilu.core.errors import Duplicate, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.notify import executing_body_staff, notify
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, require
-from zilu.discipline.actions.common import working_days_after
 from zilu.discipline.checklist import ITEMS, Answer, Band, ServiceKind, compute
 from zilu.discipline.ladder import strike_policy
-from zilu.discipline.models import Case, EvaluationRound, Participation
+from zilu.discipline.models import Case, EvaluationRound, Participation, review_deadline
 from zilu.members.models import Member
 from zilu.reports.models import Report
 
@@ -206,10 +204,13 @@ def do_compute_results(actor: StaffActor, round_id: int) -> EvaluationRound:
     for participation in participations:
         _result(participation)
     Participation.objects.bulk_update(participations, RESULT_FIELDS)
-    review_until = working_days_after(timezone.localdate(), int(settings.ZILU_EVALUATION_REVIEW_DAYS))
+    today = timezone.localdate()
+    review = review_deadline(today)  # provisional beyond the official holiday calendar
+    review_until = review.day
+    changes = {"results_computed_on": today, "review_until": review_until, "deadline_provisional": review.provisional}
     workflow.transition(
         evaluation, EvaluationRound.Status.REVIEW, actor=actor, action="discipline.evaluation.compute",
-        changes={"review_until": review_until}, unaudited=("review_until",),
+        changes=changes, unaudited=tuple(changes),
         extra_after={"review_until": review_until,
                      "bands": {b: sum(1 for p in participations if p.band == b) for b in Band.values}},
     )  # fmt: skip
@@ -218,7 +219,7 @@ def do_compute_results(actor: StaffActor, round_id: int) -> EvaluationRound:
             participation.member.active_representatives(),
             _("Evaluation: your result is ready for review"),
             _("You may comment until %(date)s; the banded list is published afterwards.")
-            % {"date": evaluation.review_until.isoformat() if evaluation.review_until else "—"},
+            % {"date": calendars.deadline_text(evaluation.review_until, evaluation.deadline_provisional)},
             url=reverse("discipline:my_evaluation", kwargs={"participation_id": participation.pk}),
             kind="discipline.evaluation.result",
         )
@@ -233,7 +234,8 @@ def do_comment_result(actor: Actor, participation_id: int, comment: str) -> Part
     evaluation = participation.round
     if evaluation.status != EvaluationRound.Status.REVIEW:
         raise InvalidTransition(_("Results are commented on during the review window."))
-    if evaluation.review_until and deadlines.is_overdue(evaluation.review_until, timezone.localdate()):
+    review_over = evaluation.review_until and deadlines.is_overdue(evaluation.review_until, timezone.localdate())
+    if review_over and not evaluation.deadline_provisional:  # a provisional last day never closes the window
         raise InvalidTransition(_("The review window has ended."))
     comment = (comment or "").strip()
     if not comment:
@@ -250,11 +252,16 @@ def do_comment_result(actor: Actor, participation_id: int, comment: str) -> Part
 
 @transaction.atomic
 def do_publish_results(actor: StaffActor, round_id: int, *, today: date | None = None) -> EvaluationRound:
-    """Publish the banded list once the members' review window has ended."""
+    """Publish the banded list once the members' review window has ended (never on a provisional last day: the
+    official holiday calendar must confirm that the window is over)."""
     require(actor, Perm.RUN_EVALUATIONS)
     evaluation = workflow.access(EvaluationRound.objects.all(), round_id, for_update=True)
     workflow.check_transition(evaluation, EvaluationRound.Status.PUBLISHED)  # before the window is checked
     today = today or timezone.localdate()
+    if not calendars.settle(evaluation, actor):
+        raise InvalidTransition(
+            _("The end of the window is not known yet: load the official holiday schedule (ZILU_HOLIDAYS_FILE).")
+        )
     if evaluation.review_until is None or not deadlines.is_overdue(evaluation.review_until, today):
         raise InvalidTransition(
             _("The members review their results until %(date)s.")

@@ -2,11 +2,21 @@
 participations (``evaluations``), nominations for commendation (``commendations``)."""
 
 from zilu.discipline.ladder import Measure
-from zilu.discipline.models.cases import Case, CaseQuerySet, Notice, NoticeQuerySet, Source
+from zilu.discipline.models.cases import (
+    Case,
+    CaseQuerySet,
+    Notice,
+    NoticeQuerySet,
+    Source,
+    appeal_deadline,
+    listing_deadline,
+    response_deadline,
+)
 from zilu.discipline.models.commendations import Nomination, NominationQuerySet
-from zilu.discipline.models.evaluations import EvaluationRound, Participation, ParticipationQuerySet
+from zilu.discipline.models.evaluations import EvaluationRound, Participation, ParticipationQuerySet, review_deadline
 
 __all__ = [
     "Case", "CaseQuerySet", "EvaluationRound", "Measure", "Nomination", "NominationQuerySet", "Notice",
-    "NoticeQuerySet", "Participation", "ParticipationQuerySet", "Source",
+    "NoticeQuerySet", "Participation", "ParticipationQuerySet", "Source", "appeal_deadline", "listing_deadline",
+    "response_deadline", "review_deadline",
 ]  # fmt: skip

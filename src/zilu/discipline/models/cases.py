@@ -20,7 +20,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zilu.core import deadlines
 from zilu.core.actors import Actor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 from zilu.discipline import articles as article_refs
@@ -35,6 +37,22 @@ class Source(models.TextChoices):
     INVESTIGATION = "investigation", _("Investigation by the executing body")
     EVALUATION = "evaluation", _("Finding of an evaluation")
     FILING_CHECK = "filing_check", _("Repeated filing-check failures")
+
+
+def response_deadline(proposed_on: date) -> deadlines.Deadline:
+    """The member's last day to answer a measure proposed on ``proposed_on`` (``ZILU_DISCIPLINE_RESPONSE_DAYS``
+    working days); provisional beyond the official holiday calendar."""
+    return deadlines.compute(proposed_on, working_days=int(settings.ZILU_DISCIPLINE_RESPONSE_DAYS))
+
+
+def appeal_deadline(decided_on: date) -> deadlines.Deadline:
+    """The member's last day to appeal a decision of ``decided_on`` (``ZILU_DISCIPLINE_APPEAL_DAYS`` working days)."""
+    return deadlines.compute(decided_on, working_days=int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
+
+
+def listing_deadline(published_on: date) -> deadlines.Deadline:
+    """The last day a notice published on ``published_on`` is listed (``ZILU_DISCIPLINE_LISTING_MONTHS`` months)."""
+    return deadlines.compute(published_on, months=int(settings.ZILU_DISCIPLINE_LISTING_MONTHS))
 
 
 class CaseQuerySet(RestrictedQuerySet["Case"]):
@@ -55,7 +73,7 @@ class CaseQuerySet(RestrictedQuerySet["Case"]):
         return self.filter(status__in=Case.COUNTING)
 
 
-class Case(models.Model):
+class Case(ProvisionalDeadlines, models.Model):
     """A discipline case against one member: facts, articles breached, evidence, the proposed measure, the member's
     answer, the decision and its effects, and the appeal (one per decision)."""
 
@@ -122,8 +140,10 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
-    # None while the holiday calendar does not cover the window (load ZILU_HOLIDAYS_FILE): silence cannot be recorded.
+    # Provisional beyond the official holiday calendar (deadline_provisional, for response_due and appeal_due): the
+    # member is not held to it, and silence is not recorded, until `zilu calendar load` recomputes it.
     response_due = models.DateField(_("answer by"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     answer = models.TextField(_("the member's answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -206,9 +226,30 @@ class Case(models.Model):
         )
 
     def window_open(self, today: date | None = None) -> bool:
-        """Whether the member may still answer (the last day counts in full, Civil Code art. 203)."""
+        """Whether the member may still answer (the last day counts in full, Civil Code art. 203; a provisional last
+        day never closes the window)."""
         today = today or timezone.localdate()
-        return self.response_due is None or today <= self.response_due
+        return self.response_due is None or self.deadline_provisional or today <= self.response_due
+
+    def appeal_window_open(self, today: date | None = None) -> bool:
+        """Whether the member may still appeal (as :meth:`window_open`, for the appeal)."""
+        today = today or timezone.localdate()
+        return self.appeal_due is None or self.deadline_provisional or today <= self.appeal_due
+
+    def recompute_deadlines(self) -> list[str]:
+        """The days to answer and to appeal by again, from the day of the proposal and of the decision (``zilu
+        calendar load``)."""
+        fields, provisional = [], False
+        if self.proposed_at is not None:
+            response = response_deadline(timezone.localdate(self.proposed_at))
+            self.response_due, provisional = response.day, response.provisional
+            fields.append("response_due")
+        if self.decided_on is not None:
+            appeal = appeal_deadline(self.decided_on)
+            self.appeal_due, provisional = appeal.day, provisional or appeal.provisional
+            fields.append("appeal_due")
+        self.deadline_provisional = provisional
+        return [*fields, "deadline_provisional"]
 
 
 class NoticeQuerySet(RestrictedQuerySet["Notice"]):
@@ -233,7 +274,7 @@ def _active_member(user: Actor) -> bool:
     return member is not None and member.status == "active"
 
 
-class Notice(models.Model):
+class Notice(ProvisionalDeadlines, models.Model):
     """What a decision publishes, copied when it is published: the member, the articles breached, the facts as
     verified, the measure and the date. Pages read notices, never cases, so they can show nothing else."""
 
@@ -253,6 +294,7 @@ class Notice(models.Model):
     decided_on = models.DateField(_("decided on"))
     published_on = models.DateField(_("published on"))
     listed_until = models.DateField(_("listed until"))
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
 
@@ -265,3 +307,9 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_reference} · {self.member_name}"
+
+    def recompute_deadlines(self) -> list[str]:
+        """The end of the listing again, from the day of publication (``zilu calendar load``)."""
+        listed = listing_deadline(self.published_on)
+        self.listed_until, self.deadline_provisional = listed.day, listed.provisional
+        return ["listed_until", "deadline_provisional"]

@@ -4,6 +4,7 @@ and the banded list is published after a review window in which each member sees
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -11,13 +12,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zilu.core import deadlines
 from zilu.core.actors import Actor
+from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 from zilu.discipline.checklist import Band, items_for
 
 
-class EvaluationRound(models.Model):
+def review_deadline(computed_on: date) -> deadlines.Deadline:
+    """The members' last day to review results computed on ``computed_on`` (``ZILU_EVALUATION_REVIEW_DAYS`` working
+    days); provisional beyond the official holiday calendar."""
+    return deadlines.compute(computed_on, working_days=int(settings.ZILU_EVALUATION_REVIEW_DAYS))
+
+
+class EvaluationRound(ProvisionalDeadlines, models.Model):
     """One round, yearly by default: the period it looks at and the checklist items, copied when it opens so that
     a later change of the checklist does not alter a past round."""
 
@@ -40,7 +49,9 @@ class EvaluationRound(models.Model):
     items = models.JSONField(_("checklist"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    results_computed_on = models.DateField(_("results computed on"), null=True, blank=True)
     review_until = models.DateField(_("members review their results until"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -51,6 +62,15 @@ class EvaluationRound(models.Model):
 
     def __str__(self) -> str:
         return f"Evaluation {self.number}"
+
+    def recompute_deadlines(self) -> list[str]:
+        """The end of the members' review again, from the day the results were computed (``zilu calendar load``)."""
+        if self.results_computed_on is not None:
+            review = review_deadline(self.results_computed_on)
+            self.review_until, self.deadline_provisional = review.day, review.provisional
+        else:
+            self.deadline_provisional = False
+        return ["review_until", "deadline_provisional"]
 
 
 class ParticipationQuerySet(RestrictedQuerySet["Participation"]):

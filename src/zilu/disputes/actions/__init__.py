@@ -5,7 +5,7 @@ people concerned after commit. The audit entries carry numbers and statuses, nev
 its negotiation thread: staff read the audit log, and the thread is the parties' own.
 """
 
-from zilu.disputes.actions.common import ANSWER_DAYS, EVIDENCE, EVIDENCE_POLICY, REMEDIES_NOTICE
+from zilu.disputes.actions.common import EVIDENCE, EVIDENCE_POLICY, REMEDIES_NOTICE
 from zilu.disputes.actions.filing import (
     access_agreement_pdf,
     do_accept_proposal,
@@ -28,6 +28,7 @@ from zilu.disputes.actions.mediation import (
     do_request_mediation,
     do_schedule_session,
 )
+from zilu.disputes.models import ANSWER_DAYS  # the period is the model's (Dispute.recompute_deadlines)
 
 __all__ = [
     "ANSWER_DAYS", "EVIDENCE", "EVIDENCE_POLICY", "REMEDIES_NOTICE", "access_agreement_pdf",

@@ -15,8 +15,6 @@ from zilu.core.roles import Perm, require
 from zilu.disputes.models import Dispute, DisputeParty
 from zilu.members.models import Member
 
-#: Calendar days the respondents have to answer (counted by core.deadlines, Civil Code arts. 201-203).
-ANSWER_DAYS = 15
 EVIDENCE = "evidence"
 EVIDENCE_POLICY = UploadPolicy()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zilu.core import audit, deadlines, workflow
+from zilu.core import audit, calendars, workflow
 from zilu.core.actors import Actor
 from zilu.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from zilu.core.files import store_uploads
@@ -20,7 +19,6 @@ from zilu.core.notify import notify
 from zilu.core.numbering import next_number
 from zilu.core.roles import Perm, Role, require
 from zilu.disputes.actions.common import (
-    ANSWER_DAYS,
     EVIDENCE,
     EVIDENCE_POLICY,
     REMEDIES_NOTICE,
@@ -30,7 +28,7 @@ from zilu.disputes.actions.common import (
     _text,
 )
 from zilu.disputes.documents import AgreementData, AgreementParty, render_agreement
-from zilu.disputes.models import Dispute, DisputeParty, Message
+from zilu.disputes.models import Dispute, DisputeParty, Message, answer_deadline
 from zilu.members.models import Member
 
 # ------------------------------------------------------------------------------------------------ filing
@@ -65,11 +63,8 @@ def do_file_dispute(
         )
     if claimant.pk in {m.pk for m in found.values()}:
         raise ValidationFailed(_("A member cannot be in dispute with itself."), field="respondents")
-    today = timezone.localdate()
-    try:
-        due: date | None = deadlines.deadline_for(today, ANSWER_DAYS)
-    except deadlines.CalendarCoverageError:
-        due = None  # shown as "not yet known"; the staff load the official holiday schedule
+    deadline = answer_deadline(timezone.localdate())  # provisional beyond the official holiday calendar
+    due = deadline.day
     dispute = Dispute.objects.create(
         number=next_number(Dispute.objects.all()),
         filed_by=actor,
@@ -77,6 +72,7 @@ def do_file_dispute(
         facts=facts,
         request=request,
         answer_due_on=due,
+        deadline_provisional=deadline.provisional,
     )
     DisputeParty.objects.create(dispute=dispute, member=claimant, side=DisputeParty.Side.CLAIMANT)
     for member in found.values():
@@ -93,7 +89,7 @@ def do_file_dispute(
         dispute,
         _("A member has filed a dispute with you (dispute No. %(n)d)") % {"n": dispute.number},
         _("Please answer by %(date)s. You may negotiate with the other party, or ask for mediation.")
-        % {"date": due.isoformat() if due else "—"},
+        % {"date": calendars.deadline_text(due, deadline.provisional)},
         "disputes.dispute.filed",
         except_member=claimant.pk,
     )
@@ -128,7 +124,7 @@ def do_answer(actor: Actor, dispute_id: int, answer: str) -> DisputeParty:
     party.answer = _text(answer, "answer", _("Write your answer."))
     party.answered_at = timezone.now()
     party.save(update_fields=["answer", "answered_at"])
-    late = dispute.answer_due_on is not None and deadlines.is_overdue(dispute.answer_due_on, timezone.localdate())
+    late = dispute.answered_late(timezone.localdate())
     audit.record(actor, "disputes.dispute.answer", dispute, after={"late": late})
     _tell_parties(
         dispute,
