@@ -4,7 +4,7 @@ import, and the signed sync (change sets and full exports) with the platform's p
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from zilu.banks import actions, sync
 from zilu.banks.models import Bank, BankState, Change, Entry
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id, Moment, Offset, Position
 from zilu.core.errors import Forbidden
 from zilu.core.roles import Perm, require, signed_in
 from zilu.members.models import Member
@@ -105,7 +106,7 @@ class ReasonIn(Schema):
 
 class DisableIn(Schema):
     reason: str
-    until: datetime | None = Field(None, description="back in service at this time (none: until enabled)")
+    until: Moment | None = Field(None, description="back in service at this time (none: until enabled)")
 
 
 class OpinionIn(Schema):
@@ -190,7 +191,7 @@ def banks(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Signed additions, changes and removals since a version",
     description="`since` is the version the caller has; the answer's `payload.version` is the one to ask from next.",
 )
-def changes(request: HttpRequest, bank: str, since: int = 0) -> dict[str, Any]:
+def changes(request: HttpRequest, bank: str, since: Position = 0) -> dict[str, Any]:
     _reader(request)
     return sync.sign(sync.changes_since(actions.check_bank(bank), since))
 
@@ -203,7 +204,12 @@ def export(request: HttpRequest, bank: str) -> dict[str, Any]:
 
 @router.get("/{bank}/entries", response=list[EntryOut], auth=SIGNED_IN, summary="Entries of a bank")
 def entries(
-    request: HttpRequest, bank: str, status: str = "", flagged: bool = False, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    bank: str,
+    status: str = "",
+    flagged: bool = False,
+    limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     user = _reader(request)
     qs = Entry.objects.restrict(user).filter(bank=actions.check_bank(bank))
@@ -211,7 +217,6 @@ def entries(
         qs = qs.filter(status=status)
     if flagged:
         qs = qs.filter(flagged=True)
-    limit = max(1, min(limit, 1000))
     return [_entry(e) for e in qs.order_by("-version")[offset : offset + limit]]
 
 
@@ -233,22 +238,22 @@ def import_entries(request: HttpRequest, bank: str, payload: ImportIn) -> dict[s
 
 
 @router.get("/{bank}/entries/{entry_id}", response=EntryDetailOut, auth=SIGNED_IN, summary="One entry, its history")
-def entry(request: HttpRequest, bank: str, entry_id: int) -> dict[str, Any]:
+def entry(request: HttpRequest, bank: str, entry_id: Id) -> dict[str, Any]:
     return _detail(actions.access_entry(_reader(request), bank, entry_id))
 
 
 @router.post("/{bank}/entries/{entry_id}/approve", response=EntryOut, auth=SIGNED_IN, summary="Approve (staff)")
-def approve(request: HttpRequest, bank: str, entry_id: int, payload: ReasonIn) -> dict[str, Any]:
+def approve(request: HttpRequest, bank: str, entry_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return _entry(actions.do_curate(signed_in(request), bank, entry_id, approve=True, reason=payload.reason))
 
 
 @router.post("/{bank}/entries/{entry_id}/reject", response=EntryOut, auth=SIGNED_IN, summary="Reject (staff)")
-def reject(request: HttpRequest, bank: str, entry_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, bank: str, entry_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return _entry(actions.do_curate(signed_in(request), bank, entry_id, approve=False, reason=payload.reason))
 
 
 @router.post("/{bank}/entries/{entry_id}/disable", response=EntryOut, auth=SIGNED_IN, summary="Disable (staff)")
-def disable(request: HttpRequest, bank: str, entry_id: int, payload: DisableIn) -> dict[str, Any]:
+def disable(request: HttpRequest, bank: str, entry_id: Id, payload: DisableIn) -> dict[str, Any]:
     until = payload.until
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until)
@@ -256,12 +261,12 @@ def disable(request: HttpRequest, bank: str, entry_id: int, payload: DisableIn) 
 
 
 @router.post("/{bank}/entries/{entry_id}/enable", response=EntryOut, auth=SIGNED_IN, summary="Enable again (staff)")
-def enable(request: HttpRequest, bank: str, entry_id: int, payload: ReasonIn) -> dict[str, Any]:
+def enable(request: HttpRequest, bank: str, entry_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return _entry(actions.do_enable(signed_in(request), bank, entry_id, reason=payload.reason))
 
 
 @router.post("/{bank}/entries/{entry_id}/keep", response=EntryOut, auth=SIGNED_IN, summary="Keep a disputed entry")
-def keep(request: HttpRequest, bank: str, entry_id: int, payload: ReasonIn) -> dict[str, Any]:
+def keep(request: HttpRequest, bank: str, entry_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return _entry(actions.do_keep(signed_in(request), bank, entry_id, reason=payload.reason))
 
 
@@ -271,7 +276,7 @@ def keep(request: HttpRequest, bank: str, entry_id: int, payload: ReasonIn) -> d
     auth=SIGNED_IN,
     summary="Confirm or dispute an entry (members)",
 )
-def opinion(request: HttpRequest, bank: str, entry_id: int, payload: OpinionIn) -> Status[dict[str, Any]]:
+def opinion(request: HttpRequest, bank: str, entry_id: Id, payload: OpinionIn) -> Status[dict[str, Any]]:
     made = actions.do_give_opinion(signed_in(request), bank, entry_id, stance=payload.stance, reason=payload.reason)
     return Status(
         201, {"member": made.member.name, "stance": made.stance, "reason": made.reason, "created_at": made.created_at}

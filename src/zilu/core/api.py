@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -10,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from zilu.core import audit
 from zilu.core.actions import do_create_api_key, do_revoke_api_key
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id, Position
 from zilu.core.errors import Forbidden
 from zilu.core.models import ApiKey, AuditEntry, Notification
 from zilu.core.notify import do_mark_read
@@ -73,9 +75,10 @@ class AuditEntryOut(Schema):
 
 
 @audit_router.get("/entries", response=list[AuditEntryOut], auth=SIGNED_IN, summary="Audit entries (staff)")
-def audit_entries(request: HttpRequest, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
+def audit_entries(
+    request: HttpRequest, after_seq: Position = 0, limit: Annotated[int, Field(ge=1, le=500)] = 100
+) -> list[AuditEntry]:
     require(request.user, Perm.VIEW_AUDIT_LOG)
-    limit = max(1, min(limit, 500))
     # Sealed entries (complaints about the executing body, Art. 20) keep only their place in the chain unless the
     # reader is the supervising department: see audit.present().
     entries = audit.present(AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")[:limit], request.user)
@@ -143,7 +146,7 @@ def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> Status[NewApiKeyO
     summary="Revoke an API key",
     description=KEYS_NEED_SESSION,
 )
-def revoke_api_key(request: HttpRequest, key_id: int) -> ApiKey:
+def revoke_api_key(request: HttpRequest, key_id: Id) -> ApiKey:
     _session_only(request)
     return do_revoke_api_key(signed_in(request), key_id)
 
@@ -172,5 +175,5 @@ class MarkedOut(Schema):
 
 
 @inbox_router.post("/{notification_id}/read", response=MarkedOut, auth=SIGNED_IN, summary="Mark a notification read")
-def mark_read(request: HttpRequest, notification_id: int) -> MarkedOut:
+def mark_read(request: HttpRequest, notification_id: Id) -> MarkedOut:
     return MarkedOut(marked=do_mark_read(signed_in(request), notification_id))

@@ -4,12 +4,13 @@ routers on it."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -33,6 +34,10 @@ class Utf8Renderer(JSONRenderer):
 HOT_PATHS = ("screen", "screen/batch")
 
 
+# django-ninja answers a JSON body it cannot parse with 400 before any validation (ninja.params.models.BodyModel).
+UNPARSABLE_BODY = "The request body is not valid JSON"
+
+
 class ZiluAPI(NinjaAPI):
     """The API, whose OpenAPI schema also declares the problem responses every operation can give."""
 
@@ -44,6 +49,8 @@ class ZiluAPI(NinjaAPI):
             index = next((i for i, url in enumerate(urls) if str(url.pattern) == hot), None)
             if index is not None and not any(url.pattern.match(hot) for url in urls[:index]):
                 urls.insert(0, urls.pop(index))
+        for url in urls:
+            url.callback = _refusing_unstorable_path(url.callback)
         return urls
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
@@ -65,6 +72,8 @@ class ZiluAPI(NinjaAPI):
             for operation in operations.values():
                 responses = {str(code): value for code, value in operation.get("responses", {}).items()}
                 operation["responses"] = responses
+                if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                    responses.setdefault("400", {"description": UNPARSABLE_BODY, "content": problem})
                 for code, description in PROBLEMS.items():
                     if code in {"401", "403"} and not operation.get("security"):
                         continue  # public operations answer neither
@@ -101,6 +110,20 @@ def _check_text(value: Any, location: list[str | int]) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_text(item, [*location, index])
+
+
+def _refusing_unstorable_path(view: Any) -> Any:
+    """The view, refusing a path parameter no database can store before it runs: a URL may carry ``%00``, which
+    PostgreSQL cannot take in a query. (Bodies and query strings are checked by :class:`TextGuardParser`.)"""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            if isinstance(value, str) and _unstorable(value):
+                return problems.unstorable_text(request, name)
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 class TextGuardParser(Parser):

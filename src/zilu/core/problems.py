@@ -70,12 +70,16 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
     return response
 
 
+def unstorable_text(request: HttpRequest, field: str) -> HttpResponse:
+    """422 for text no database can store (a NUL, a lone surrogate), naming the field."""
+    errors = [{"field": field, "reason": str(UNSTORABLE_MESSAGE), "code": "unstorable_text"}]
+    return problem_response(request, 422, "validation_error", _("The submitted data is not valid."), errors=errors)
+
+
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     location = getattr(exc.__cause__, "location", None)  # zilu.core.apisite.UnstorableText, raised by the parser
     if location is not None:
-        field = ".".join(map(str, location)) or "__all__"
-        errors = [{"field": field, "reason": str(UNSTORABLE_MESSAGE), "code": "unstorable_text"}]
-        return problem_response(request, 422, "validation_error", _("The submitted data is not valid."), errors=errors)
+        return unstorable_text(request, ".".join(map(str, location)) or "__all__")
     return problem_response(request, exc.status_code, f"http_{exc.status_code}", str(exc.message))
 
 

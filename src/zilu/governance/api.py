@@ -7,7 +7,7 @@ through the DomainError handler. Each operation keeps the id it had when this ro
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count
 from django.http import HttpRequest
@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from zilu.core.actors import Actor
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id, Moment
 from zilu.core.deadlines import at_least_fraction
 from zilu.core.roles import signed_in
 from zilu.core.workflow import access
@@ -30,6 +31,7 @@ amendments_router = Router(tags=TAGS)
 votes_router = Router(tags=TAGS)
 annexes_router = Router(tags=TAGS)
 interpretations_router = Router(tags=TAGS)
+Article = Annotated[int, Field(ge=1, le=32767)]  # an article's number (a PositiveSmallIntegerField)
 ROUTERS = {
     "/amendments": amendments_router,
     "/votes": votes_router,
@@ -55,7 +57,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 class ClosesAtIn(Schema):
-    closes_at: datetime = Field(description="end of the voting window (ISO 8601; naive times are local time)")
+    closes_at: Moment = Field(description="end of the voting window (ISO 8601; naive times are local time)")
 
 
 # ------------------------------------------------------------------------------------------ amendments (Art. 22)
@@ -93,6 +95,9 @@ class AmendmentOut(AmendmentSummaryOut):
     cosignatures: list[CoSignatureOut]
     new_version_effective_date: date | None
     new_version_publication_deadline: date | None = Field(description="Art. 21: published within 30 days")
+    new_version_deadline_provisional: bool | None = Field(
+        description="the publication deadline lies beyond the official holiday calendar"
+    )
 
 
 class AmendmentIn(Schema):
@@ -151,6 +156,7 @@ def _amendment_detail(actor: Actor, number: int) -> dict[str, Any]:
         "cosignatures": [{**_member_ref(c.member), "signed_at": c.created_at} for c in cosignatures],
         "new_version_effective_date": new.effective_date if new else None,
         "new_version_publication_deadline": new.art21_deadline if new else None,
+        "new_version_deadline_provisional": new.deadline_provisional if new else None,
     }
 
 
@@ -191,7 +197,7 @@ def propose_amendment(request: HttpRequest, payload: AmendmentIn) -> Status[dict
     summary="One amendment, with its threshold",
     operation_id="zilu_convention_governance_api_amendment",
 )
-def amendment(request: HttpRequest, number: int) -> dict[str, Any]:
+def amendment(request: HttpRequest, number: Id) -> dict[str, Any]:
     return _amendment_detail(request.user, number)
 
 
@@ -202,7 +208,7 @@ def amendment(request: HttpRequest, number: int) -> dict[str, Any]:
     summary="Co-sign (member unit)",
     operation_id="zilu_convention_governance_api_cosign",
 )
-def cosign(request: HttpRequest, number: int) -> dict[str, Any]:
+def cosign(request: HttpRequest, number: Id) -> dict[str, Any]:
     actions.do_cosign(signed_in(request), number)
     return _amendment_detail(request.user, number)
 
@@ -214,7 +220,7 @@ def cosign(request: HttpRequest, number: int) -> dict[str, Any]:
     summary="Withdraw (proposer or staff)",
     operation_id="zilu_convention_governance_api_withdraw_amendment",
 )
-def withdraw_amendment(request: HttpRequest, number: int) -> dict[str, Any]:
+def withdraw_amendment(request: HttpRequest, number: Id) -> dict[str, Any]:
     actions.do_withdraw_amendment(signed_in(request), number)
     return _amendment_detail(request.user, number)
 
@@ -296,7 +302,7 @@ def _vote_detail(actor: Actor, vote_id: int) -> dict[str, Any]:
     summary="Open the vote (staff)",
     operation_id="zilu_convention_governance_api_open_amendment_vote",
 )
-def open_amendment_vote(request: HttpRequest, number: int, payload: ClosesAtIn) -> Status[dict[str, Any]]:
+def open_amendment_vote(request: HttpRequest, number: Id, payload: ClosesAtIn) -> Status[dict[str, Any]]:
     vote = actions.do_open_amendment_vote(signed_in(request), number, closes_at=_aware(payload.closes_at))
     return Status(201, _vote_detail(request.user, vote.pk))
 
@@ -308,7 +314,7 @@ def open_amendment_vote(request: HttpRequest, number: int, payload: ClosesAtIn) 
     summary="A vote: electorate, counts and roll",
     operation_id="zilu_convention_governance_api_vote",
 )
-def vote(request: HttpRequest, vote_id: int) -> dict[str, Any]:
+def vote(request: HttpRequest, vote_id: Id) -> dict[str, Any]:
     return _vote_detail(request.user, vote_id)
 
 
@@ -319,7 +325,7 @@ def vote(request: HttpRequest, vote_id: int) -> dict[str, Any]:
     summary="Vote (member unit)",
     operation_id="zilu_convention_governance_api_cast",
 )
-def cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> dict[str, Any]:
+def cast(request: HttpRequest, vote_id: Id, payload: BallotIn) -> dict[str, Any]:
     ballot = actions.do_cast(signed_in(request), vote_id, payload.choice)
     return {
         "vote_id": ballot.vote_id,
@@ -336,7 +342,7 @@ def cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> dict[str, Any
     summary="Close and apply (staff)",
     operation_id="zilu_convention_governance_api_close",
 )
-def close(request: HttpRequest, vote_id: int) -> dict[str, Any]:
+def close(request: HttpRequest, vote_id: Id) -> dict[str, Any]:
     actions.do_close_vote(signed_in(request), vote_id)
     return _vote_detail(request.user, vote_id)
 
@@ -416,7 +422,7 @@ def propose_annex(request: HttpRequest, payload: AnnexIn) -> Status[dict[str, An
     summary="One annex, with the units that agreed",
     operation_id="zilu_convention_governance_api_annex",
 )
-def annex(request: HttpRequest, number: int) -> dict[str, Any]:
+def annex(request: HttpRequest, number: Id) -> dict[str, Any]:
     return _annex_detail(_annex(request.user, number))
 
 
@@ -427,7 +433,7 @@ def annex(request: HttpRequest, number: int) -> dict[str, Any]:
     summary="Open the consent vote (staff)",
     operation_id="zilu_convention_governance_api_open_annex_vote",
 )
-def open_annex_vote(request: HttpRequest, number: int, payload: ClosesAtIn) -> Status[dict[str, Any]]:
+def open_annex_vote(request: HttpRequest, number: Id, payload: ClosesAtIn) -> Status[dict[str, Any]]:
     vote = actions.do_open_annex_vote(signed_in(request), number, closes_at=_aware(payload.closes_at))
     return Status(201, _vote_detail(request.user, vote.pk))
 
@@ -436,7 +442,7 @@ def open_annex_vote(request: HttpRequest, number: int, payload: ClosesAtIn) -> S
 
 
 class InterpretationIn(Schema):
-    article: int
+    article: Article
     title: str
     text: str
 
@@ -456,7 +462,7 @@ class InterpretationOut(Schema):
     summary="Interpretations (Art. 25)",
     operation_id="zilu_convention_governance_api_interpretations",
 )
-def interpretations(request: HttpRequest, article: int | None = None) -> list[Interpretation]:
+def interpretations(request: HttpRequest, article: Article | None = None) -> list[Interpretation]:
     qs = Interpretation.objects.restrict(request.user)
     return list(qs.filter(article=article) if article is not None else qs)
 

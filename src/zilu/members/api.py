@@ -10,6 +10,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id, Page
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
 from zilu.core.workflow import access
@@ -70,36 +71,36 @@ def applications(request: HttpRequest, status: str | None = None) -> list[Applic
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, auth=SIGNED_IN)
-def application(request: HttpRequest, application_id: int) -> Application:
+def application(request: HttpRequest, application_id: Id) -> Application:
     return access(Application.objects.restrict(request.user), application_id)
 
 
 @router.put(
     "/applications/{application_id}", response=ApplicationOut, auth=django_auth, summary="Answer a request for info"
 )
-def update_application(request: HttpRequest, application_id: int, payload: ApplicationIn) -> Application:
+def update_application(request: HttpRequest, application_id: Id, payload: ApplicationIn) -> Application:
     return actions.do_update_application(signed_in(request), application_id, payload.dict())
 
 
 @router.post("/applications/{application_id}/cancel", response=ApplicationOut, auth=django_auth)
-def cancel_application(request: HttpRequest, application_id: int) -> Application:
+def cancel_application(request: HttpRequest, application_id: Id) -> Application:
     return actions.do_cancel_application(signed_in(request), application_id)
 
 
 @router.post("/applications/{application_id}/approve", response=ApplicationOut, auth=SIGNED_IN, summary="Staff")
-def approve(request: HttpRequest, application_id: int, payload: DecisionIn) -> Application:
+def approve(request: HttpRequest, application_id: Id, payload: DecisionIn) -> Application:
     return actions.do_approve_application(
         signed_in(request), application_id, qualification_note=payload.qualification_note
     )
 
 
 @router.post("/applications/{application_id}/reject", response=ApplicationOut, auth=SIGNED_IN, summary="Staff")
-def reject(request: HttpRequest, application_id: int, payload: DecisionIn) -> Application:
+def reject(request: HttpRequest, application_id: Id, payload: DecisionIn) -> Application:
     return actions.do_reject_application(signed_in(request), application_id, reason=payload.reason)
 
 
 @router.post("/applications/{application_id}/request-info", response=ApplicationOut, auth=SIGNED_IN, summary="Staff")
-def request_info(request: HttpRequest, application_id: int, payload: DecisionIn) -> Application:
+def request_info(request: HttpRequest, application_id: Id, payload: DecisionIn) -> Application:
     return actions.do_request_information(signed_in(request), application_id, request=payload.request)
 
 
@@ -122,7 +123,7 @@ class SignatureOut(Schema):
 )
 def sign(
     request: HttpRequest,
-    application_id: int,
+    application_id: Id,
     convention_sha256: Form[str],
     signer_name: Form[str],
     signer_capacity: Form[str],
@@ -173,7 +174,7 @@ class RegistryFilter(Schema):
     q: str = ""
     status: str = ""
     kind: str = ""
-    page: int = Field(1, ge=1)
+    page: Page = 1
 
 
 @router.get("/registry", response=RegistryPageOut, auth=None, summary="The public member registry")
@@ -258,7 +259,7 @@ class BulletinOut(Schema):
 
 class BulletinIn(Schema):
     period: str
-    corrects: int | None = None
+    corrects: Id | None = None
     note: str = ""
 
 
@@ -268,7 +269,7 @@ def bulletins(request: HttpRequest) -> list[Bulletin]:
 
 
 @router.get("/bulletins/{number}", response=BulletinOut, auth=None)
-def bulletin(request: HttpRequest, number: int) -> Bulletin:
+def bulletin(request: HttpRequest, number: Id) -> Bulletin:
     found = Bulletin.objects.select_related("corrects").filter(number=number).first()
     if found is None:
         raise NotFound()

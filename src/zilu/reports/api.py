@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id, Page
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
 from zilu.reports import abuse, actions, intake, routing, selectors
@@ -110,6 +111,7 @@ class MemberReportOut(Schema):
     routed_at: datetime | None
     due_on: date | None
     very_overdue_on: date | None
+    deadline_provisional: bool = Field(description="the dates lie beyond the official holiday calendar")
     overdue_tier: int
     overdue_label: str
     similar_reports: int
@@ -139,7 +141,7 @@ class StaffReportOut(MemberReportOut):
 
 
 class AssignIn(Schema):
-    member_id: int
+    member_id: Id
     note: str = ""
 
 
@@ -278,7 +280,7 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/assigned", response=list[MemberReportOut], auth=SIGNED_IN)
-def assigned(request: HttpRequest, status: str = "", page: int = Query(1, ge=1)) -> list[dict[str, Any]]:
+def assigned(request: HttpRequest, status: str = "", page: Page = 1) -> list[dict[str, Any]]:
     """Reports routed to the caller's member (never the reporter's identity)."""
     qs = selectors.member_reports(signed_in(request))
     if status:
@@ -312,7 +314,7 @@ def respond(
 
 @router.get("/staff", response=list[StaffReportOut], auth=SIGNED_IN)
 def staff_list(
-    request: HttpRequest, status: str = "open", category: str = "", member: str = "", page: int = Query(1, ge=1)
+    request: HttpRequest, status: str = "open", category: str = "", member: str = "", page: Page = 1
 ) -> list[dict[str, Any]]:
     """All reports for the executing body and the supervising department; `status` may be open, overdue or a status."""
     qs = selectors.filter_staff(

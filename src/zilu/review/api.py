@@ -4,12 +4,13 @@ claim and decide, the webhook, takedown notices, statistics."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apitypes import Id
 from zilu.core.files import files_of
 from zilu.core.models import StoredFile
 from zilu.core.roles import Perm, signed_in
@@ -173,12 +174,12 @@ def claim_next(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/queue/{item_id}/claim", response=QueueItemOut, auth=SIGNED_IN, summary="Claim one item")
-def claim(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def claim(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     return _queue_item(actions.do_claim(signed_in(request), item_id))
 
 
 @router.post("/queue/{item_id}/decide", response=ItemOut, auth=SIGNED_IN, summary="Approve, reject or escalate")
-def decide(request: HttpRequest, item_id: int, payload: DecideIn) -> dict[str, Any]:
+def decide(request: HttpRequest, item_id: Id, payload: DecideIn) -> dict[str, Any]:
     made = actions.do_decide(
         signed_in(request), item_id, decision=payload.decision, policy_label=payload.policy_label,
         rationale=payload.rationale,
@@ -224,8 +225,8 @@ def notices(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/stats", response=dict[str, Any], auth=SIGNED_IN, summary="Volumes, decision mix, time in queue")
-def stats(request: HttpRequest, days: int = 30) -> dict[str, Any]:
+def stats(request: HttpRequest, days: Annotated[int, Field(ge=1, le=365)] = 30) -> dict[str, Any]:
     member = actions.member_of(signed_in(request), Perm.REVIEW_CONTENT)
-    data = member_stats(member, days=max(1, min(days, 365)))
+    data = member_stats(member, days=days)
     data.pop("chart_svg", None)
     return data
