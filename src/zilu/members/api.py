@@ -7,9 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.security import django_auth
 
-from zilu.core.apiauth import SIGNED_IN
+from zilu.core.apiauth import SIGNED_IN, session_auth
 from zilu.core.apitypes import Id, Page
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
@@ -59,7 +58,7 @@ class DecisionIn(Schema):
     qualification_note: str = ""
 
 
-@router.post("/applications", response={201: ApplicationOut}, auth=django_auth, summary="Apply to join (Art. 4)")
+@router.post("/applications", response={201: ApplicationOut}, auth=session_auth, summary="Apply to join (Art. 4)")
 def apply(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
     return Status(201, actions.do_apply(signed_in(request), payload.dict()))
 
@@ -76,13 +75,13 @@ def application(request: HttpRequest, application_id: Id) -> Application:
 
 
 @router.put(
-    "/applications/{application_id}", response=ApplicationOut, auth=django_auth, summary="Answer a request for info"
+    "/applications/{application_id}", response=ApplicationOut, auth=session_auth, summary="Answer a request for info"
 )
 def update_application(request: HttpRequest, application_id: Id, payload: ApplicationIn) -> Application:
     return actions.do_update_application(signed_in(request), application_id, payload.dict())
 
 
-@router.post("/applications/{application_id}/cancel", response=ApplicationOut, auth=django_auth)
+@router.post("/applications/{application_id}/cancel", response=ApplicationOut, auth=session_auth)
 def cancel_application(request: HttpRequest, application_id: Id) -> Application:
     return actions.do_cancel_application(signed_in(request), application_id)
 
@@ -116,7 +115,7 @@ class SignatureOut(Schema):
 @router.post(
     "/applications/{application_id}/sign",
     response={201: SignatureOut},
-    auth=django_auth,
+    auth=session_auth,
     summary="Sign the version in force",
     description="multipart/form-data; `convention_sha256` must be the hash of the version in force "
     "(GET /api/v1/convention/current). Units upload `seal` (PNG/JPEG); delegates also `delegation_letter`.",
@@ -221,7 +220,7 @@ class WithdrawalOut(Schema):
 @router.post(
     "/me/withdraw",
     response={201: WithdrawalOut},
-    auth=django_auth,
+    auth=session_auth,
     summary="Notify withdrawal (Art. 23)",
     description="Needs a signed-in representative: an API key cannot withdraw its member.",
 )
