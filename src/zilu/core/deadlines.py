@@ -43,13 +43,14 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
-from lunardate import LunarDate
+
+from zilu.core.holidays import statutory_holidays
+from zilu.core.thresholds import at_least_fraction, exceeds_fraction
 
 __all__ = [
     "CHINA_STANDARD_TIME",
@@ -303,46 +304,6 @@ def is_overdue(deadline: date, today: date | datetime) -> bool:
 
 # --------------------------------------------------------------------------- beyond the calendar
 
-_FIXED_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
-    (1, 1, "元旦"),
-    (5, 1, "劳动节"),
-    (5, 2, "劳动节"),
-    (10, 1, "国庆节"),
-    (10, 2, "国庆节"),
-    (10, 3, "国庆节"),
-)
-_LUNAR_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
-    (1, 1, "春节"),
-    (1, 2, "春节"),
-    (1, 3, "春节"),
-    (5, 5, "端午节"),
-    (8, 15, "中秋节"),
-)
-_statutory_memo: dict[int, Mapping[date, str]] = {}
-
-
-def statutory_holidays(year: int) -> Mapping[date, str]:
-    """The 13 statutory holidays (法定节假日) of ``year`` under the Measures on National Holidays as amended in 2024,
-    in force since 1 January 2025: the fixed-date ones, the lunar-date ones (converted with ``lunardate``, which
-    covers 1900-2099), Spring Festival Eve (the day before the first day of the first lunar month, whether the
-    twelfth month has 29 or 30 days) and Qingming (the solar term, from ``chinese_calendar``). Not the bridging
-    days and adjusted working days the State Council adds each year: those come only with its notice."""
-    if year not in _statutory_memo:
-        days: dict[date, str] = {date(year, month, day): name for month, day, name in _FIXED_HOLIDAYS}
-        for lunar_year in (year - 1, year):  # the lunar year that started in the previous solar year ends in this one
-            for month, day, name in _LUNAR_HOLIDAYS:
-                solar = LunarDate(lunar_year, month, day).to_solar_date()
-                if solar.year == year:
-                    days[solar] = name
-            eve = LunarDate(lunar_year + 1, 1, 1).to_solar_date() - timedelta(days=1)
-            if eve.year == year:
-                days[eve] = "春节"
-        for day, name in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30)):
-            if name == "清明":
-                days[day] = "清明节"
-        _statutory_memo[year] = MappingProxyType(dict(sorted(days.items())))
-    return _statutory_memo[year]
-
 
 def is_provisional_working_day(d: date) -> bool:
     """Whether ``d`` is a working day: by the official calendar where it is known, else Monday to Friday except the
@@ -406,44 +367,6 @@ def compute(
     while not is_provisional_working_day(end):
         end += timedelta(days=1)
     return Deadline(end, True)
-
-
-# --------------------------------------------------------------------------- fractions
-
-
-def _check_fraction_args(count: int, total: int, numerator: int, denominator: int) -> None:
-    if count < 0 or total < 0:
-        raise ValueError("count and total must not be negative.")
-    if count > total:
-        raise ValueError(f"count ({count}) cannot exceed total ({total}).")
-    if numerator < 0 or denominator <= 0:
-        raise ValueError("The threshold must be a non-negative fraction with a positive denominator.")
-
-
-def at_least_fraction(count: int, total: int, numerator: int, denominator: int) -> bool:
-    """Whether ``count / total`` reaches ``numerator / denominator`` ("N分之M以上").
-
-    Civil Code art. 1259: "以上" includes the stated number, so exactly one tenth
-    of members is "十分之一以上" and 20 of 30 votes is "三分之二以上". Exact
-    rational arithmetic is used, so there is no rounding at the boundary.
-    ``total == 0`` returns False: nothing can reach a share of nobody.
-    """
-    _check_fraction_args(count, total, numerator, denominator)
-    if total == 0:
-        return False
-    return Fraction(count, total) >= Fraction(numerator, denominator)
-
-
-def exceeds_fraction(count: int, total: int, numerator: int, denominator: int) -> bool:
-    """Whether ``count / total`` is strictly more than ``numerator / denominator``.
-
-    Civil Code art. 1259: "超过" excludes the stated number, so "过半数"
-    (more than half) needs 16 of 30, not 15. ``total == 0`` returns False.
-    """
-    _check_fraction_args(count, total, numerator, denominator)
-    if total == 0:
-        return False
-    return Fraction(count, total) > Fraction(numerator, denominator)
 
 
 # --------------------------------------------------------------------------- supplements
