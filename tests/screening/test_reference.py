@@ -29,10 +29,16 @@ BANK = Banks(
         term("枪"),
         term("性福"),
         term("a b"),
+        term("炸药"),
+        term("海洛因"),
+        term("porn"),
     ),
     allow=("大麻烦", "avatar"),
 )
-ALPHABET = [*"冰毒读兵品大麻烦售枪出性幸福妈马1一壹①夜qQｑavAVsexh ,，。.*-_\u200b😀\n槍", "bing", "du", "mama"]
+ALPHABET = [
+    *"冰毒读兵品大麻烦售枪出性幸福妈马1一壹①夜qQｑavAVsexh ,，。.*-_\u200b😀\n槍炸药丨口冫水氵每洛因乀",
+    *("bing", "du", "mama", "hai", "luo", "porn", "top ", "🈲", "1\ufe0f\u20e3", "👨\u200d👩\u200d👧", "\u2028"),
+]
 BACKENDS = ["ahocorasick", *(["hyperscan"] if hyperscan_available() else [])]
 EVASIONS = [
     Evasion(),
@@ -64,6 +70,9 @@ CURATED = [
     "出售了很多枪",
     "幸福", "avatar", "sex", "sexx", "s e x", "a b", "ab", "冰\u200b\u200b\u200b\u200b\u200b\u200b毒", "冰*****毒",
     "冰，毒", "冰\n毒", "冰😀毒品", "槍", "ｑｑ售ｑｑ", "冰      冰毒",
+    "吃冰，毒品是违法的", "出：售：冰：毒", "炸丨药", "人口炸药", "炸口药", "冫水毒", "氵每洛因", "冰du", "bing毒",
+    "hai洛因", "top porn site", "p o r r n", "sex xxx", "the pοrn", "冰🈲毒", "冰1\ufe0f\u20e3毒",
+    "冰👨\u200d👩\u200d👧🇨🇳毒", "我们去打麻将吧", "祝你身体健康",
 ]  # fmt: skip
 
 
@@ -76,7 +85,11 @@ def test_curated_texts(backend, index):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(__import__("os").environ.get("ZILU_REF_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(pieces=st.lists(st.sampled_from(ALPHABET), max_size=30), index=st.integers(0, len(EVASIONS) - 1))
 def test_fast_equals_reference(backend, pieces, index):
     screener, reference = pair(backend, index)

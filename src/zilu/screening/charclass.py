@@ -15,6 +15,12 @@ BOUNDARY = frozenset(
     "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # line and paragraph breaks
 )
 
+#: Glyph-like characters an evader puts between the characters of a term (``炸丨药``, ``春〇药``): single strokes,
+#: simple radicals, 〇, 口, 卍 and vertical bars. Unlike noise they are real characters elsewhere (``人口``,
+#: ``二〇二四``), so they are deleted only in the *joined* view (:mod:`zilu.screening.views`), which also deletes the
+#: CJK strokes, Kangxi radicals, radicals supplement and Bopomofo blocks.
+SPACERS = frozenset("丨丶丿乀乁乙乚乛亅丄丅丷亠冂冖凵匚厶彡〇〢〡〣口囗卍卐｜¦ǀ∣")
+
 #: Chinese numerals read as one digit, in addition to Unicode's own digit values (①, ０, ⑴ ...).
 #: ``幺`` is how a 1 is read out in phone numbers; ``两`` is left out because it is an ordinary word (``两性``).
 EXTRA_DIGITS: dict[str, int] = {

@@ -91,6 +91,31 @@ def invisible_flags() -> Bools:
     return _range_flags(raw_tables().ranges["invisible"])
 
 
+ZWJ = 0x200D
+
+
+def visible_units(cps: list[int]) -> int:
+    """How many visible noise characters a gap holds, an emoji sequence counting once: a character joined by a
+    zero-width joiner to the one before it, and the second regional indicator of a flag, take no room of their own
+    (invisible characters never count)."""
+    invisible = invisible_flags()
+    count = 0
+    previous = -1
+    pending_flag = False
+    for cp in cps:
+        if invisible[cp]:
+            previous = cp
+            continue
+        regional = 0x1F1E6 <= cp <= 0x1F1FF
+        if previous == ZWJ or (regional and pending_flag):
+            pending_flag = False
+        else:
+            count += 1
+            pending_flag = regional
+        previous = cp
+    return count
+
+
 def _component(name: str) -> U32:
     return _map_array(name)
 
@@ -159,11 +184,17 @@ class CharMap:
 
 @cache
 def charmap(
-    case: bool = True, width: bool = True, digits: bool = True, trad: bool = True, noise: bool = True
+    case: bool = True,
+    width: bool = True,
+    digits: bool = True,
+    trad: bool = True,
+    noise: bool = True,
+    confusable: bool = True,
 ) -> CharMap:
     """Build (once per combination) the tables for the given character-level switches."""
     final = np.arange(MAX_CP, dtype=np.uint32)
-    for name, enabled in (("width", width), ("case", case), ("digits", digits), ("trad", trad)):
+    steps = (("confusable", confusable), ("width", width), ("case", case), ("digits", digits), ("trad", trad))
+    for name, enabled in steps:
         if enabled:
             final = _component(name)[final]
     final[0xD800:0xE000] = 0xFFFD  # lone surrogates: never a term character
@@ -200,6 +231,7 @@ def pii_table() -> U16:
     final = np.arange(MAX_CP, dtype=np.uint32)
     for name in ("width", "case", "digits"):
         final = _component(name)[final]
+    final[[0x4E24, 0x5169]] = 0x32  # 两/兩 as a spoken digit ("幺三八两…"); PII only, terms keep the character
     final = np.where(final > 0xFFFF, 0xFFFD, final).astype(np.uint32)
     final[0xD800:0xE000] = 0xFFFD
     sections = raw_tables().ranges

@@ -17,10 +17,12 @@ terms, terms with repeated characters, allow-list and context words). Candidates
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 
 import numpy as np
 
+from zilu.screening import views
 from zilu.screening.backends import Scanner, make_scanner
 from zilu.screening.banks import Banks
 from zilu.screening.charclass import is_cjk
@@ -28,7 +30,18 @@ from zilu.screening.charmap import U16, U32, Bools, CharMap, charmap
 from zilu.screening.normalize import boundary_codes, homophone_map, pinyin_spelling
 from zilu.screening.policy import Evasion
 from zilu.screening.resolve import TermHits, TermInfo, resolve
-from zilu.screening.verify import ALLOW, CONTEXT, NORMALIZED, PINYIN, TERM, Checker, Found, Variant, VariantTable
+from zilu.screening.verify import (
+    ALLOW,
+    CONTEXT,
+    HOMOPHONE,
+    NORMALIZED,
+    PINYIN,
+    TERM,
+    Checker,
+    Found,
+    Variant,
+    VariantTable,
+)
 
 __all__ = ["ALLOW", "CONTEXT", "TERM", "Lexicon", "TermHits", "Variant", "collapse_runs"]
 
@@ -62,6 +75,7 @@ class Lexicon:
         self.homophones: U16 | None = homophone_map(self.cmap) if evasion.homophone else None
         self.exact: dict[bytes, list[Variant]] = {}
         self.sound: dict[bytes, list[Variant]] = {}
+        self._term_codes: set[int] = set()
         self._compile(entries)
         self.exact_keys = list(self.exact)
         self.sound_keys = list(self.sound)
@@ -70,6 +84,14 @@ class Lexicon:
         self.info = TermInfo(banks.terms, self.context_words, context_window)
         self.exact_scanner: Scanner = make_scanner(self.exact_keys, backend)
         self.sound_scanner: Scanner = make_scanner(self.sound_keys, backend)
+        self.recompose: tuple[dict[int, int], dict[int, int], Bools, Bools] | None = None
+        if evasion.split_chars and self._term_codes:
+            pairs, triples = views.recompose_table(self.cmap, frozenset(self._term_codes))
+            if pairs or triples:
+                self.recompose = (pairs, triples, *views.split_filters(pairs, triples))
+        self.syllable_codes: dict[str, int] | None = None
+        if evasion.pinyin_mix and self.homophones is not None and self.sound_keys:
+            self.syllable_codes = views.syllable_codes(self.cmap, self.homophones.tobytes())
 
     # ------------------------------------------------------------------ compile
 
@@ -96,6 +118,8 @@ class Lexicon:
                 e -= 1
             if s < e:
                 self._add(kind, ref, values[s:e], NORMALIZED)
+                if kind == TERM:
+                    self._term_codes.update(values[s:e])
 
     def _add(self, kind: int, ref: int, form: list[int], how: int) -> None:
         ev = self.evasion
@@ -154,42 +178,107 @@ class Lexicon:
         if cps is None:
             cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = self.table[cps]
-        keep = codes != 0
-        n_view = codes[keep]
-        idx1 = None
-        keep2: Bools | None = None
-        c_view = n_view
-        if self.evasion.repeat and len(n_view) > 1:
-            keep2 = np.empty(len(n_view), dtype=np.bool_)
-            keep2[0] = True
-            np.not_equal(n_view[1:], n_view[:-1], out=keep2[1:])
-            repeats = np.flatnonzero(~keep2)
-            if len(repeats) and self.evasion.noise:
-                # Equal characters further apart than the gap bound start a new run.
-                idx1 = np.flatnonzero(keep)
-                far = (idx1[repeats] - idx1[repeats - 1]) > self.evasion.max_gap + 1
-                keep2[repeats[far]] = True
-            c_view = n_view[keep2]
-        exact_ids, exact_ends = self.exact_scanner.scan(c_view.tobytes())
-        sound_ids: list[int] = []
-        sound_ends: list[int] = []
-        if self.sound_keys and self.homophones is not None:
-            sound_ids, sound_ends = self.sound_scanner.scan(self.homophones[c_view].tobytes())
-        if not exact_ids and not sound_ids:
+        parts = [self._find(cps, codes)[0]]
+        ev = self.evasion
+        if ev.punctuation or ev.spacers:
+            for glyphs in (False, True) if ev.spacers else (False,):
+                joined = views.joined(cps, codes, ev.punctuation, ev.spacers, glyphs)
+                if joined is not None:
+                    found, kept_at = self._find(cps, joined.codes)
+                    found = _using(found, joined.changed)
+                    parts.append(self._keep(found, kept_at, partial(views.accept_joined, text, joined, ev.precision)))
+        if self.recompose is not None:
+            recomposed = views.recomposed(text, ev.precision, codes, *self.recompose)
+            if recomposed is not None:
+                found, _kept = self._find(cps, recomposed.codes)
+                parts.append(_using(found, recomposed.changed))
+        if self.syllable_codes is not None:
+            mixed = views.pinyin_mixed(codes, self.cmap, _letter_codes(self.cmap), _cjk_codes(self.cmap),
+                                       self.syllable_codes)  # fmt: skip
+            if mixed is not None:
+                parts.append(self._find(cps, mixed.codes, pinyin=mixed.pinyin)[0])
+        found = _concat([p for p in parts if p is not None])
+        if found is None:
             return TermHits([], [], [], [], [], [])
-        checker = Checker(self.evasion.max_gap, self.word, cps, codes, keep, keep2, c_view, n_view, idx1)
-        parts = []
-        if exact_ids:
-            parts.append(checker.run(exact_ids, exact_ends, self.exact_table))
-        if sound_ids:
-            parts.append(checker.run(sound_ids, sound_ends, self.sound_table))
-        found = parts[0] if len(parts) == 1 else Found(*(np.concatenate(c) for c in zip(*parts, strict=True)))
+        if ev.precision and self.homophones is not None:
+            found = self._keep(found, None, lambda s, e, kept: views.keep_homophone(text, s, e), form=HOMOPHONE)
         seg_starts = np.asarray(starts, dtype=np.int64)
         if lengths is None:
             seg_ends = np.append(seg_starts[1:] - 1, len(text))
         else:
             seg_ends = seg_starts + np.asarray(lengths, dtype=np.int64)
         return resolve(found, cps, seg_starts, seg_ends, self.info)
+
+    def _find(self, cps: U32, codes: U16, pinyin: Bools | None = None) -> tuple[Found | None, Bools]:
+        """Verified occurrences in one view of a block (``codes``: its codes, 0 where deleted), and which original
+        positions the view keeps."""
+        keep = codes != 0
+        n_view = codes[keep]
+        idx1 = None
+        keep2: Bools | None = None
+        c_view = n_view
+        ev = self.evasion
+        if ev.repeat and len(n_view) > 1:
+            keep2 = np.empty(len(n_view), dtype=np.bool_)
+            keep2[0] = True
+            np.not_equal(n_view[1:], n_view[:-1], out=keep2[1:])
+            if pinyin is not None:
+                keep2[pinyin[np.flatnonzero(keep)]] = True  # two syllables of one class are two characters
+            repeats = np.flatnonzero(~keep2)
+            if len(repeats) and ev.noise:
+                idx1 = np.flatnonzero(keep)
+                here, before = idx1[repeats], idx1[repeats - 1]
+                apart = here - before > 1
+                # Equal characters further apart than the gap bound start a new run...
+                far = (here - before) > ev.max_gap + 1
+                # ...and so do equal Latin letters apart unless both stand alone (p o r r n): the p of "top porn"
+                # ends one word and starts the next.
+                latin = apart & self.word[n_view[repeats]]
+                if latin.any():
+                    size = len(codes)
+                    left = codes[np.maximum(before - 1, 0)]
+                    right = codes[np.minimum(here + 1, size - 1)]
+                    joined = ((before == 0) | ~self.word[left]) & ((here == size - 1) | ~self.word[right])
+                    far |= latin & ~joined
+                keep2[repeats[far]] = True
+            c_view = n_view[keep2]
+        scan_exact = pinyin is None
+        exact_ids, exact_ends = self.exact_scanner.scan(c_view.tobytes()) if scan_exact else ([], [])
+        sound_ids: list[int] = []
+        sound_ends: list[int] = []
+        if self.sound_keys and self.homophones is not None:
+            sound_ids, sound_ends = self.sound_scanner.scan(self.homophones[c_view].tobytes())
+        if not exact_ids and not sound_ids:
+            return None, keep
+        max_gap = ev.max_gap if pinyin is None else ev.max_gap + views.MAX_SYLLABLE - 1
+        checker = Checker(max_gap, self.word, cps, codes, keep, keep2, c_view, n_view, idx1, pinyin)
+        parts = []
+        if exact_ids:
+            parts.append(checker.run(exact_ids, exact_ends, self.exact_table))
+        if sound_ids:
+            parts.append(checker.run(sound_ids, sound_ends, self.sound_table))
+        return _concat(parts), keep
+
+    def _keep(
+        self,
+        found: Found | None,
+        keep: Bools | None,
+        test: Callable[[int, int, list[int]], bool],
+        form: int | None = None,
+    ) -> Found | None:
+        """The occurrences that pass ``test(start, end, kept positions)``; with ``form``, only those of that form are
+        tested. ``keep`` says which original positions the view kept. Occurrences are few: a plain loop."""
+        if found is None or not len(found.kind):
+            return found
+        rows = np.arange(len(found.kind)) if form is None else np.flatnonzero(found.form == form)
+        if not len(rows):
+            return found
+        good = np.ones(len(found.kind), dtype=np.bool_)
+        for k in rows.tolist():
+            s, e = int(found.start[k]), int(found.end[k])
+            kept = [] if keep is None else (np.flatnonzero(keep[s:e]) + s).tolist()
+            good[k] = test(s, e, kept)
+        return Found(*(column[good] for column in found))
 
 
 @cache
@@ -200,3 +289,34 @@ def _cjk_codes(cmap: CharMap) -> Bools:
     for code in np.flatnonzero(decode).tolist():
         out[code] = is_cjk(chr(decode[code]))
     return out
+
+
+@cache
+def _letter_codes(cmap: CharMap) -> Bools:
+    """``_letter_codes(cmap)[code]``: the code stands for an ASCII letter."""
+    out = np.zeros(0x10000, dtype=np.bool_)
+    for ch in "abcdefghijklmnopqrstuvwxyz":
+        code = cmap.code_of(ch)
+        if code:
+            out[code] = True
+    return out
+
+
+def _using(found: Found | None, changed: Bools) -> Found | None:
+    """The occurrences whose span covers a position that the view changed (the others the plain view has)."""
+    if found is None or not len(found.kind):
+        return None
+    before = np.concatenate(([0], np.cumsum(changed, dtype=np.int64)))
+    good = before[found.end] > before[found.start]
+    if not good.any():
+        return None
+    return Found(*(column[good] for column in found))
+
+
+def _concat(parts: list[Found | None]) -> Found | None:
+    present = [p for p in parts if p is not None and len(p.kind)]
+    if not present:
+        return None
+    if len(present) == 1:
+        return present[0]
+    return Found(*(np.concatenate(c) for c in zip(*present, strict=True)))

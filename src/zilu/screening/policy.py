@@ -37,11 +37,17 @@ class Evasion:
     case: bool = True  # Ａ/A -> a
     width: bool = True  # full-width and other compatibility forms (NFKC)
     traditional: bool = True  # 髮 -> 发 (OpenCC character table)
+    confusables: bool = True  # Cyrillic а, Greek ο, ɡ, ó ... -> a, o, g, o (letters of other scripts that look Latin)
     digits: bool = True  # ①, ⑴, ０, 一, 壹 -> 1
     noise: bool = True  # symbols, spaces, emoji, zero-width characters between the characters of a term
     repeat: bool = True  # 冰冰毒毒 -> 冰毒
     pinyin: bool = True  # bingdu, bing du, BingDu for 冰毒
     homophone: bool = True  # 冰读 for 冰毒
+    punctuation: bool = True  # 冰，毒 · 冰、毒 · 冰\n毒: clause punctuation or a line break between single characters
+    spacers: bool = True  # 炸丨药 · 春〇药: glyph-like characters (strokes, radicals, 〇 口 卍) between characters
+    split_chars: bool = True  # 氵每洛因 for 海洛因 (拆字: a character written as its components)
+    pinyin_mix: bool = True  # 冰du · bing毒 · hai洛因: pinyin for some of a term's characters
+    precision: bool = True  # drop homophone and joined matches that are everyday words (幸福 is not 性福)
     max_gap: int = 4  # most noise characters (not counting invisible ones) between two characters of a term
     pinyin_max_chars: int = 4  # terms longer than this get no pinyin spelling
     pinyin_min_letters: int = 5  # shorter spellings (mama, made) collide with ordinary Latin words
@@ -55,6 +61,7 @@ class Evasion:
             "digits": self.digits,
             "trad": self.traditional,
             "noise": self.noise,
+            "confusable": self.confusables,
         }
 
 

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from zilu.screening.charmap import Bools, invisible_flags
+from zilu.screening.charmap import Bools, invisible_flags, visible_units
 
 TERM, ALLOW, CONTEXT = 0, 1, 2
 FORMS = ("exact", "normalized", "pinyin", "homophone")  # index = form code = rank (lower is stronger)
@@ -101,6 +101,19 @@ def differences(view: Any, view_starts: I64, forms: Any, form_starts: I64, lengt
     return np.add.reduceat(diff, row_first)
 
 
+def masked_differences(view: Any, view_starts: I64, forms: Any, form_starts: I64, lengths: I64,
+                       mask: Bools) -> tuple[I64, I64]:  # fmt: skip
+    """Per row, how many unmasked characters differ from the form, and how many characters are masked."""
+    if not len(lengths):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    flat_view, row_first = _ragged(view_starts, lengths)
+    flat_form, _ = _ragged(form_starts, lengths)
+    masked = mask[flat_view]
+    diff = ((view[flat_view] != forms[flat_form]) & ~masked).astype(np.int64)
+    return np.add.reduceat(diff, row_first), np.add.reduceat(masked.astype(np.int64), row_first)
+
+
 def shortfalls(run_len: Any, view_starts: I64, runs: I64, run_starts: I64, lengths: I64) -> I64:
     """Per row, how many runs in the view are shorter than the form requires (``run_len``: C positions -> length)."""
     if not len(lengths):
@@ -119,7 +132,7 @@ class Checker:
     """
 
     def __init__(self, max_gap: int, word: Bools, cps: Any, codes: Any, keep: Any, keep2: Any, c_view: Any,
-                 n_view: Any, idx1: I64 | None = None) -> None:  # fmt: skip
+                 n_view: Any, idx1: I64 | None = None, pinyin: Bools | None = None) -> None:  # fmt: skip
         self.max_gap = max_gap
         self.word = word
         self.cps = cps
@@ -128,6 +141,11 @@ class Checker:
         self.n_size = len(n_view)
         self.idx2 = np.flatnonzero(keep2) if keep2 is not None else None
         self.view = c_view
+        # the pinyin view: which C positions carry a syllable's class rather than a written character
+        self.pinyin: Bools | None = None
+        if pinyin is not None:
+            first_n = self.idx2 if self.idx2 is not None else np.arange(len(c_view), dtype=np.int64)
+            self.pinyin = pinyin[self.idx1[first_n]]
 
     def _run_last(self, c_pos: I64) -> I64:
         """The last N position of the run at each C position."""
@@ -158,15 +176,23 @@ class Checker:
         start = self.idx1[n_first]
         end = self.idx1[n_last] + 1
         gap = (end - start) - (n_last - n_first + 1)
-        changed = differences(self.view, c_start, table.forms, table.form_off[var], size)
-        exact = changed == 0
-        accept = exact | (table.homophone[var] & (changed >= 1) & (changed <= size // 2))
+        if self.pinyin is not None:
+            # some characters written as pinyin, the others as the term's own characters
+            changed, spelled = masked_differences(self.view, c_start, table.forms, table.form_off[var], size,
+                                                  self.pinyin)  # fmt: skip
+            exact = np.zeros(len(var), dtype=np.bool_)
+            latin_edge = table.left[var] | table.right[var]
+            accept = (changed == 0) & (spelled >= 1) & (spelled < size) & ~latin_edge
+        else:
+            changed = differences(self.view, c_start, table.forms, table.form_off[var], size)
+            exact = changed == 0
+            accept = exact | (table.homophone[var] & (changed >= 1) & (changed <= size // 2))
         with_runs = np.flatnonzero(accept & table.has_runs[var])
         if len(with_runs):
             rows = var[with_runs]
             short = shortfalls(self._run_len, c_start[with_runs], table.runs, table.runs_off[rows], size[with_runs])
             accept[with_runs[short > 0]] = False
-        form = np.where(exact, table.how[var], HOMOPHONE)
+        form = np.where(exact, table.how[var], HOMOPHONE) if self.pinyin is None else np.full(len(var), PINYIN)
         left, right = table.left[var], table.right[var]
         spaced = gap > 0
         plain = (gap <= self.max_gap) & ~((left | right) & spaced)
@@ -200,7 +226,11 @@ class Checker:
         invisible = invisible_flags()
         for q in range(n_first, n_last):
             a, b = int(idx1[q]) + 1, int(idx1[q + 1])
-            if b - a > self.max_gap and int(np.count_nonzero(~invisible[self.cps[a:b]])) > self.max_gap:
+            if (
+                b - a > self.max_gap
+                and int(np.count_nonzero(~invisible[self.cps[a:b]])) > self.max_gap
+                and visible_units(self.cps[a:b].tolist()) > self.max_gap
+            ):
                 return False
         return True
 

