@@ -131,15 +131,19 @@ def confusable_pairs() -> dict[int, int]:
 
 def _nearest_ascii_letters(ch: str, graph: dict[str, set[str]], depth: int = 3) -> set[str]:
     """The lower-case ASCII letters closest to ``ch`` in the confusables graph (the data lists ``τ`` with ``ᴛ``
-    only, and ``ᴛ`` with ``T``), within ``depth`` steps; several at the same distance when it is ambiguous."""
+    only, and ``ᴛ`` with ``T``), within ``depth`` steps. Among several at the same distance, those of the same case
+    as ``ch`` win (``ӏ`` is listed with ``l`` and ``I``: a small palochka is an ``l``)."""
     seen = {ch}
     frontier = {ch}
     for _ in range(depth):
         frontier = {n for c in frontier for n in graph.get(c, ()) if n not in seen}
         seen |= frontier
-        found = {c.lower() for c in frontier if c.isascii() and c.isalpha()}
+        found = {c for c in frontier if c.isascii() and c.isalpha()}
         if found:
-            return found
+            if len({c.lower() for c in found}) > 1 and ch.islower() != ch.isupper():
+                same_case = {c for c in found if c.islower() == ch.islower()}
+                found = same_case or found
+            return {c.lower() for c in found}
     return set()
 
 

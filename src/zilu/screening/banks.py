@@ -45,6 +45,9 @@ class Term:
     context: tuple[str, ...] = ()
     window: int | None = None  # None: the policy's context_window
     id: str | None = None
+    # an everyday word that is harmful only in company (日本, 电影): it counts only with one of its context terms or
+    # another term (one that does not itself need context) within the window
+    needs_context: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,7 @@ def merge_terms(terms: Iterable[Term]) -> tuple[Term, ...]:
             context=tuple(dict.fromkeys([*old.context, *term.context])),
             window=old.window if old.window is not None else term.window,
             id=old.id or term.id,
+            needs_context=old.needs_context or term.needs_context,
         )
     return tuple(merged.values())
 
@@ -297,7 +301,7 @@ def _strings(value: Any, where: str, name: str) -> tuple[str, ...]:
 def _term_entry(entry: Any, where: str) -> Term:
     if not isinstance(entry, Mapping) or not isinstance(entry.get("term"), str) or not entry["term"].strip():
         raise BankFormatError(f'{where}: a term entry is an object with a non-empty "term"')
-    unknown = set(entry) - {"term", "labels", "severity", "context", "window", "id"}
+    unknown = set(entry) - {"term", "labels", "severity", "context", "window", "id", "needs_context"}
     if unknown:
         raise BankFormatError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     labels = _strings(entry.get("labels"), where, "labels")
@@ -307,6 +311,9 @@ def _term_entry(entry: Any, where: str) -> Term:
     if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
         raise BankFormatError(f"{where}: window must be a non-negative integer")
     ident = entry.get("id")
+    needs_context = entry.get("needs_context", False)
+    if not isinstance(needs_context, bool):
+        raise BankFormatError(f"{where}: needs_context must be true or false")
     return Term(
         text=entry["term"].strip(),
         labels=labels,
@@ -314,6 +321,7 @@ def _term_entry(entry: Any, where: str) -> Term:
         context=_strings(entry.get("context", []), where, "context"),
         window=window,
         id=None if ident is None else str(ident),
+        needs_context=needs_context,
     )
 
 
@@ -353,6 +361,8 @@ def bank_document(kind: str, entries: Iterable[Any], version: int = 1) -> dict[s
                 item["window"] = entry.window
             if entry.id is not None:
                 item["id"] = entry.id
+            if entry.needs_context:
+                item["needs_context"] = True
             out.append(item)
         elif isinstance(entry, BlockedDomain):
             out.append({"domain": entry.domain, "label": entry.label, "severity": entry.severity})

@@ -17,7 +17,7 @@ terms, terms with repeated characters, allow-list and context words). Candidates
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, partial
 
 import numpy as np
@@ -202,6 +202,8 @@ class Lexicon:
             return TermHits([], [], [], [], [], [])
         if ev.precision and self.homophones is not None:
             found = self._keep(found, None, lambda s, e, kept: views.keep_homophone(text, s, e), form=HOMOPHONE)
+            if found is None:
+                return TermHits([], [], [], [], [], [])
         seg_starts = np.asarray(starts, dtype=np.int64)
         if lengths is None:
             seg_ends = np.append(seg_starts[1:] - 1, len(text))
@@ -313,7 +315,7 @@ def _using(found: Found | None, changed: Bools) -> Found | None:
     return Found(*(column[good] for column in found))
 
 
-def _concat(parts: list[Found | None]) -> Found | None:
+def _concat(parts: Sequence[Found | None]) -> Found | None:
     present = [p for p in parts if p is not None and len(p.kind)]
     if not present:
         return None

@@ -362,6 +362,7 @@ class ReferenceMatcher:
                 allow.extend((s, e) for s, e, _ in self._everywhere(text, form, "normalized", False))
         window_default = self.policy.context_window
         found: dict[tuple[int, int, int], RefMatch] = {}
+        candidates: list[tuple[int, int, int, str]] = []
         for index, term in enumerate(self.banks.terms):
             form = self.form(term.text)
             if not form:
@@ -375,18 +376,28 @@ class ReferenceMatcher:
                     continue
                 if any(a <= start and end <= b for a, b in allow):
                     continue
-                context = None
-                if term.context:
-                    window = term.window if term.window is not None else window_default
-                    context = self._context(text, term.context, start, end, window)
-                    if context is None:
-                        continue
-                if name == "normalized" and text[start:end] == term.text:
-                    name = "exact"
-                key = (index, start, end)
-                old = found.get(key)
-                if old is None or _RANK[name] < _RANK[old.form]:
-                    found[key] = RefMatch(term.text, start, end, name, context)
+                candidates.append((index, start, end, name))
+        # terms that need context: another term (needing none, listing no context terms) within the window
+        terms = self.banks.terms
+        anchors = [(s, e) for i, s, e, _ in candidates if not terms[i].needs_context and not terms[i].context]
+        for index, start, end, name in candidates:
+            term = terms[index]
+            if term.needs_context and not term.context:
+                window = term.window if term.window is not None else window_default
+                if not any(s - end <= window and start - e <= window for s, e in anchors):
+                    continue
+            context = None
+            if term.context:
+                window = term.window if term.window is not None else window_default
+                context = self._context(text, term.context, start, end, window)
+                if context is None:
+                    continue
+            if name == "normalized" and text[start:end] == term.text:
+                name = "exact"
+            key = (index, start, end)
+            old = found.get(key)
+            if old is None or _RANK[name] < _RANK[old.form]:
+                found[key] = RefMatch(term.text, start, end, name, context)
         strong = {(m.start, m.end) for m in found.values() if m.form != "homophone"}
         kept = sorted(
             ((key[0], m) for key, m in found.items() if m.form != "homophone" or (m.start, m.end) not in strong),

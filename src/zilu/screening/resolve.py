@@ -24,6 +24,7 @@ class TermInfo:
         self.raw_len = np.fromiter((len(t.text) for t in terms), dtype=np.int64, count=len(terms))
         self.raw_off = np.concatenate(([0], np.cumsum(self.raw_len)[:-1])).astype(np.int64)
         self.has_context = np.fromiter((bool(t.context) for t in terms), dtype=np.bool_, count=len(terms))
+        self.needs_context = np.fromiter((t.needs_context for t in terms), dtype=np.bool_, count=len(terms))
 
 
 class TermHits(NamedTuple):
@@ -60,6 +61,10 @@ def resolve(found: Found, cps: np.ndarray, starts: I64, ends: I64, info: TermInf
         t_seg, t_ref, t_start, t_end, t_form = t_seg[keep], t_ref[keep], t_start[keep], t_end[keep], t_form[keep]
     if not len(t_ref):
         return _empty()
+    if info.needs_context[t_ref].any():
+        t_seg, t_ref, t_start, t_end, t_form = _in_company(t_seg, t_ref, t_start, t_end, t_form, info)
+        if not len(t_ref):
+            return _empty()
     contexts: list[str | None] | None = None  # None: no term here needs a context word
     needs = info.has_context[t_ref]
     if needs.any():
@@ -117,6 +122,24 @@ def resolve(found: Found, cps: np.ndarray, starts: I64, ends: I64, info: TermInf
         t_form[order].tolist(),
         final_contexts,
     )
+
+
+def _in_company(seg: I64, ref: I64, start: I64, end: I64, form: I64, info: TermInfo) -> tuple[I64, ...]:
+    """Drop the hits of terms that need context and have no company: another term's hit (of a term that does not
+    need context itself) within the window, in the same segment. A term's own context terms count through the
+    regular context rule (see :func:`resolve`), applied to those that list some."""
+    needs = info.needs_context[ref]
+    anchors = ~needs & ~info.has_context[ref]
+    keep = ~needs
+    for k in np.flatnonzero(needs).tolist():
+        term = info.terms[int(ref[k])]
+        if term.context:
+            keep[k] = True  # left to the context rule below
+            continue
+        limit = term.window if term.window is not None else info.window
+        near = anchors & (seg == seg[k]) & (start - end[k] <= limit) & (start[k] - end <= limit)
+        keep[k] = bool(near.any())
+    return seg[keep], ref[keep], start[keep], end[keep], form[keep]
 
 
 Row = tuple[int, int, int, int, int, str | None]  # segment, start, end, term, form, context

@@ -104,7 +104,6 @@ def accept_joined(text: str, view: View, precision: bool, start: int, end: int, 
     assert view.punct is not None and view.spacer is not None
     positions = list(kept)
     punct_gaps = 0
-    isolated = False
     for a, b in pairwise(positions):
         if view.punct[a + 1 : b].any():
             punct_gaps += 1
@@ -117,12 +116,8 @@ def accept_joined(text: str, view: View, precision: bool, start: int, end: int, 
         return False
     if punct_gaps == 0:
         return True
-    for k in range(1, len(positions) - 1):
-        a, p, b = positions[k - 1], positions[k], positions[k + 1]
-        if view.punct[a + 1 : p].any() and view.punct[p + 1 : b].any():
-            isolated = True  # 出：售：枪 -- a character standing alone between marks
-    if punct_gaps >= 2 and isolated:
-        return True
+    if len(positions) >= 3 and all(b - a > 1 for a, b in pairwise(positions)):
+        return True  # 出：售：冰·毒 -- every character stands apart: spelled out, not two sentences
     return not (precision and runs_on(text, positions[0], positions[-1]))
 
 
@@ -225,15 +220,16 @@ def recomposed(
 
 @cache
 def syllable_codes(cmap: CharMap, homophones: bytes) -> dict[str, int]:
-    """Toneless syllable -> the representative code of its homophone class."""
+    """Toneless syllable -> the representative code of its homophone class (as :func:`normalize.homophone_map`
+    builds them: from the characters the normalized text can hold)."""
     table = np.frombuffer(homophones, dtype=np.uint16)
+    reading = syllables()
     out: dict[str, int] = {}
-    for cp, syllable in syllables().items():
-        if syllable in out or not is_cjk(chr(cp)) or cp > 0xFFFF:
-            continue
-        code = int(cmap.table[cp])
-        if code:
-            out[syllable] = int(table[code])
+    for code in np.flatnonzero(cmap.decode).tolist():
+        cp = int(cmap.decode[code])
+        syllable = reading.get(cp)
+        if syllable is not None and is_cjk(chr(cp)):
+            out.setdefault(syllable, int(table[code]))
     return out
 
 
