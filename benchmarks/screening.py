@@ -44,7 +44,56 @@ from zilu.screening import HOUBB_LABELS, Banks, Policy, RumorClaim, Screener, lo
 from zilu.screening.backends import hyperscan_available  # noqa: E402
 from zilu.screening.clickbait import clickbait_score, default_model  # noqa: E402
 
-SWITCHES = ("case", "width", "traditional", "digits", "noise", "repeat", "pinyin", "homophone")
+SWITCHES = (
+    "case", "width", "confusables", "traditional", "digits", "noise", "repeat", "pinyin", "homophone",
+    "punctuation", "spacers", "split_chars", "pinyin_mix", "precision",
+)  # fmt: skip
+
+RAW_CLI = r"""
+import json, sys
+import ahocorasick_rs
+terms = [line.rsplit(maxsplit=1)[0] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+automaton = ahocorasick_rs.AhoCorasick(terms)
+out = sys.stdout
+for line in sys.stdin.buffer:
+    record = json.loads(line)
+    found = automaton.find_matches_as_indexes(record["text"])
+    out.write(json.dumps({"id": record["id"], "hits": [[terms[i], s, e] for i, s, e in found]},
+                         ensure_ascii=False) + "\n")
+"""
+
+
+def cli_end_to_end(lexicon: Path, posts: list[str], rounds: int = 2) -> None:
+    """``zilu screen`` over the posts as JSON Lines against a raw ahocorasick_rs script doing the same JSON Lines in
+    and out with no normalization: CPU seconds of each child process (start-up included), paired runs."""
+    import resource
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "posts.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for number, post in enumerate(posts):
+                handle.write(json.dumps({"id": number, "text": post}, ensure_ascii=False) + "\n")
+        script = Path(tmp) / "raw.py"
+        script.write_text(RAW_CLI, encoding="utf-8")
+        commands = {
+            "raw ahocorasick_rs script": [sys.executable, str(script), str(lexicon)],
+            "zilu screen": [sys.executable, "-m", "zilu", "screen", "--terms", str(lexicon), "--label-map", "houbb"],
+        }
+        best: dict[str, float] = {}
+        subprocess.run(commands["zilu screen"], stdin=subprocess.DEVNULL, capture_output=True, check=True)  # warm
+        for _ in range(rounds):
+            for name, command in commands.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                with source.open("rb") as stdin:
+                    subprocess.run(command, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                best[name] = min(best.get(name, cpu), cpu)
+    raw, zilu = best["raw ahocorasick_rs script"], best["zilu screen"]
+    print(f"\nend to end, {len(posts):,} posts as JSON Lines (CPU seconds incl. start-up, best of {rounds}): "
+          f"raw ahocorasick_rs script {raw:.2f} s, zilu screen {zilu:.2f} s; zilu / raw time {zilu / raw:.2f}x")  # fmt: skip
 
 
 def peak_mb() -> float:
@@ -132,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-chars", type=int, default=1_000_000, help="characters per screen() call")
     parser.add_argument("--skip-switches", action="store_true", help="leave out the per-switch table")
     parser.add_argument("--rumors-only", action="store_true", help="only the rumor and clickbait lines")
+    parser.add_argument("--cli-posts", type=int, default=200_000, help="posts for the end-to-end CLI comparison")
     args = parser.parse_args(argv)
     shared = Path(os.environ.get("ZILU_SHARED_DIR") or REPO.parent / "shared") / "data"
     if args.rumors_only:
@@ -185,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nscreen_many: {len(posts) / many_seconds:,.0f} posts/s ({megabytes / many_seconds:.1f} MB/s); "
           f"posts with hits {with_hits:,} ({with_hits / len(posts):.1%}); suggestions {dict(flagged)}")  # fmt: skip
     print(f"peak memory: {peak_mb():.0f} MB")
+    cli_end_to_end(lexicon, posts[: args.cli_posts])
 
     if not args.skip_switches:
         print("\nEach switch off in turn (best of 2 passes over the chunks; all on for comparison):")

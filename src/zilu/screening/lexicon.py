@@ -17,16 +17,21 @@ terms, terms with repeated characters, allow-list and context words). Candidates
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache, partial
+from pathlib import Path
 
 import numpy as np
 
 from zilu.screening import views
-from zilu.screening.backends import Scanner, make_scanner
+from zilu.screening.backends import Scanner, cache_dir, make_scanner
 from zilu.screening.banks import Banks
 from zilu.screening.charclass import is_cjk
-from zilu.screening.charmap import U16, U32, Bools, CharMap, charmap
+from zilu.screening.charmap import DATA, U16, U32, Bools, CharMap, charmap
 from zilu.screening.normalize import boundary_codes, homophone_map, pinyin_spelling
 from zilu.screening.policy import Evasion
 from zilu.screening.resolve import TermHits, TermInfo, resolve
@@ -34,6 +39,7 @@ from zilu.screening.verify import (
     ALLOW,
     CONTEXT,
     HOMOPHONE,
+    I64,
     NORMALIZED,
     PINYIN,
     TERM,
@@ -76,11 +82,14 @@ class Lexicon:
         self.exact: dict[bytes, list[Variant]] = {}
         self.sound: dict[bytes, list[Variant]] = {}
         self._term_codes: set[int] = set()
-        self._compile(entries)
-        self.exact_keys = list(self.exact)
-        self.sound_keys = list(self.sound)
-        self.exact_table = VariantTable([self.exact[k] for k in self.exact_keys])
-        self.sound_table = VariantTable([self.sound[k] for k in self.sound_keys])
+        self.cached = self._load_compiled(entries)
+        if not self.cached:
+            self._compile(entries)
+            self.exact_keys = list(self.exact)
+            self.sound_keys = list(self.sound)
+            self.exact_table = VariantTable([self.exact[k] for k in self.exact_keys])
+            self.sound_table = VariantTable([self.sound[k] for k in self.sound_keys])
+            self._save_compiled()
         self.info = TermInfo(banks.terms, self.context_words, context_window)
         self.exact_scanner: Scanner = make_scanner(self.exact_keys, backend)
         self.sound_scanner: Scanner = make_scanner(self.sound_keys, backend)
@@ -92,6 +101,59 @@ class Lexicon:
         self.syllable_codes: dict[str, int] | None = None
         if evasion.pinyin_mix and self.homophones is not None and self.sound_keys:
             self.syllable_codes = views.syllable_codes(self.cmap, self.homophones.tobytes())
+
+    # ------------------------------------------------------------------ compiled lexicons on disk
+
+    def _cache_path(self, entries: list[tuple[int, int, str]]) -> Path | None:
+        """Where the compiled form of these entries under these switches is kept (``None``: caching is off)."""
+        directory = cache_dir()
+        if directory is None:
+            return None
+        digest = hashlib.sha256(_LEXICON_FORMAT + _data_digest() + repr(self.evasion).encode())
+        for kind, ref, text in entries:
+            digest.update(f"{kind}\x1f{ref}\x1f{text}\x1e".encode("utf-8", "surrogatepass"))
+        return directory / f"{digest.hexdigest()[:32]}.lexicon.npz"
+
+    def _load_compiled(self, entries: list[tuple[int, int, str]]) -> bool:
+        """Take the automaton keys and variant tables from the cache; ``False`` when they are not there."""
+        self._cache_file = self._cache_path(entries)
+        if self._cache_file is None or not self._cache_file.exists():
+            return False
+        try:
+            with np.load(self._cache_file, allow_pickle=False) as data:
+                self.exact_keys = _split_keys(data["exact_keys"], data["exact_key_len"])
+                self.sound_keys = _split_keys(data["sound_keys"], data["sound_key_len"])
+                self.exact_table = VariantTable.from_arrays(data, "exact_")
+                self.sound_table = VariantTable.from_arrays(data, "sound_")
+                self._term_codes = set(data["term_codes"].tolist())
+        except (OSError, KeyError, ValueError):
+            return False
+        with contextlib.suppress(OSError):
+            os.utime(self._cache_file)
+        return True
+
+    def _save_compiled(self) -> None:
+        """Write the compiled form for the next start (a cache that cannot be written is simply not used)."""
+        path = self._cache_file
+        if path is None:
+            return
+        arrays = {
+            **self.exact_table.arrays("exact_"),
+            **self.sound_table.arrays("sound_"),
+            "exact_keys": np.frombuffer(b"".join(self.exact_keys), dtype=np.uint8),
+            "exact_key_len": np.fromiter(map(len, self.exact_keys), dtype=np.int64, count=len(self.exact_keys)),
+            "sound_keys": np.frombuffer(b"".join(self.sound_keys), dtype=np.uint8),
+            "sound_key_len": np.fromiter(map(len, self.sound_keys), dtype=np.int64, count=len(self.sound_keys)),
+            "term_codes": np.array(sorted(self._term_codes), dtype=np.int64),
+        }
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+                np.savez(handle, **arrays)
+            os.replace(handle.name, path)
+            old = sorted(path.parent.glob("*.lexicon.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in old[_KEEP_LEXICONS:]:
+                stale.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ compile
 
@@ -184,19 +246,19 @@ class Lexicon:
             for glyphs in (False, True) if ev.spacers else (False,):
                 joined = views.joined(cps, codes, ev.punctuation, ev.spacers, glyphs)
                 if joined is not None:
-                    found, kept_at = self._find(cps, joined.codes)
+                    found, kept_at = self._find(cps, joined.codes, changed=joined.changed)
                     found = _using(found, joined.changed)
                     parts.append(self._keep(found, kept_at, partial(views.accept_joined, text, joined, ev.precision)))
         if self.recompose is not None:
             recomposed = views.recomposed(text, ev.precision, codes, *self.recompose)
             if recomposed is not None:
-                found, _kept = self._find(cps, recomposed.codes)
+                found, _kept = self._find(cps, recomposed.codes, changed=recomposed.changed)
                 parts.append(_using(found, recomposed.changed))
         if self.syllable_codes is not None:
             mixed = views.pinyin_mixed(codes, self.cmap, _letter_codes(self.cmap), _cjk_codes(self.cmap),
                                        self.syllable_codes)  # fmt: skip
             if mixed is not None:
-                parts.append(self._find(cps, mixed.codes, pinyin=mixed.pinyin)[0])
+                parts.append(self._find(cps, mixed.codes, pinyin=mixed.pinyin, changed=mixed.changed)[0])
         found = _concat([p for p in parts if p is not None])
         if found is None:
             return TermHits([], [], [], [], [], [])
@@ -211,9 +273,12 @@ class Lexicon:
             seg_ends = seg_starts + np.asarray(lengths, dtype=np.int64)
         return resolve(found, cps, seg_starts, seg_ends, self.info)
 
-    def _find(self, cps: U32, codes: U16, pinyin: Bools | None = None) -> tuple[Found | None, Bools]:
+    def _find(
+        self, cps: U32, codes: U16, pinyin: Bools | None = None, changed: Bools | None = None
+    ) -> tuple[Found | None, Bools]:
         """Verified occurrences in one view of a block (``codes``: its codes, 0 where deleted), and which original
-        positions the view keeps."""
+        positions the view keeps. With ``changed`` (an alternative view: the original positions it changed), only
+        candidates whose span covers a changed position are verified: the plain view has the others."""
         keep = codes != 0
         n_view = codes[keep]
         idx1 = None
@@ -252,6 +317,18 @@ class Lexicon:
             sound_ids, sound_ends = self.sound_scanner.scan(self.homophones[c_view].tobytes())
         if not exact_ids and not sound_ids:
             return None, keep
+        if changed is not None:
+            if idx1 is None:
+                idx1 = np.flatnonzero(keep)
+            first_n = np.flatnonzero(keep2) if keep2 is not None else np.arange(len(n_view), dtype=np.int64)
+            # per C position: the original positions of its run's first and last characters
+            c_first = idx1[first_n]
+            c_last = idx1[np.append(first_n[1:] - 1, len(n_view) - 1)]
+            before = np.concatenate(([0], np.cumsum(changed, dtype=np.int64)))
+            exact_ids, exact_ends = _covering(exact_ids, exact_ends, self.exact_table, c_first, c_last, before)
+            sound_ids, sound_ends = _covering(sound_ids, sound_ends, self.sound_table, c_first, c_last, before)
+            if not exact_ids and not sound_ids:
+                return None, keep
         max_gap = ev.max_gap if pinyin is None else ev.max_gap + views.MAX_SYLLABLE - 1
         checker = Checker(max_gap, self.word, cps, codes, keep, keep2, c_view, n_view, idx1, pinyin)
         parts = []
@@ -293,6 +370,27 @@ def _cjk_codes(cmap: CharMap) -> Bools:
     return out
 
 
+_LEXICON_FORMAT = b"zilu-lexicon/1"
+_KEEP_LEXICONS = 8
+
+
+@cache
+def _data_digest() -> bytes:
+    """A digest of the data files a compiled lexicon depends on (character tables, pinyin, splits)."""
+    digest = hashlib.sha256()
+    for name in ("charmap.txt", "pinyin.txt", "chaizi.txt", "words.txt"):
+        with contextlib.suppress(OSError):
+            digest.update((DATA.parent / name).read_bytes())
+    return digest.digest()
+
+
+def _split_keys(flat: np.ndarray, lengths: np.ndarray) -> list[bytes]:
+    raw = flat.tobytes()
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]]
+    return [raw[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
 @cache
 def _letter_codes(cmap: CharMap) -> Bools:
     """``_letter_codes(cmap)[code]``: the code stands for an ASCII letter."""
@@ -302,6 +400,22 @@ def _letter_codes(cmap: CharMap) -> Bools:
         if code:
             out[code] = True
     return out
+
+
+def _covering(
+    ids: list[int], ends: list[int], table: VariantTable, c_first: I64, c_last: I64, before: I64
+) -> tuple[list[int], list[int]]:
+    """The candidates ``(ids, ends)`` of an automaton whose span covers a changed position (``before``: how many
+    original positions before each one changed)."""
+    if not ids:
+        return ids, ends
+    pid = np.asarray(ids, dtype=np.int64)
+    c_end = np.asarray(ends, dtype=np.int64) // 2
+    size = table.size[table.first[pid]]
+    start = c_first[c_end - size]
+    end = c_last[c_end - 1] + 1
+    good = before[end] > before[start]
+    return pid[good].tolist(), np.asarray(ends, dtype=np.int64)[good].tolist()
 
 
 def _using(found: Found | None, changed: Bools) -> Found | None:

@@ -52,12 +52,12 @@ class Variant(NamedTuple):
 class VariantTable:
     """The variants of one automaton, flat, with ``first``/``count`` per pattern id (all of one id have one size)."""
 
+    ARRAYS = ("count", "kind", "ref", "how", "homophone", "left", "right", "size", "forms", "has_runs", "runs")
+
     def __init__(self, variants: list[list[Variant]]) -> None:
-        self.variants = variants
         flat = [v for group in variants for v in group]
         n = len(flat)
         self.count = np.fromiter((len(g) for g in variants), dtype=np.int64, count=len(variants))
-        self.first = np.concatenate(([0], np.cumsum(self.count)[:-1])).astype(np.int64)
         self.kind = np.fromiter((v.kind for v in flat), dtype=np.int64, count=n)
         self.ref = np.fromiter((v.ref for v in flat), dtype=np.int64, count=n)
         self.how = np.fromiter((v.how for v in flat), dtype=np.int64, count=n)
@@ -66,12 +66,29 @@ class VariantTable:
         self.right = np.fromiter((v.right for v in flat), dtype=np.bool_, count=n)
         self.size = np.fromiter((v.size for v in flat), dtype=np.int64, count=n)
         self.forms = np.frombuffer(b"".join(v.form for v in flat), dtype=np.uint16)
-        self.form_off = np.concatenate(([0], np.cumsum(self.size)[:-1])).astype(np.int64)
         runs = [v.runs for v in flat]
         self.has_runs = np.fromiter((r is not None for r in runs), dtype=np.bool_, count=n)
         self.runs = np.array([x for r in runs if r is not None for x in r], dtype=np.int64)
+        self._offsets()
+
+    def _offsets(self) -> None:
+        self.first = np.concatenate(([0], np.cumsum(self.count)[:-1])).astype(np.int64)
+        self.form_off = np.concatenate(([0], np.cumsum(self.size)[:-1])).astype(np.int64)
         sizes_with_runs = np.where(self.has_runs, self.size, 0)
         self.runs_off = np.concatenate(([0], np.cumsum(sizes_with_runs)[:-1])).astype(np.int64)
+
+    def arrays(self, prefix: str) -> dict[str, Any]:
+        """The table as named arrays (for the on-disk cache of compiled lexicons)."""
+        return {f"{prefix}{name}": getattr(self, name) for name in self.ARRAYS}
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str) -> VariantTable:
+        """The table back from :meth:`arrays`."""
+        table = cls.__new__(cls)
+        for name in cls.ARRAYS:
+            setattr(table, name, np.asarray(data[f"{prefix}{name}"]))
+        table._offsets()
+        return table
 
 
 class Found(NamedTuple):

@@ -30,7 +30,7 @@ import numpy as np
 from zilu.screening.charclass import BOUNDARY, SPACERS, is_cjk
 from zilu.screening.charmap import MAX_CP, U16, U32, Bools, CharMap
 from zilu.screening.normalize import syllables
-from zilu.screening.words import common_words, crossed_by_word, inside_common_word, runs_on, splits
+from zilu.screening.words import WORD_MAX, common_words, crossed_by_word, inside_common_word, runs_on, splits
 
 KEYCAP = 0x20E3
 VS16 = 0xFE0F
@@ -309,6 +309,15 @@ def uses_change(view: View, start: int, end: int, kept: Iterable[int]) -> bool:
 
 def part_of_word(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is (inside) a known word or a known word crosses its edge."""
+    room = WORD_MAX - 1
+    return _part_of_word(text[max(0, start - room) : start], text[start:end], text[end : end + room])
+
+
+@lru_cache(maxsize=65536)
+def _part_of_word(left: str, core: str, right: str) -> bool:
+    """:func:`part_of_word` on the span and the characters around it that a word could reach (cached)."""
+    text = left + core + right
+    start, end = len(left), len(left) + len(core)
     return inside_common_word(text, start, end) or crossed_by_word(text, start, end)
 
 
