@@ -1,134 +1,55 @@
-"""Rumor matching, evaluated: recall@1 on rewritten rumors and false matches on true news, in one command.
+"""Rumor matching, evaluated: recall@1 per rewrite kind and false matches on true news, in one command.
 
-    python benchmarks/rumors.py [--per-claim N] [--seed S] [--no-minhash]
+    python benchmarks/rumors.py [--per-claim N] [--seed S] [--threshold T] [--minhash]
 
-Reads ``$ZILU_SHARED_DIR/data/rumors`` (default ``<repo>/../shared/data/rumors``); exits 0 with a message when it is
-absent.
+Reads ``$ZILU_SHARED_DIR/data`` (default ``<repo>/../shared/data``); exits 0 with a message when it is absent. Needs
+``opencc`` (``test`` extra) for the traditional-character rewrites.
 
-* Bank: the 342 rumor posts of CHECKED (``checked_fake_with_debunk.jsonl``), each with its debunk.
-* Queries: ``--per-claim`` (default 3) rewrites of every bank post, each a random mix of three of the rewrites a
-  spreader makes (see ``REWRITES``): truncation, a prefix such as 转发/紧急扩散/速看, emoji, traditional characters
-  (OpenCC ``s2t``, from the ``test`` extra), symbols inserted between characters, synonym swaps, sentence reorder, a
-  comment added after it. Plus one query per rewrite kind alone, for the per-rewrite table.
-* Negatives: the 880 true news posts of ``checked_real_dev.jsonl`` (same topic, same months).
+Two banks, so that what is tuned on one is checked on data it was not tuned on:
 
-recall@1 counts a query as found when the best claim above the threshold is its source post (strict) or a post of
-the same rumor (the bank holds many reposts of one rumor: the same debunk text, or a claim-to-claim score of at least
-0.9). A false match is a negative with any claim above the threshold. ``--no-minhash`` leaves out the comparison with
-datasketch's MinHash LSH (``bench`` extra).
+* **CHECKED** (tuning): the 342 COVID-19 rumor posts of ``rumors/checked_fake_with_debunk.jsonl`` (181 distinct
+  rumors: the bank holds many reposts of one rumor).
+* **CED** (held out, other years and topics): the 1,538 Weibo posts labelled ``rumor`` in
+  ``corpus/weibo_ced_originals.jsonl``.
+
+Queries come from ``benchmarks/rumor_rewrites.py``, a generator written independently of the engine (window,
+traditional, edits, prefix, reorder; seeded): ``--per-claim`` rewrites of every claim per kind, and as many mixing two
+kinds. Negatives: the 880 true news posts of ``rumors/checked_real_dev.jsonl`` (same topic and months as CHECKED) and
+the 1,849 ``non-rumor`` posts of CED.
+
+recall@1 counts a query as found when the best claim at or above the threshold is its source post (*same claim*) or
+a post of the same rumor (*same rumor*: the same debunk text, or 90% of the 3-grams of the shorter claim in the
+other; computed from the texts, not from the engine's score),
+the figure a moderator cares about since every post of one rumor carries the same debunk. A false match is a negative
+with any claim at or above the threshold. The reliability table bins the score of the best claim for every query and
+negative: the share in each bin that is right says whether the score reads as a probability.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
-import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rumor_rewrites import KINDS, rewrite
+
 from zilu.screening import Policy
+from zilu.screening.normalize import content_codes
 from zilu.screening.rumors import RumorClaim, RumorIndex, load_rumors, text_grams
 
 REPO = Path(__file__).resolve().parents[1]
-PREFIXES = ["转发：", "紧急扩散！", "速看！！", "【转】", "扩散周知：", "转需！", "紧急通知：", "重要提醒 "]
-SUFFIXES = ["大家注意！", "真的假的？", "转给家人！", "转发就是功德", "宁可信其有", "[并不简单]"]
-EMOJI = ["🔥", "😱", "⚠️", "🙏", "‼️", "👉", "😭", "❗"]
-SYMBOLS = ["*", "#", "·", "_", " ", "~", "|", "♥"]
-SYNONYMS = {
-    "大家": "各位", "现在": "目前", "已经": "早已", "非常": "十分", "马上": "立刻", "今天": "今日", "医生": "大夫",
-    "告诉": "通知", "所以": "因此", "因为": "由于", "如果": "假如", "孩子": "小孩", "可以": "能够", "一定": "务必",
-    "不要": "别", "感染": "染上", "病毒": "病菌", "口罩": "面罩", "消息": "通知", "喝": "饮", "吃": "食用",
-    "武汉": "江城", "美国": "美方", "日本": "日方", "发现": "发觉", "研究": "研发", "专家": "权威人士",
-}  # fmt: skip
-
-
-def _truncate(text: str, rng: random.Random) -> str:
-    if len(text) < 40:
-        return text
-    size = max(30, int(len(text) * rng.uniform(0.4, 0.7)))
-    start = rng.randint(0, len(text) - size)
-    return text[start : start + size]
-
-
-def _prefix(text: str, rng: random.Random) -> str:
-    return rng.choice(PREFIXES) + text
-
-
-def _suffix(text: str, rng: random.Random) -> str:
-    return text + rng.choice(SUFFIXES)
-
-
-def _emoji(text: str, rng: random.Random) -> str:
-    chars = list(text)
-    for _ in range(rng.randint(2, 5)):
-        chars.insert(rng.randint(0, len(chars)), rng.choice(EMOJI))
-    return "".join(chars)
-
-
-def _symbols(text: str, rng: random.Random) -> str:
-    return "".join(ch + (rng.choice(SYMBOLS) if rng.random() < 0.12 else "") for ch in text)
-
-
-def _synonyms(text: str, rng: random.Random) -> str:
-    for word, other in SYNONYMS.items():
-        if word in text and rng.random() < 0.8:
-            text = text.replace(word, other)
-    return text
-
-
-def _reorder(text: str, rng: random.Random) -> str:
-    sentences = [s for s in re.split(r"(?<=[。！？!?；])", text) if s]
-    if len(sentences) < 2:
-        return text
-    rng.shuffle(sentences)
-    return "".join(sentences)
-
-
-def _traditional() -> Callable[[str, random.Random], str]:
-    try:
-        import opencc
-
-        converter = opencc.OpenCC("s2t")
-        return lambda text, _rng: converter.convert(text)
-    except ImportError:  # the charmap's inverse: every simplified character that has a traditional form here
-        from zilu.screening.charmap import charmap
-
-        cmap = charmap()
-        inverse: dict[str, str] = {}
-        for cp in range(0x4E00, 0xA000):
-            simple = int(cmap.final[cp])
-            if simple != cp:
-                inverse.setdefault(chr(simple), chr(cp))
-        table = str.maketrans(inverse)
-        return lambda text, _rng: text.translate(table)
-
-
-REWRITES: dict[str, Callable[[str, random.Random], str]] = {
-    "truncate": _truncate,
-    "prefix": _prefix,
-    "suffix": _suffix,
-    "emoji": _emoji,
-    "traditional": _traditional(),
-    "symbols": _symbols,
-    "synonyms": _synonyms,
-    "reorder": _reorder,
-}
-
-
-def rewrite(text: str, kinds: list[str], rng: random.Random) -> str:
-    """``text`` after the rewrites in ``kinds``, in a fixed order (content changes first, decoration last)."""
-    for kind in ("reorder", "truncate", "synonyms", "suffix", "prefix", "traditional", "emoji", "symbols"):
-        if kind in kinds:
-            text = REWRITES[kind](text, rng)
-    return text
 
 
 def same_rumor_groups(claims: list[RumorClaim], index: RumorIndex) -> list[int]:
-    """A group number per claim: claims with the same debunk or a claim-to-claim score >= 0.9 share one."""
+    """A group number per claim: claims with the same debunk or 90% of the shorter one's 3-grams in common share one."""
     parent = list(range(len(claims)))
 
     def find(i: int) -> int:
@@ -138,30 +59,53 @@ def same_rumor_groups(claims: list[RumorClaim], index: RumorIndex) -> list[int]:
         return i
 
     by_debunk: dict[str, int] = {}
+    grams = [set(text_grams(claim.text)[0].tolist()) for claim in claims]
     for i, claim in enumerate(claims):
         if claim.debunk:
             parent[find(i)] = find(by_debunk.setdefault(claim.debunk, i))
-        for match in index.search(claim.text, threshold=0.9, limit=20):
-            parent[find(i)] = find(match.claim)
+        for match in index.search(claim.text, threshold=0.0, limit=20):  # candidates; the test is the set overlap
+            j = match.claim
+            if len(grams[i] & grams[j]) >= 0.9 * max(min(len(grams[i]), len(grams[j])), 1):
+                parent[find(i)] = find(j)
     return [find(i) for i in range(len(claims))]
 
 
-def evaluate(
-    search: Callable[[str], int | None], queries: list[tuple[int, str]], negatives: list[str], groups: list[int]
-) -> tuple[float, float, float, float]:
-    """(strict recall@1, same-rumor recall@1, false matches per 1,000 negatives, posts per CPU second)."""
-    started = time.process_time()  # CPU seconds: one core's work, whatever else the machine is doing
-    strict = same = 0
+Search = Callable[[str], tuple[int, float] | None]
+
+
+def recall(
+    search: Search, queries: list[tuple[int, str]], groups: list[int], threshold: float, texts: list[str] | None = None
+) -> tuple[float, float, float]:
+    """(same-claim, same-claim-or-same-text, same-rumor recall@1) at ``threshold``; the second also counts a best
+    claim that contains the whole normalized query, which no matcher can tell from the source (``texts``: the claims'
+    normalized texts)."""
+    strict = quoted = same = 0
     for source, query in queries:
         best = search(query)
-        strict += best == source
-        same += best is not None and groups[best] == groups[source]
-    false = sum(search(text) is not None for text in negatives)
-    rate = (len(queries) + len(negatives)) / (time.process_time() - started)
-    return strict / len(queries), same / len(queries), 1000 * false / max(len(negatives), 1), rate
+        if best is None or best[1] < threshold:
+            continue
+        strict += best[0] == source
+        quoted += best[0] == source or (texts is not None and normalized(query) in texts[best[0]])
+        same += groups[best[0]] == groups[source]
+    n = max(len(queries), 1)
+    return strict / n, quoted / n, same / n
 
 
-def minhash_search(claims: list[RumorClaim], threshold: float) -> Callable[[str], int | None]:
+def normalized(text: str) -> str:
+    """The text as the matcher sees it (the engine's content table)."""
+    return content_codes(text).tobytes().decode("utf-16-le", "replace")
+
+
+def false_rate(search: Search, negatives: list[str], threshold: float) -> tuple[float, int]:
+    """(false matches per 1,000 negatives, count) at ``threshold``."""
+    false = 0
+    for text in negatives:
+        best = search(text)
+        false += best is not None and best[1] >= threshold
+    return 1000 * false / max(len(negatives), 1), false
+
+
+def minhash_search(claims: list[RumorClaim], threshold: float) -> Search:
     """datasketch MinHash LSH over the same normalized 3-grams, best candidate by estimated Jaccard."""
     from datasketch import MinHash, MinHashLSH
 
@@ -173,73 +117,150 @@ def minhash_search(claims: list[RumorClaim], threshold: float) -> Callable[[str]
         lsh.insert(str(i), m)
         hashes.append(m)
 
-    def search(text: str) -> int | None:
+    def search(text: str) -> tuple[int, float] | None:
         m = MinHash(num_perm=128)
         m.update_batch([int(g).to_bytes(6, "little") for g in set(text_grams(text)[0].tolist())])
         found = [int(key) for key in lsh.query(m)]
-        return max(found, key=lambda i: m.jaccard(hashes[i])) if found else None
+        if not found:
+            return None
+        best = max(found, key=lambda i: m.jaccard(hashes[i]))
+        return best, 1.0
 
     return search
 
 
+def make_queries(claims: list[RumorClaim], per_claim: int, rng: random.Random) -> dict[str, list[tuple[int, str]]]:
+    """Per kind (and ``mixed``, two kinds at once): ``per_claim`` rewrites of every claim."""
+    kinds = list(KINDS)
+    out = {kind: [(i, rewrite(c.text, [kind], rng)) for i, c in enumerate(claims) for _ in range(per_claim)]
+           for kind in kinds}  # fmt: skip
+    out["mixed (two kinds)"] = [
+        (i, rewrite(c.text, rng.sample(kinds, 2), rng)) for i, c in enumerate(claims) for _ in range(per_claim)
+    ]
+    return out
+
+
+def fit(claims: list[RumorClaim], negatives: list[str], per_claim: int, seed: int) -> int:
+    """Fit ``rumors.CALIBRATION``: logistic regression of "the best claim is the right rumor" on the covered fraction
+    and log(shared 3-grams) of the best claim, over rewrites of every kind and the true news (needs scikit-learn)."""
+    import math
+
+    from sklearn.linear_model import LogisticRegression
+
+    from zilu.screening import rumors
+
+    rumors.CALIBRATION = (0.0, 1.0, 0.0)  # score = sigmoid(cover): the covered fraction is read back from it
+    index = RumorIndex(claims)
+    groups = same_rumor_groups(claims, index)
+    rows: list[tuple[float, float]] = []
+    labels: list[int] = []
+    queries = make_queries(claims, per_claim, random.Random(seed + 1))  # other rewrites than the report's
+    for source, text in [item for items in queries.values() for item in items] + [(-1, t) for t in negatives]:
+        found = index.search(text, threshold=0.0, limit=1)
+        if not found:
+            continue
+        p = min(max(found[0].score, 1e-6), 1 - 1e-6)
+        rows.append((math.log(p / (1 - p)), math.log(min(max(found[0].shared, 1), 30))))
+        labels.append(int(source >= 0 and groups[found[0].claim] == groups[source]))
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(rows, labels)
+    a, b = model.coef_[0]
+    print(f"{sum(labels)} right and {len(labels) - sum(labels)} wrong best claims")
+    print(f"CALIBRATION = ({model.intercept_[0]:.2f}, {a:.2f}, {b:.2f})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--per-claim", type=int, default=3, help="mixed rewrites per bank post")
-    parser.add_argument("--seed", type=int, default=10)
-    parser.add_argument("--no-minhash", action="store_true", help="leave out the datasketch comparison")
+    parser.add_argument("--per-claim", type=int, default=2, help="rewrites of every claim per kind")
+    parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--threshold", type=float, default=None, help="default: the policy's rumor_threshold")
+    parser.add_argument("--minhash", action="store_true", help="add datasketch MinHash LSH (bench extra)")
+    parser.add_argument("--fit", action="store_true", help="fit rumors.CALIBRATION on the CHECKED bank and print it")
     args = parser.parse_args(argv)
-    folder = Path(os.environ.get("ZILU_SHARED_DIR") or REPO.parent / "shared") / "data" / "rumors"
-    bank_file, negative_file = folder / "checked_fake_with_debunk.jsonl", folder / "checked_real_dev.jsonl"
-    if not (bank_file.exists() and negative_file.exists()):
-        print(f"skipped: {bank_file} or {negative_file} not found (set ZILU_SHARED_DIR)")
+    data = Path(os.environ.get("ZILU_SHARED_DIR") or REPO.parent / "shared") / "data"
+    checked, real = data / "rumors" / "checked_fake_with_debunk.jsonl", data / "rumors" / "checked_real_dev.jsonl"
+    ced = data / "corpus" / "weibo_ced_originals.jsonl"
+    if not all(path.exists() for path in (checked, real, ced)):
+        print(f"skipped: {checked}, {real} or {ced} not found (set ZILU_SHARED_DIR)")
         return 0
-    claims = load_rumors(bank_file)
-    negatives = [json.loads(line)["text"] for line in negative_file.read_text(encoding="utf-8").splitlines() if line]
+    try:
+        import opencc  # noqa: F401
+    except ImportError:
+        print("skipped: the traditional rewrites need opencc (pip install -e '.[test]')")
+        return 0
+    ced_records = [json.loads(line) for line in ced.read_text(encoding="utf-8").split("\n") if line.strip()]
+    banks = {
+        "CHECKED (tuned on)": load_rumors(checked),
+        "CED (held out)": [
+            RumorClaim(id=r["id"], text=r["text"]) for r in ced_records if r["label"] == "rumor" and r["text"].strip()
+        ],
+    }
+    negatives = {
+        "CHECKED true news": [
+            json.loads(line)["text"] for line in real.read_text(encoding="utf-8").split("\n") if line
+        ],
+        "CED non-rumor": [r["text"] for r in ced_records if r["label"] == "non-rumor"],
+    }
+    threshold = Policy().rumor_threshold if args.threshold is None else args.threshold
+    if args.fit:
+        return fit(banks["CHECKED (tuned on)"], negatives["CHECKED true news"], args.per_claim, args.seed)
     rng = random.Random(args.seed)
-    kinds = list(REWRITES)
-    queries = [
-        (i, rewrite(claim.text, rng.sample(kinds, 3), rng))
-        for i, claim in enumerate(claims)
-        for _ in range(args.per_claim)
-    ]
-    single = {kind: [(i, rewrite(c.text, [kind], rng)) for i, c in enumerate(claims)] for kind in kinds}
-    started = time.perf_counter()
-    index = RumorIndex(claims)
-    build = time.perf_counter() - started
-    groups = same_rumor_groups(claims, index)
-    default = Policy().rumor_threshold
-    print(f"bank: {len(claims)} claims ({len(set(groups))} distinct rumors), index built in {build * 1000:.0f} ms")
-    print(f"queries: {len(queries)} mixed rewrites ({args.per_claim} per claim, 3 rewrites each); "
-          f"negatives: {len(negatives)} true news posts")  # fmt: skip
+    for bank_name, claims in banks.items():
+        started = time.perf_counter()
+        index = RumorIndex(claims)
+        build = time.perf_counter() - started
+        groups = same_rumor_groups(claims, index)
+        queries = make_queries(claims, args.per_claim, rng)
 
-    def ours(threshold: float) -> Callable[[str], int | None]:
-        def search(text: str) -> int | None:
-            found = index.search(text, threshold=threshold, limit=1)
-            return found[0].claim if found else None
+        def ours(text: str, index: RumorIndex = index) -> tuple[int, float] | None:
+            found = index.search(text, threshold=0.0, limit=1)
+            return (found[0].claim, found[0].score) if found else None
 
-        return search
-
-    print("\n| matcher | threshold | recall@1 (same claim) | recall@1 (same rumor) | false matches / 1,000 negatives "
-          "| posts/s |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for threshold in (0.3, 0.4, default, 0.6, 0.7):
-        strict, same, false, rate = evaluate(ours(threshold), queries, negatives, groups)
-        mark = " (default)" if threshold == default else ""
-        print(f"| Zilu 3-gram index{mark} | {threshold} | {strict:.1%} | {same:.1%} | {false:.1f} | {rate:,.0f} |")
-    if not args.no_minhash:
-        try:
-            for threshold in (0.3, 0.5):
-                strict, same, false, rate = evaluate(minhash_search(claims, threshold), queries, negatives, groups)
-                print(f"| datasketch MinHash LSH, 128 perms (Jaccard) | {threshold} | {strict:.1%} | {same:.1%} "
-                      f"| {false:.1f} | {rate:,.0f} |")  # fmt: skip
-        except ImportError:
-            print("(datasketch not installed: pip install -e '.[bench]')")
-    print(f"\nEach rewrite alone, threshold {default} (recall@1, same rumor):\n")
-    print("| rewrite | recall@1 |")
-    print("| --- | ---: |")
-    for kind, items in single.items():
-        _, same, _, _ = evaluate(ours(default), items, [], groups)
-        print(f"| {kind} | {same:.1%} |")
+        print(f"\n## {bank_name}: {len(claims)} claims ({len(set(groups))} distinct rumors), built in {build:.2f} s, "
+              f"threshold {threshold}\n")  # fmt: skip
+        texts = [normalized(claim.text) for claim in claims]
+        print("| rewrite | queries | recall@1 (same claim) | (or a claim with the same text) | recall@1 (same rumor) |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        started = time.process_time()
+        count = 0
+        scored: list[tuple[float, bool]] = []
+        for kind, items in queries.items():
+            strict, quoted, same = recall(ours, items, groups, threshold, texts)
+            count += len(items)
+            print(f"| {kind} | {len(items)} | {strict:.1%} | {quoted:.1%} | {same:.1%} |")
+            for source, query in items[:: max(len(items) // 300, 1)]:
+                best = ours(query)
+                if best is not None:
+                    scored.append((best[1], groups[best[0]] == groups[source]))
+        print("\n| negatives | posts | false matches | per 1,000 |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, texts in negatives.items():
+            rate, false = false_rate(ours, texts, threshold)
+            count += len(texts)
+            print(f"| {name} | {len(texts)} | {false} | {rate:.2f} |")
+            for text in texts:
+                best = ours(text)
+                if best is not None:
+                    scored.append((best[1], False))
+        seconds = time.process_time() - started
+        print(f"\n(queries and negatives searched at about {2 * count / seconds:,.0f} posts per CPU second)")
+        print("\nReliability of the score (best claim of a sample of queries and of every negative):\n")
+        print("| score | posts | right claim |")
+        print("| --- | ---: | ---: |")
+        edges = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01]
+        for low, high in itertools.pairwise(edges):
+            inside = [right for score, right in scored if low <= score < high]
+            if inside:
+                print(f"| {low:.1f}-{min(high, 1.0):.1f} | {len(inside)} | {sum(inside) / len(inside):.1%} |")
+        if args.minhash:
+            try:
+                search = minhash_search(claims, 0.3)
+            except ImportError:
+                print("(datasketch not installed: pip install -e '.[bench]')")
+                continue
+            rows = [(kind, recall(search, items, groups, 0.0)) for kind, items in queries.items()]
+            print("\ndatasketch MinHash LSH (128 permutations, Jaccard 0.3), same rumor: " +
+                  ", ".join(f"{kind} {same:.1%}" for kind, (_, _, same) in rows))  # fmt: skip
     return 0
 
 

@@ -101,3 +101,25 @@ def test_short_bodies_and_odd_titles(screener):
     verdict = screener.screen("正文", title="")
     assert verdict.hits == () and verdict.clickbait is not None
     assert 0.0 <= screener.screen("x" * 5000, title="\ud800🔥?" * 50).clickbait <= 1.0
+
+
+def test_outlet_independent_features():
+    body = "11月8日，国家统计局发布数据，10月全国居民消费价格同比上涨2.1%，其中食品价格上涨7.0%。" * 3
+    plain = dict(zip(FEATURES, features("10月全国居民消费价格同比上涨2.1%", body), strict=True))
+    bait = dict(zip(FEATURES, features("你绝对想不到，物价最新数据竟然是……", body), strict=True))
+    invented = dict(zip(FEATURES, features("“史上最贵”：物价上涨35%", body), strict=True))
+    assert plain["bm25"] > bait["bm25"] and plain["mismatch"] < bait["mismatch"]
+    assert plain["missing_facts"] == 0.0 and invented["missing_facts"] == 1.0  # 35% and the quote are not in the body
+    assert (bait["second_person"], bait["superlative"], bait["withheld"], bait["ellipsis"]) == (1.0, 1.0, 1.0, 1.0)
+    assert features("外交部：中方期待访问取得成功", body)[FEATURES.index("colon_head")] == 1.0
+    assert 0.0 < plain["length_ratio"] < 1.0
+    assert clickbait_score("你绝对想不到，物价最新数据竟然是……", body) > clickbait_score(
+        "10月全国居民消费价格同比上涨2.1%", body
+    )
+
+
+def test_shipped_weights_are_calibrated_on_held_out_topics():
+    document = json.loads(clickbait_module.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert document["version"] >= 2 and document["calibration"]["reliability"]
+    topic = document["evaluation"]["topic shift (held-out topic clusters)"]
+    assert topic["engine features, logistic regression"]["auc"] >= 0.8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from zilu.screening import (
@@ -112,8 +113,10 @@ def test_counting_in_pieces_gives_the_same_matches(monkeypatch, screener):
 def test_policy_changes_the_suggestion_and_the_threshold():
     strict = Screener(Banks(rumors=CLAIMS), Policy(labels={"rumor": "block"}))
     assert strict.screen(REWORDED).suggestion == "block"
-    assert Screener(Banks(rumors=CLAIMS), Policy(rumor_threshold=1.0)).screen("转发" + LIQUOR.text).hits
-    assert not Screener(Banks(rumors=CLAIMS), Policy(rumor_threshold=1.0)).screen(REWORDED).hits
+    # the score is a probability: a whole claim restated scores higher than a reworded part of one
+    assert Screener(Banks(rumors=CLAIMS), Policy(rumor_threshold=0.98)).screen("转发" + LIQUOR.text).hits
+    assert not Screener(Banks(rumors=CLAIMS), Policy(rumor_threshold=0.98)).screen(REWORDED).hits
+    assert not Screener(Banks(rumors=CLAIMS), Policy(rumor_threshold=1.0)).screen("转发" + LIQUOR.text).hits
 
 
 def test_loading_merging_and_exporting(tmp_path):
@@ -149,3 +152,23 @@ def test_bad_claim_files_name_the_line(tmp_path, line, message):
     with pytest.raises(BankFormatError, match="line 2") as caught:
         load_rumors(path)
     assert message in str(caught.value)
+
+
+def test_the_claim_that_explains_the_whole_post_ranks_first():
+    short = RumorClaim(id="r-short", text="蚊虫将是人类第三病毒传播者", debunk="另一条")  # inside MOSQUITO
+    index = RumorIndex((MOSQUITO, short))
+    window = "所长石正丽教授今天凌晨向全国人民发出警告：蚊虫将是人类第三病毒传播者，一旦传播了"
+    assert [m.claim for m in index.search(window)] == [0, 1]  # the quoted window is all MOSQUITO's
+    assert index.search("转发：" + short.text + "！！")[0].claim == 1  # a restatement of the short one is its own
+
+
+def test_a_window_of_a_claim_matches_and_scores_are_probabilities():
+    index = RumorIndex(CLAIMS)
+    window = MOSQUITO.text[20:48]  # cut mid-clause
+    (match,) = index.search(window, threshold=0.5)
+    assert match.claim == 0 and 0.5 <= match.score < 1.0
+    covers = [0.2, 0.5, 0.8, 1.0]
+    probabilities = rumors_module.probability(np.array(covers), np.array([12, 12, 12, 12])).tolist()
+    assert probabilities == sorted(probabilities) and all(0.0 < p < 1.0 for p in probabilities)
+    longer = rumors_module.probability(np.array([0.8, 0.8]), np.array([8, 30])).tolist()
+    assert longer[0] < longer[1]  # more shared text, more certainty

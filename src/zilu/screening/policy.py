@@ -92,7 +92,7 @@ class Policy:
     max_chars: int = 2_000_000  # longest text or title accepted, in code points
     max_hits: int = 1000  # most hits a verdict lists (the verdict's suggestion and labels still count every hit)
     report_links: bool = False  # also report links that are not blocked (label "link.url")
-    rumor_threshold: float = 0.5  # least score for a "rumor" hit (weighted 3-gram overlap with a bank claim)
+    rumor_threshold: float = 0.5  # least score for a "rumor" hit (calibrated probability of restating a claim)
     clickbait: bool = True  # score the title of items that have one (the verdict's "clickbait")
     clickbait_threshold: float = 0.5  # least clickbait score for a "clickbait" hit on the title
 

@@ -3,21 +3,24 @@
 A claim and a post are compared as sets of character 3-grams of their normalized text: the engine's character table
 (width, case, number styles, traditional -> simplified, noise such as emoji and inserted symbols deleted) with
 clause punctuation and line breaks deleted as well, so ``紧急扩散！！石正麗教授淩晨發出警告🔥`` and
-``石正丽教授凌晨发出警告`` share every 3-gram of the second. Each 3-gram is weighted by its inverse document
-frequency in the bank, and the score of a (post, claim) pair is the weighted *overlap coefficient*::
+``石正丽教授凌晨发出警告`` share every 3-gram of the second; the same table serves indexing and lookup. Each 3-gram is
+weighted by its inverse document frequency in the bank, and a (post, claim) pair gets two *covered fractions*::
 
-    score = w(post ∩ claim) / min(w(post), w(claim))
+    post_cover = w(post ∩ claim) / w(post)        claim_cover = w(post ∩ claim) / w(claim)
 
-which is 1.0 when one contains the other: a truncated rumor, a rumor with a prefix (转发, 紧急扩散) or a comment around
-it, or a post quoting only part of a long claim all score high, while a reworded one loses only the 3-grams around
-each change. 3-grams in more than ``max_df`` of the claims (``新冠病毒`` in a bank of COVID rumors) get weight zero,
-which keeps postings short and stops topical vocabulary from making true news look like a rumor; a small bank keeps
-every 3-gram found in up to ``min_cap`` (100) claims, so a rumor reposted many times in it stays matchable.
+A post quoting any long enough window of a claim covers little of the claim but is covered whole; a claim inside a
+long comment is covered whole; a reworded or reordered one loses only the 3-grams around each change or clause
+boundary. ``score`` is the probability that the post restates the claim (:func:`probability`, a logistic function of
+the larger fraction and of the number of shared 3-grams, fitted by ``benchmarks/rumors.py --fit``), and candidates
+rank by ``post_cover + CLAIM_RANK_WEIGHT * claim_cover``: first the claims that explain the whole post, among them the
+one closest to it. 3-grams in more than ``max_df`` of the claims (``新冠病毒`` in a bank of COVID rumors) get weight
+zero, which keeps postings short and stops topical vocabulary from making true news look like a rumor; a small bank
+keeps every 3-gram found in up to ``min_cap`` (100) claims, so a rumor reposted many times in it stays matchable.
 
 The index is an inverted file in numpy arrays (sorted 3-gram keys, CSR postings of claim numbers); matching a block of
 posts is a handful of vectorized operations (lookups by ``searchsorted``, one ``np.unique`` over (post, claim)
-pairs, weighted ``bincount``), and the counting is exact: no candidate pruning, so no verification pass is needed.
-The span of a hit runs from the first to the last of the post's 3-grams found in the claim.
+pairs, weighted ``bincount``), then the best few candidates of each post are verified (only 3-grams in runs of two
+count). The span of a hit runs from the first to the last of the post's 3-grams found in the claim.
 """
 
 from __future__ import annotations
@@ -83,6 +86,20 @@ def text_grams(text: str) -> tuple[U64, I64]:
     codes = content_table()[cps]
     kept = np.flatnonzero(codes)
     return _grams(codes[kept]), kept[: max(len(kept) - NGRAM + 1, 0)].astype(np.int64)
+
+
+#: The rumor score as a probability: a logistic function of the covered fraction (of the post or of the claim,
+#: whichever is larger) and of how much is shared (3-grams, at most 30 counted), fitted by ``benchmarks/rumors.py
+#: --fit`` on rewrites of the CHECKED claims against true news (see docs/screening.md, "Rumors").
+CALIBRATION = (-6.70, 4.83, 1.86)  # intercept, covered fraction, log(shared 3-grams)
+CLAIM_RANK_WEIGHT = 0.5  # candidates rank by the covered fraction of the post + this x that of the claim
+
+
+def probability(cover: F64, shared: npt.NDArray[Any]) -> F64:
+    """The probability that a post restates a claim, from the covered fraction and the shared 3-grams."""
+    intercept, slope, length = CALIBRATION
+    z = intercept + slope * cover + length * np.log(np.minimum(np.maximum(shared, 1), 30))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0))), dtype=np.float64)
 
 
 class RumorIndex:
@@ -197,15 +214,20 @@ class RumorIndex:
             if b > a
         ]
         pair_segment, pair_claim, shared_weight, shared = (np.concatenate(part) for part in zip(*pieces, strict=True))
-        denominator = np.minimum(segment_weight[pair_segment], self._claim_weight[pair_claim])
-        score = shared_weight / np.maximum(denominator, 1e-9)
-        good = (shared >= self.min_shared) & (score >= threshold)
+        enough = np.flatnonzero(shared >= self.min_shared)
+        pair_segment, pair_claim, shared_weight = pair_segment[enough], pair_claim[enough], shared_weight[enough]
+        post_cover = shared_weight / np.maximum(segment_weight[pair_segment], 1e-9)
+        claim_cover = shared_weight / np.maximum(self._claim_weight[pair_claim], 1e-9)
+        good = probability(np.maximum(post_cover, claim_cover), shared[enough]) >= threshold
         if not good.any():
             return {}
-        # verification, best candidates first: only 3-grams in runs of two or more (four characters in a row) count
-        candidates: dict[int, list[tuple[float, int, int, int, int]]] = {}
+        # verification, best candidates first (the claims that cover the whole post first, among them the one the
+        # post covers most; a short claim inside a longer quoted one does not outrank it): only 3-grams in runs of
+        # two or more (four characters in a row) count
+        candidates: dict[int, list[tuple[float, float, int, int, int, int]]] = {}
         tried: dict[int, int] = {}
-        ranked = np.lexsort((-score[good], pair_segment[good]))
+        rank = (post_cover + CLAIM_RANK_WEIGHT * claim_cover)[good]
+        ranked = np.lexsort((-rank, pair_segment[good]))
         for seg, cl in zip(pair_segment[good][ranked].tolist(), pair_claim[good][ranked].tolist(), strict=True):
             kept_matches = candidates.setdefault(seg, [])
             tried[seg] = tried.get(seg, 0) + 1
@@ -215,19 +237,32 @@ class RumorIndex:
             found_at = self._verified(grams[low:high], cl)
             if found_at is None:
                 continue
-            verified_score, verified_shared, first_gram, last_gram = found_at
-            verified_score /= max(min(segment_weight[seg], self._claim_weight[cl]), 1e-9)
+            verified_weight, verified_shared, first_gram, last_gram = found_at
+            covers = (
+                verified_weight / max(float(segment_weight[seg]), 1e-9),
+                verified_weight / max(float(self._claim_weight[cl]), 1e-9),
+            )
+            verified_score = float(probability(np.array([max(covers)]), np.array([verified_shared]))[0])
             if verified_score >= threshold:
-                kept_matches.append((verified_score, verified_shared, cl, low + first_gram, low + last_gram))
+                kept_matches.append(
+                    (
+                        covers[0] + CLAIM_RANK_WEIGHT * covers[1],
+                        verified_score,
+                        verified_shared,
+                        cl,
+                        low + first_gram,
+                        low + last_gram,
+                    )
+                )
         out: dict[int, list[RumorMatch]] = {}
         for seg, kept_matches in candidates.items():
-            kept_matches.sort(key=lambda m: (-m[0], m[2]))
+            kept_matches.sort(key=lambda m: (-m[0], m[3]))
             base = int(begins[seg])
             out[seg] = [
                 RumorMatch(
                     cl, min(round(float(sc), 4), 1.0), sh, int(gram_start[first]) - base, int(gram_end[last]) - base
                 )
-                for sc, sh, cl, first, last in kept_matches[:limit]
+                for _, sc, sh, cl, first, last in kept_matches[:limit]
             ]
         return {seg: matches for seg, matches in out.items() if matches}
 

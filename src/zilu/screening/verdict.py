@@ -20,7 +20,8 @@ class Hit(NamedTuple):
     (``exact``, ``normalized`` after character folding/noise/repeats, ``pinyin`` or ``homophone``); ``value`` the
     normalized value (the digits of a phone number, the host of a link); ``context`` the context term that was found
     nearby when the term requires one; ``suggestion`` what the policy says about this hit alone; ``score`` the
-    similarity to the rumor claim or the clickbait score (``None`` for other kinds); ``debunk`` and ``source`` the
+    calibrated probability that the text restates the rumor claim, or the title's calibrated clickbait probability
+    (``None`` for other kinds); ``debunk`` and ``source`` the
     rumor claim's debunk text and where it comes from (``None`` for other kinds).
 
     Hits are immutable named tuples (cheap to make by the ten thousand); use the attribute names, not positions.
