@@ -204,7 +204,7 @@ class PiiDetector(Detector):
         self.policy = policy
 
     def find(self, block: Block) -> Findings:
-        found = find_pii(block.folded, block.folded_codes)
+        found = find_pii(block.folded, block.folded_codes, block.text)  # contacts: original for script and case
         if not found:
             return NOTHING
         by_item: dict[int, list[Hit]] = {}

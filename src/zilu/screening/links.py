@@ -10,6 +10,12 @@ a host name:
 * a non-ASCII last label is cut to the longest public suffix it starts with (``例子.中国看看`` -> ``例子.中国``);
 * punycode labels are decoded, so ``xn--fsqu00a.xn--fiqs8s`` and ``例子.中国`` are the same host.
 
+A label is ASCII as written: a Chinese numeral that folds to a digit ends it (``evil.cn一下`` is ``evil.cn``).
+
+Two more passes find links that are not written as links: bare IPv4 addresses (a link when blocked, or with a port or
+path) and *written-out* links, where ``点``, ``[.]``, `` dot ``, spaces around a dot, invisible characters or percent
+escapes hide the host (``000wyt点com``, ``%77%77%77.evil.cn``); see :func:`find_links` and docs/screening.md.
+
 A bare host must end in a public suffix (the Public Suffix List snapshot bundled with tldextract, read offline),
 which keeps ``e.g``, ``3.14`` and ``file.jpg`` out. A blocklist entry covers itself and its subdomains, never its
 parent or a look-alike (``bad.com`` blocks ``www.bad.com``, not ``notbad.com``). A non-ASCII first label may have
@@ -104,11 +110,16 @@ def _is_dot(text: str, i: int) -> bool:
     return False
 
 
-def _label_right(text: str, i: int) -> int:
+def _written_ascii(original: str | None, j: int) -> bool:
+    """Whether position ``j`` was not written as a Chinese numeral (一 folds to 1, but ``evil.cn一下`` ends at cn)."""
+    return original is None or original[j] < "\u3000" or "\uff00" <= original[j] <= "\uffef"
+
+
+def _label_right(text: str, i: int, original: str | None = None) -> int:
     """End of the label that starts at ``i`` (``i`` when there is none)."""
     j = i
     size = len(text)
-    while j < size and text[j] in _ASCII_LABEL and j - i < _MAX_LABEL:
+    while j < size and text[j] in _ASCII_LABEL and j - i < _MAX_LABEL and _written_ascii(original, j):
         j += 1
     if j == i:
         while j < size and _idn_char(text[j]) and j - i < _MAX_LABEL:
@@ -116,10 +127,10 @@ def _label_right(text: str, i: int) -> int:
     return j
 
 
-def _label_left(text: str, i: int) -> int:
+def _label_left(text: str, i: int, original: str | None = None) -> int:
     """Start of the label that ends at ``i`` (``i`` when there is none)."""
     j = i
-    while j > 0 and text[j - 1] in _ASCII_LABEL and i - j < _MAX_LABEL:
+    while j > 0 and text[j - 1] in _ASCII_LABEL and i - j < _MAX_LABEL and _written_ascii(original, j - 1):
         j -= 1
     if j == i:
         while j > 0 and _idn_char(text[j - 1]) and i - j < _MAX_LABEL:
@@ -127,12 +138,12 @@ def _label_left(text: str, i: int) -> int:
     return j
 
 
-def _host_span(text: str, first_label: int) -> int:
+def _host_span(text: str, first_label: int, original: str | None = None) -> int:
     """End of the host whose first label starts at ``first_label`` (looking at most a little past 253 characters)."""
-    end = _label_right(text, first_label)
+    end = _label_right(text, first_label, original)
     limit = min(len(text) - 1, first_label + _MAX_HOST + _MAX_LABEL)
     while end < limit and _is_dot(text, end):
-        after = _label_right(text, end + 1)
+        after = _label_right(text, end + 1, original)
         if after == end + 1:
             break
         end = after
@@ -285,7 +296,26 @@ def find_links(folded: str, blocklist: Blocklist, original: str | None = None) -
 
     Each starting point only looks back as far as the end of the last host it examined, and a host is at most
     253 characters, so the work stays linear even on a megabyte of ``a.a.a.a``.
+
+    Besides what :func:`_find` reads, bare IPv4 addresses and written-out links (:mod:`zilu.screening.linkforms`:
+    ``evil点cn``, ``evil[.]cn``, ``evil . cn``, ``%77%77%77.evil.cn``, zero-width characters inside a host) are
+    links; a written-out link replaces the plain links it overlaps.
     """
+    from zilu.screening.linkforms import ipv4_links, written_links  # they build on this module's finder
+
+    out = _find(folded, blocklist, original)
+    written = written_links(folded, blocklist, original)
+    if written:
+        out = [m for m in out if not any(w.start < m.end and m.start < w.end for w in written)] + written
+    if "." in folded:
+        out += ipv4_links(folded, blocklist, out, original)
+    if written or len(out) > 1:
+        out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _find(folded: str, blocklist: Blocklist, original: str | None) -> list[LinkMatch]:
+    """The links of :func:`find_links` that are written as links (``://``, dots): the plain pass."""
     out: list[LinkMatch] = []
     covered = 0
     for pos in _anchors(folded):
@@ -296,15 +326,15 @@ def find_links(folded: str, blocklist: Blocklist, original: str | None = None) -
         else:
             if not _is_dot(folded, pos):
                 continue
-            host_start = max(_label_left(folded, pos), covered)
+            host_start = max(_label_left(folded, pos, original), covered)
             while host_start > max(covered + 1, pos - _MAX_HOST) and _is_dot(folded, host_start - 1):
-                before = max(_label_left(folded, host_start - 1), covered)
+                before = max(_label_left(folded, host_start - 1, original), covered)
                 if before == host_start - 1:
                     break
                 host_start = before
             if host_start == pos:
                 continue
-        host_end = _host_span(folded, host_start)
+        host_end = _host_span(folded, host_start, original)
         if host_end <= host_start:
             continue
         start = host_start
