@@ -292,7 +292,7 @@ class Lexicon:
             if pinyin is not None:
                 keep2[pinyin[np.flatnonzero(keep)]] = True  # two syllables of one class are two characters
             repeats = np.flatnonzero(~keep2)
-            if len(repeats) and ev.noise:
+            if len(repeats):
                 idx1 = np.flatnonzero(keep)
                 here, before = idx1[repeats], idx1[repeats - 1]
                 apart = here - before > 1
