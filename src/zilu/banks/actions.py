@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zilu.banks.entries import EntryError, check_entry, guess_format, parse_import, sync_form
-from zilu.banks.models import Bank, BankState, Change, Entry, Opinion
+from zilu.banks.models import PERCEPTUAL_BANKS, Bank, BankState, Change, Entry, Opinion
 from zilu.banks.service import bank_versions_changed
 from zilu.banks.signals import entries_added
 from zilu.core import audit
@@ -29,6 +29,7 @@ from zilu.core.roles import Perm, has_perm, require
 from zilu.core.workflow import access, check_transition, transition
 from zilu.members.models import Member
 
+THRESHOLD_MAX = 128  # half of PDQ's 256 bits: beyond it two unrelated images "match"
 IMPORT_REPORT_ROWS = 200  # the report lists at most this many duplicated and rejected records (counts are full)
 
 
@@ -317,6 +318,28 @@ def enable_expired(actor: StaffActor, now: datetime | None = None) -> int:
             _enable(entry, actor, _("The disabling period has ended."))
             count += 1
     return count
+
+
+@transaction.atomic
+def do_set_threshold(actor: StaffActor, bank: str, threshold: int, *, reason: str) -> BankState:
+    """The staff set the match threshold of an image or video bank (the largest Hamming distance between PDQ hashes
+    counted as a match). The bank takes a new version, so every screener rebuilds and the sync carries it."""
+    require(actor, Perm.CURATE_BANKS)
+    if check_bank(bank) not in PERCEPTUAL_BANKS:
+        raise ValidationFailed(field="bank", message=_("Only image and video banks have a match threshold."))
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 0 <= threshold <= THRESHOLD_MAX:
+        raise ValidationFailed(
+            field="threshold", message=_("The threshold is a whole number from 0 to %(n)d.") % {"n": THRESHOLD_MAX}
+        )
+    reason = _reason(reason)
+    _next_versions(bank)
+    state = BankState.objects.select_for_update().get(bank=bank)
+    before = state.threshold
+    state.threshold = threshold
+    state.save(update_fields=["threshold"])
+    audit.record(actor, "banks.threshold", None, object_type="banks.bank", object_id=bank,
+                 before={"threshold": before}, after={"threshold": threshold, "reason": reason})  # fmt: skip
+    return state
 
 
 # ------------------------------------------------------------------------------------------ bulk import

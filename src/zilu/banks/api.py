@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from typing import Annotated, Any
 
@@ -11,11 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, UploadedFile
 from pydantic import BaseModel, PlainValidator, WithJsonSchema
 
+from zilu.banks import media
 from zilu.banks.service import get_screener
 from zilu.core import metrics
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.apitypes import MAX_ID
-from zilu.core.errors import Forbidden, PayloadTooLarge, ServiceUnavailable
+from zilu.core.errors import Forbidden, PayloadTooLarge, ServiceUnavailable, ValidationFailed
 from zilu.core.filescan import scan
 from zilu.core.roles import Perm, require
 from zilu.screening import InputTooLarge, ScreeningError
@@ -78,7 +81,11 @@ class HitOut(BaseModel):
     value: str | None = None
     context: str | None = None
     suggestion: str
-    score: float | None = Field(None, description="rumor: similarity to the claim; clickbait: the title's score")
+    score: float | None = Field(
+        None,
+        description="rumor: calibrated probability that the text restates the claim; clickbait: the title's "
+        "calibrated probability",
+    )
     debunk: str | None = Field(None, description="rumor: the claim's debunk, to show the author")
     source: str | None = Field(None, description="rumor: where the debunk comes from")
 
@@ -202,3 +209,135 @@ def screen_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any
     verdict = scan(file.read(), name=file.name)
     metrics.screened([verdict.suggestion], kind="file")
     return {"name": file.name or "", **verdict.to_dict()}
+
+
+# --- images: POST /screen/image (multipart) and /screen/images (base64), matched against the image bank (PDQ) ------
+
+IMAGES_MAX_ITEMS = 10
+
+
+class ImageInfoOut(Schema):
+    pdq: str = Field(description="the image's PDQ hash, 64 hex digits")
+    quality: int = Field(description="PDQ quality 0-100; below 50 the image is too flat to be banked")
+    width: int
+    height: int
+    format: str = Field(description="the format its content shows: JPEG, PNG, GIF, WEBP or BMP")
+
+
+class ImageMatchOut(Schema):
+    entry: str = Field(description="the image bank entry's id")
+    label: str
+    severity: int
+    distance: int = Field(description="Hamming distance between the PDQ hashes (0-256)")
+    variant: str = Field(description="which dihedral variant of the image matched: original, flip_x, rotate90...")
+    suggestion: str
+
+
+class ImageVerdictOut(Schema):
+    id: str | int | None = None
+    suggestion: str = Field(description="pass, review or block")
+    labels: list[str]
+    image: ImageInfoOut
+    low_quality: bool = Field(description="the image's hash is of low quality (below 50: a flat image), less reliable")
+    threshold: int = Field(description="the image bank's match threshold (largest distance counted as a match)")
+    matches: list[ImageMatchOut]
+
+
+class ImageIn(BaseModel):
+    id: Reference = Field(None, description="your reference, echoed back")
+    image: str = Field(description="the image file, base64")
+
+
+class ImagesIn(BaseModel):
+    items: list[ImageIn] = Field(max_length=IMAGES_MAX_ITEMS)
+
+
+class ImagesOut(BaseModel):
+    results: list[ImageVerdictOut]
+
+
+@router.post(
+    "/image",
+    response=ImageVerdictOut,
+    auth=SIGNED_IN,
+    summary="Screen an image against the image bank (PDQ)",
+    description="Multipart upload in the field `file` (`ZILU_SCREEN_IMAGE_MAX_BYTES`, 20 MiB, and "
+    "`ZILU_SCREEN_IMAGE_MAX_PIXELS`, 40 million pixels, by default). JPEG, PNG, GIF, WebP or BMP by content; anything "
+    "else is a 422 problem naming the field. Matches within the bank's threshold, mirrored and rotated copies too.",
+)
+def screen_image(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    _require_active(request)
+    limit = int(settings.ZILU_SCREEN_IMAGE_MAX_BYTES)
+    if file.size is None or file.size > limit:
+        raise PayloadTooLarge(
+            _("The image has %(size)d bytes; the limit is %(limit)d.") % {"size": file.size or 0, "limit": limit},
+            field="file",
+        )
+    result = media.screen_image(file.read(), "file")
+    metrics.screened([result["suggestion"]], kind="image")
+    return result
+
+
+@router.post(
+    "/images",
+    response=ImagesOut,
+    auth=SIGNED_IN,
+    summary="Screen up to 10 images given in base64",
+    description="Each item's `image` is the file in base64, under the same limits as /screen/image; a problem names "
+    "the item (`items[0].image`).",
+)
+def screen_images(request: HttpRequest, payload: ImagesIn) -> dict[str, Any]:
+    _require_active(request)
+    results = []
+    for number, item in enumerate(payload.items):
+        field = f"items[{number}].image"
+        try:
+            data = base64.b64decode(item.image, validate=True)
+        except (ValueError, binascii.Error):
+            raise ValidationFailed(
+                errors=[{"field": field, "reason": _("The image is not valid base64."), "code": "base64"}]
+            ) from None
+        results.append({"id": item.id, **media.screen_image(data, field)})
+    metrics.screened([r["suggestion"] for r in results], kind="image")
+    return {"results": results}
+
+
+class VideoMatchOut(Schema):
+    entry: str = Field(description="the video bank entry's id")
+    label: str
+    severity: int
+    distance: int = Field(description="the largest Hamming distance among the matching frames")
+    score: float = Field(description="share of the video's distinct frame hashes that match the entry's frames")
+    variant: str
+    suggestion: str
+
+
+class VideoVerdictOut(Schema):
+    suggestion: str = Field(description="pass, review or block")
+    labels: list[str]
+    frames: int = Field(description="frames hashed (one a second)")
+    usable_frames: int = Field(description="distinct frame hashes of quality 50 or more, the ones matched")
+    threshold: int
+    matches: list[VideoMatchOut]
+
+
+@router.post(
+    "/video",
+    response=VideoVerdictOut,
+    auth=SIGNED_IN,
+    summary="Screen a video against the video bank (vPDQ)",
+    description="Multipart upload in the field `file` (`ZILU_SCREEN_FILE_MAX_BYTES`). One PDQ hash a second (vPDQ); "
+    "a video matches an entry when 80 % of its distinct frame hashes are within the bank's threshold of the entry's "
+    "frames. 422 naming `file` for what is not a video; 503 where the vPDQ bindings are not installed.",
+)
+def screen_video(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    _require_active(request)
+    limit = int(settings.ZILU_SCREEN_FILE_MAX_BYTES)
+    if file.size is None or file.size > limit:
+        raise PayloadTooLarge(
+            _("The file has %(size)d bytes; the limit is %(limit)d.") % {"size": file.size or 0, "limit": limit},
+            field="file",
+        )
+    result = media.screen_video(file.read(), "file")
+    metrics.screened([result["suggestion"]], kind="video")
+    return result

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from zilu.banks import actions, sync
-from zilu.banks.models import Bank, BankState, Change, Entry
+from zilu.banks.models import PERCEPTUAL_BANKS, Bank, BankState, Change, Entry
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.apitypes import Id, Moment, Offset, Position
 from zilu.core.errors import Forbidden
@@ -36,6 +36,7 @@ class BankOut(Schema):
     version: int
     changed_at: datetime | None
     active: int = Field(description="entries in service")
+    threshold: int | None = Field(None, description="image and video banks: the largest PDQ distance that matches")
 
 
 class PublicKeyOut(Schema):
@@ -94,7 +95,9 @@ class EntryDetailOut(EntryOut):
 class ContributeIn(Schema):
     entry: dict[str, Any] = Field(
         description="terms: term, labels, severity, context; allow: term; domains: value (domain or URL prefix), "
-        "label, severity; rumors: claim, debunk, source, date, link; hashes: hash, algorithm, label"
+        "label, severity; rumors: claim, debunk, source, date, link; hashes: hash, algorithm, label; images: hash "
+        "(PDQ) and quality, or image (base64, hashed with its crops), label, severity; videos: frames (PDQ hashes), "
+        "label"
     )
     reason: str = Field(description="why the entry belongs in the bank")
     evidence_url: str = ""
@@ -179,7 +182,8 @@ def banks(request: HttpRequest) -> list[dict[str, Any]]:
     counts = dict(Entry.objects.served().values_list("bank").order_by().annotate(n=Count("pk")))
     return [
         {"bank": b.value, "name": str(b.label), "version": getattr(states.get(b.value), "version", 0),
-         "changed_at": getattr(states.get(b.value), "changed_at", None), "active": counts.get(b.value, 0)}
+         "changed_at": getattr(states.get(b.value), "changed_at", None), "active": counts.get(b.value, 0),
+         "threshold": getattr(states.get(b.value), "threshold", 31) if b.value in PERCEPTUAL_BANKS else None}
         for b in Bank
     ]  # fmt: skip
 
@@ -200,6 +204,29 @@ def changes(request: HttpRequest, bank: str, since: Position = 0) -> dict[str, A
 def export(request: HttpRequest, bank: str) -> dict[str, Any]:
     _reader(request)
     return sync.sign(sync.export(actions.check_bank(bank)))
+
+
+class ThresholdIn(Schema):
+    threshold: int = Field(ge=0, le=128, description="the largest Hamming distance counted as a match (PDQ: 31)")
+    reason: str
+
+
+class MatchThresholdOut(Schema):
+    bank: str
+    threshold: int
+    version: int
+
+
+@router.put(
+    "/{bank}/threshold",
+    response=MatchThresholdOut,
+    auth=SIGNED_IN,
+    summary="Set an image or video bank's match threshold (staff)",
+    description="The bank takes a new version: screeners rebuild, and the sync documents carry the threshold.",
+)
+def set_threshold(request: HttpRequest, bank: str, payload: ThresholdIn) -> dict[str, Any]:
+    state = actions.do_set_threshold(signed_in(request), bank, payload.threshold, reason=payload.reason)
+    return {"bank": state.bank, "threshold": state.threshold, "version": state.version}
 
 
 @router.get("/{bank}/entries", response=list[EntryOut], auth=SIGNED_IN, summary="Entries of a bank")

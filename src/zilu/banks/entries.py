@@ -6,6 +6,8 @@ Pure functions, no database: the actions in ``banks.actions`` call them.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import hashlib
 import io
@@ -18,6 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zilu.screening import canonical_domain
+from zilu.screening.images import MIN_QUALITY, ImageError, check_pdq, hash_entry_image
 
 LABEL = re.compile(r"^[\w.\-]{1,40}$")
 HEX = re.compile(r"^[0-9a-f]+$")
@@ -101,6 +104,11 @@ def _check_term(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     context = _list(raw.get("context"))
     if context:
         data["context"] = context
+    needs_context = raw.get("needs_context", False)
+    if needs_context not in (True, False, "true", "false", "1", "0", 1, 0, "on", ""):
+        raise EntryError(_("needs_context is true or false."), "boolean", "needs_context")
+    if needs_context in (True, "true", "1", 1, "on"):
+        data["needs_context"] = True  # an everyday word: counts only with a context term or another term nearby
     return term, data
 
 
@@ -168,12 +176,102 @@ def _check_hash(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"{expected}:{value}", {"algorithm": expected, "value": value, "label": label, "severity": _severity(raw, 3)}
 
 
+VIDEO_FRAMES_MAX = 10_000
+CROPS_MAX = 64
+
+
+def _quality(raw: dict[str, Any]) -> int | None:
+    value = raw.get("quality")
+    if value in (None, ""):
+        return None
+    try:
+        quality = int(value)
+    except (TypeError, ValueError):
+        quality = -1
+    if not 0 <= quality <= 100:
+        raise EntryError(_("The quality is a whole number from 0 to 100."), "quality", "quality")
+    if quality < MIN_QUALITY:
+        raise EntryError(
+            _("A hash of quality below %(q)d matches unreliably; give a clearer image.") % {"q": MIN_QUALITY},
+            "low_quality", "quality",
+        )  # fmt: skip
+    return quality
+
+
+def _media_label(raw: dict[str, Any], default: str) -> str:
+    label = _text(raw, "label") or default
+    if not LABEL.match(label):
+        raise EntryError(_("Labels are words of letters, digits, dots, dashes or underscores."), "label", "label")
+    return label
+
+
+def _check_image(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """An image: its PDQ hash (``hash``, ``pdq`` or ``value``, 64 hex digits, optionally ``pdq:``-prefixed) with its
+    quality (and ``crops``, as exports carry them), or the image itself (``image``, base64), hashed here with the
+    hashes of its slight crops."""
+    image = raw.get("image")
+    quality: int | None
+    if isinstance(image, str) and image.strip():
+        try:
+            hashed, crops = hash_entry_image(base64.b64decode(image.strip(), validate=True))
+        except (ValueError, binascii.Error):
+            raise EntryError(_("The image is not valid base64."), "base64", "image") from None
+        except ImageError as exc:
+            raise EntryError(_("Not an image that can be hashed: %(why)s") % {"why": exc.message}, exc.code,
+                             "image") from None  # fmt: skip
+        value, quality = hashed.hash, _quality({"quality": hashed.quality})
+    else:
+        try:
+            value = check_pdq(_text(raw, "hash", "pdq", "value"))
+        except ValueError:
+            raise EntryError(_("A PDQ hash is 64 hexadecimal digits."), "hash", "hash") from None
+        quality = _quality(raw)
+        crops = _crops(raw.get("crops"))
+    data: dict[str, Any] = {"pdq": value, "quality": quality, "label": _media_label(raw, "image.harmful"),
+                            "severity": _severity(raw, 3)}  # fmt: skip
+    if crops:
+        data["crops"] = list(crops)
+    return f"pdq:{value}", data
+
+
+def _crops(value: Any) -> tuple[str, ...]:
+    """The hashes of an image's slight crops, as an export carries them (``zilu.screening.images.crop_hashes``)."""
+    if value in (None, "", []):
+        return ()
+    if not isinstance(value, list) or len(value) > CROPS_MAX:
+        raise EntryError(_("At most %(n)d crop hashes.") % {"n": CROPS_MAX}, "length", "crops")
+    try:
+        return tuple(dict.fromkeys(check_pdq(str(v)) for v in value))
+    except ValueError:
+        raise EntryError(_("A PDQ hash is 64 hexadecimal digits."), "hash", "crops") from None
+
+
+def _check_video(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A video: the PDQ hashes of its frames (vPDQ), ``frames`` as a list of hex digests (or of objects with a
+    ``hash``), or a string of them separated by commas, spaces or line breaks."""
+    frames = raw.get("frames")
+    if isinstance(frames, str):
+        frames = [f for f in re.split(r"[\s,;]+", frames) if f]
+    if not isinstance(frames, list) or not frames:
+        raise EntryError(_("Give the PDQ hashes of the video's frames."), "required", "frames")
+    if len(frames) > VIDEO_FRAMES_MAX:
+        raise EntryError(_("At most %(n)d frame hashes.") % {"n": VIDEO_FRAMES_MAX}, "length", "frames")
+    try:
+        hashes = sorted({check_pdq(f.get("hash", "") if isinstance(f, dict) else str(f)) for f in frames})
+    except ValueError:
+        raise EntryError(_("A PDQ hash is 64 hexadecimal digits."), "hash", "frames") from None
+    data = {"frames": hashes, "label": _media_label(raw, "video.harmful"), "severity": _severity(raw, 3)}
+    return "vpdq:" + hashlib.sha256("".join(hashes).encode("ascii")).hexdigest(), data
+
+
 _CHECKERS = {
     "terms": _check_term,
     "allow": _check_allow,
     "domains": _check_domain,
     "rumors": _check_rumor,
     "hashes": _check_hash,
+    "images": _check_image,
+    "videos": _check_video,
 }
 
 
@@ -242,16 +340,18 @@ def _parse_csv(content: str) -> Iterator[tuple[int, dict[str, Any] | EntryError]
 
 
 def _line(bank: str, line: str) -> dict[str, Any]:
-    """The engine's line formats: ``term label[,label]``; one word; one domain or URL prefix; one hash (optionally
-    followed by a label)."""
+    """The engine's line formats: ``term label[,label]``; one word; one domain or URL prefix; one hash (file hash or
+    PDQ, optionally followed by a label); a video's frame hashes separated by commas."""
     if bank == "terms":
         parts = line.rsplit(maxsplit=1)
         return {"term": parts[0], "labels": parts[1] if len(parts) == 2 else "term"}
-    if bank == "hashes":
+    if bank in ("hashes", "images"):
         parts = line.split()
         return {"hash": parts[0], "label": parts[1] if len(parts) > 1 else ""}
     if bank == "rumors":
         return {"claim": line}
+    if bank == "videos":
+        return {"frames": line}
     if bank == "domains":
         return {"value": line}
     return {"term": line}

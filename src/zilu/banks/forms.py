@@ -26,6 +26,11 @@ class ContributeForm(forms.Form):
         empty_value=None,
     )  # fmt: skip
     context = forms.CharField(label=_("Context terms"), required=False, help_text=_("Terms: one must be nearby."))
+    needs_context = forms.BooleanField(
+        label=_("Counts only in company"),
+        required=False,
+        help_text=_("Terms: an everyday word that is harmful only next to a context term or another term."),
+    )
     label = forms.CharField(label=_("Label"), required=False, help_text=_("Domains and hashes."))
     debunk = forms.CharField(label=_("Debunk text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.CharField(label=_("Source of the debunk"), required=False, max_length=200)
@@ -38,7 +43,8 @@ class ContributeForm(forms.Form):
         d = self.cleaned_data
         value = d["value"].strip()
         raw: dict[str, Any] = {
-            "terms": {"term": value, "labels": d["labels"], "context": d["context"]},
+            "terms": {"term": value, "labels": d["labels"], "context": d["context"],
+                      "needs_context": bool(d.get("needs_context"))},
             "allow": {"term": value},
             "domains": {"value": value, "label": d["label"]},
             "rumors": {"claim": value, "debunk": d["debunk"], "source": d["source"],

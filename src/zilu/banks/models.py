@@ -21,6 +21,12 @@ class Bank(models.TextChoices):
     DOMAINS = "domains", _("Harmful domains and URL prefixes")
     RUMORS = "rumors", _("Rumor claims")
     HASHES = "hashes", _("File hashes")
+    IMAGES = "images", _("Images (PDQ perceptual hashes)")
+    VIDEOS = "videos", _("Videos (vPDQ frame hashes)")
+
+
+#: Banks matched within a Hamming distance (``BankState.threshold``).
+PERCEPTUAL_BANKS = (Bank.IMAGES, Bank.VIDEOS)
 
 
 class BankState(models.Model):
@@ -29,6 +35,9 @@ class BankState(models.Model):
     bank = models.CharField(_("bank"), max_length=20, choices=Bank.choices, unique=True)
     version = models.PositiveBigIntegerField(_("version"), default=0)
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    # Image and video banks: the largest Hamming distance between PDQ hashes counted as a match (PDQ's 31 by
+    # default; 0-128). Set by the staff (``banks.actions.do_set_threshold``); served with the sync.
+    threshold = models.PositiveSmallIntegerField(_("match distance threshold"), default=31)
 
     class Meta:
         verbose_name = _("bank")
@@ -60,7 +69,8 @@ class EntryQuerySet(RestrictedQuerySet["Entry"]):
 
 class Entry(models.Model):
     """One bank entry. ``key`` is its identity within the bank (the term, the word, the canonical domain or URL
-    prefix, the SHA-256 of the normalised claim, ``sha256:<hex>``/``md5:<hex>``); ``data`` holds the kind's fields
+    prefix, the SHA-256 of the normalised claim, ``sha256:<hex>``/``md5:<hex>``, ``pdq:<hex>`` for an image,
+    ``vpdq:<SHA-256 of the sorted frame hashes>`` for a video); ``data`` holds the kind's fields
     (see ``banks.entries``). Entries are never deleted: rejected and disabled ones stay, with their history."""
 
     class Status(models.TextChoices):
@@ -119,7 +129,10 @@ class Entry(models.Model):
     @property
     def label(self) -> str:
         """What a person reads: the term, word, domain, claim or hash."""
-        return str(self.data.get("claim") or self.data.get("term") or self.data.get("value") or self.key)[:120]
+        return str(
+            self.data.get("claim") or self.data.get("term") or self.data.get("value") or self.data.get("pdq")
+            or self.key
+        )[:120]  # fmt: skip
 
     @property
     def served(self) -> bool:
@@ -176,3 +189,22 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank} v{self.version} {self.op}"
+
+
+class MediaHash(models.Model):
+    """The PDQ hash of a stored file's image (report evidence, review attachments), computed once per content:
+    keyed by the file's SHA-256, so the same bytes are never hashed twice (``banks.media``)."""
+
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, unique=True)
+    pdq = models.CharField(_("PDQ hash"), max_length=64, blank=True)  # empty: not an image that could be hashed
+    quality = models.PositiveSmallIntegerField(_("quality"), default=0)
+    dihedral = models.JSONField(_("dihedral hashes"), default=list)
+    error = models.CharField(_("why it has no hash"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("hashed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("media hash")
+        verbose_name_plural = _("media hashes")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} pdq:{self.pdq[:12]}"

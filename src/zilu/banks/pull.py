@@ -10,7 +10,9 @@ platform's public key in ``<out>/platform-key.json`` (or takes it from ``--publi
 document signed by another key. State (each bank's version and entries) lives in ``<out>/state.json``; the engine
 reads ``terms.json``, ``allow.json``, ``domains.json`` and ``rumors.json`` (``zilu-bank/1`` exports, see
 docs/screening.md); ``hashes.json`` feeds the file scanner's ``HashBank``; ``domains.json`` holds the harmful
-domains and URL prefixes (the engine matches both), and ``url-prefixes.json`` lists the URL prefixes alone.
+domains and URL prefixes (the engine matches both), and ``url-prefixes.json`` lists the URL prefixes alone;
+``images.json`` and ``videos.json`` hold the PDQ and vPDQ entries with the bank's match threshold, for
+``zilu.screening.images.load_image_bank``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from zilu.core import signatures
 from zilu.core.signatures import key_id
 
 SYNC_FORMAT = "zilu-bank-sync/1"
-BANKS = ("terms", "allow", "domains", "rumors", "hashes")
+BANKS = ("terms", "allow", "domains", "rumors", "hashes", "images", "videos")
 
 Fetch = Callable[[str], bytes]
 
@@ -70,6 +72,8 @@ def engine_document(bank: str, version: int, entries: list[dict[str, Any]]) -> d
             item = {"id": str(e["id"]), "term": e["term"], "labels": e["labels"], "severity": e["severity"]}
             if e.get("context"):
                 item["context"] = e["context"]
+            if e.get("needs_context"):
+                item["needs_context"] = True
             items.append(item)
         return {"format": "zilu-bank/1", "kind": "terms", "version": version, "entries": items}
     if bank == "allow":
@@ -84,6 +88,15 @@ def engine_document(bank: str, version: int, entries: list[dict[str, Any]]) -> d
             for e in entries
         ]  # fmt: skip
         return {"format": "zilu-bank/1", "kind": "rumors", "version": version, "entries": claims}
+    if bank == "images":
+        images = [{"id": str(e["id"]), "pdq": e["pdq"], "quality": e.get("quality"), "label": e["label"],
+                   "severity": e["severity"], **({"crops": e["crops"]} if e.get("crops") else {})}
+                  for e in entries]  # fmt: skip
+        return {"format": "zilu-bank/1", "kind": "images", "version": version, "entries": images}
+    if bank == "videos":
+        videos = [{"id": str(e["id"]), "frames": e["frames"], "label": e["label"], "severity": e["severity"]}
+                  for e in entries]  # fmt: skip
+        return {"format": "zilu-bank/1", "kind": "videos", "version": version, "entries": videos}
     return {"format": SYNC_FORMAT, "kind": bank, "version": version, "entries": entries}
 
 
@@ -136,6 +149,8 @@ def pull(fetch: Fetch, out: Path, banks: tuple[str, ...] = BANKS, public_key: st
             raise SyncError(f"asked for changes since {had['version']}, got since {payload.get('since')}")
         entries = apply(had["entries"] if had else {}, payload)
         results[bank] = {"version": payload["version"], "entries": entries}
+        if "threshold" in payload:  # image and video banks: the platform's match threshold travels with them
+            results[bank]["threshold"] = payload["threshold"]
         summary[bank] = {
             "from": had["version"] if had else None,
             "to": payload["version"],
@@ -145,7 +160,10 @@ def pull(fetch: Fetch, out: Path, banks: tuple[str, ...] = BANKS, public_key: st
     state.update(results)
     for bank, value in results.items():
         ordered = sorted(value["entries"].values(), key=lambda e: e["id"])
-        _write(out / f"{bank}.json", engine_document(bank, value["version"], ordered))
+        document = engine_document(bank, value["version"], ordered)
+        if "threshold" in value:
+            document["threshold"] = value["threshold"]
+        _write(out / f"{bank}.json", document)
         if bank == "domains":
             prefixes = [e for e in ordered if e.get("kind") == "prefix"]
             _write(out / "url-prefixes.json", {"format": SYNC_FORMAT, "kind": "url-prefixes", "entries": prefixes})

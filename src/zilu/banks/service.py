@@ -62,7 +62,8 @@ def database_banks() -> Banks:
     for pk, bank, data in Entry.objects.served().filter(bank__in=wanted).values_list("pk", "bank", "data"):
         if bank == Bank.TERMS:
             terms.append(Term(text=data["term"], labels=tuple(data["labels"]), severity=data["severity"],
-                              context=tuple(data.get("context", ())), id=str(pk)))  # fmt: skip
+                              context=tuple(data.get("context", ())), id=str(pk),
+                              needs_context=bool(data.get("needs_context", False))))  # fmt: skip
         elif bank == Bank.ALLOW:
             allow.append(data["term"])
         elif bank == Bank.RUMORS:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
-from zilu.banks.models import BankState, Change, Entry
+from zilu.banks.models import PERCEPTUAL_BANKS, BankState, Change, Entry
 from zilu.banks.pull import SYNC_FORMAT
 from zilu.core.signing import public_key_info as public_key_info
 from zilu.core.signing import sign as sign
@@ -21,6 +21,14 @@ IN_CHUNK = 5000  # entries per IN (...) list
 
 def current_version(bank: str) -> int:
     return BankState.objects.filter(bank=bank).values_list("version", flat=True).first() or 0
+
+
+def _settings(bank: str) -> dict[str, Any]:
+    """What a bank's documents carry besides its entries: the match threshold of an image or video bank."""
+    if bank not in PERCEPTUAL_BANKS:
+        return {}
+    threshold = BankState.objects.filter(bank=bank).values_list("threshold", flat=True).first()
+    return {"threshold": 31 if threshold is None else threshold}
 
 
 def _latest(bank: str, entry_ids: list[int], upto: int) -> dict[int, Change]:
@@ -62,6 +70,7 @@ def export(bank: str) -> dict[str, Any]:
         "version": version,
         "generated_at": timezone.now().isoformat(),
         "entries": out,
+        **_settings(bank),
     }
 
 
@@ -95,4 +104,5 @@ def changes_since(bank: str, since: int) -> dict[str, Any]:
         "additions": additions,
         "changes": changes,
         "removals": removals,
+        **_settings(bank),
     }

@@ -3,14 +3,18 @@ claim and decide, the webhook, takedown notices, statistics."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from zilu.core.apiauth import SIGNED_IN
 from zilu.core.apitypes import Id
+from zilu.core.errors import ValidationFailed
 from zilu.core.files import files_of
 from zilu.core.models import StoredFile
 from zilu.core.roles import Perm, signed_in
@@ -27,6 +31,10 @@ class SubmitIn(Schema):
     text: str
     author_ref: str = Field("", description="your reference for the author (not a name)")
     url: str = ""
+    images: list[str] = Field(
+        [], max_length=5, description="images of the content, each file in base64: matched against the image bank "
+        "(PDQ) and kept as attachments; a file that is not an image is a 422 problem naming `images[n]`",
+    )  # fmt: skip
 
 
 class DecisionOut(Schema):
@@ -118,6 +126,18 @@ def _attachment(stored: StoredFile) -> dict[str, Any]:
             "size": stored.size, "sha256": stored.sha256}  # fmt: skip
 
 
+def _images(images: list[str]) -> list[bytes]:
+    """The base64 images of a submission, or a 422 naming the one that is not base64."""
+    out = []
+    for number, value in enumerate(images):
+        try:
+            out.append(base64.b64decode(value, validate=True))
+        except (ValueError, binascii.Error):
+            raise ValidationFailed(errors=[{"field": f"images[{number}]", "reason": _("The image is not valid base64."),
+                                            "code": "base64"}]) from None  # fmt: skip
+    return out
+
+
 @router.post(
     "/items",
     response={200: ItemOut, 201: ItemOut},
@@ -129,10 +149,10 @@ def _attachment(stored: StoredFile) -> dict[str, Any]:
 def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
     item, created = actions.do_submit(
         signed_in(request), external_id=payload.external_id, text=payload.text, title=payload.title,
-        author_ref=payload.author_ref, url=payload.url,
+        author_ref=payload.author_ref, url=payload.url, images=_images(payload.images),
     )  # fmt: skip
     body = {**actions.decision_payload(item, None), "hits": item.hits, "takedown_notices": 0, "attachments": []}
-    return Status(201 if created else 200, body if created else _item(item))
+    return Status(201 if created else 200, body if created and not payload.images else _item(item))
 
 
 @router.get("/items/{external_id}", response=ItemOut, auth=SIGNED_IN, summary="Poll an item's status and decision")

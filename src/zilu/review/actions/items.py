@@ -12,12 +12,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zilu.banks import media
 from zilu.banks.service import get_screener, screener_versions
 from zilu.core import audit
 from zilu.core.actors import Actor
@@ -45,6 +46,7 @@ STATUS_OF = {
     "review": ReviewItem.Status.HELD,
 }
 TEXT_MAX = 200_000
+_RANK = {"pass": 0, "review": 1, "block": 2}
 ATTACHMENT = "attachment"
 # Art. 15: attachments go through the same checks as report evidence (typed by content, screened for viruses and
 # destructive programs); their names must also match their content, since reviewers download and open them.
@@ -103,28 +105,51 @@ def screen(title: str, text: str) -> Any:
 
 
 def do_submit(
-    actor: User, *, external_id: str, text: str, title: str = "", author_ref: str = "", url: str = ""
+    actor: User,
+    *,
+    external_id: str,
+    text: str,
+    title: str = "",
+    author_ref: str = "",
+    url: str = "",
+    images: Sequence[bytes] = (),
 ) -> tuple[ReviewItem, bool]:
     """Screen and record an item. Returns ``(item, created)``; the same external id with the same content returns
-    the first result (idempotent), with different content it is a Duplicate."""
+    the first result (idempotent), with different content it is a Duplicate. ``images`` (the files' bytes) are
+    matched against the image bank and kept as the item's attachments."""
     member = member_of(actor, Perm.SUBMIT_FOR_REVIEW)
     external_id, title, author_ref, url = (v.strip() for v in (external_id, title or "", author_ref or "", url or ""))
-    _check_submission(external_id, title, text, author_ref, url)
+    _check_submission(external_id, title, text if not images else text or "-", author_ref, url)
+    # --- images (issue 22): hashed (a 422 names images[n]) and matched against the image bank ---
+    if len(images) > ATTACHMENT_POLICY.file_limit:
+        raise ValidationFailed(field="images", message=_("At most %(n)d images.") % {"n": ATTACHMENT_POLICY.file_limit})
+    hashed = [media.check_image(data, f"images[{n}]") for n, data in enumerate(images)]
     digest = content_sha256(title, text, author_ref, url)
+    if images:
+        digest = content_sha256(title, text, author_ref, url + "".join(hashlib.sha256(d).hexdigest() for d in images))
     # Screen first and insert: a repeated external id is the rare case, found by the unique constraint.
     verdict = screen(title, text)
     versions = screener_versions()
-    status = STATUS_OF[verdict.suggestion]
+    image_hits = media.image_hits(hashed)
+    hits = [hit.to_dict() for hit in verdict.hits] + image_hits
+    suggestion = max([verdict.suggestion, *(h["suggestion"] for h in image_hits)], key=_RANK.__getitem__)
+    labels = list(dict.fromkeys([*verdict.labels, *(h["label"] for h in image_hits)]))
+    status = STATUS_OF[suggestion]
     now = timezone.now()
     try:
         with transaction.atomic():
             item = ReviewItem.objects.create(
                 member=member, external_id=external_id, title=title, text=text, author_ref=author_ref, url=url,
-                content_sha256=digest, status=status, suggestion=verdict.suggestion, labels=list(verdict.labels),
-                hits=[hit.to_dict() for hit in verdict.hits], bank_versions=versions,
+                content_sha256=digest, status=status, suggestion=suggestion, labels=labels,
+                hits=hits, bank_versions=versions,
                 submitted_by=actor if getattr(actor, "pk", None) else None,
                 published_at=now if status == ReviewItem.Status.PUBLISHABLE else None,
             )  # fmt: skip
+            if images:
+                uploads = [SimpleUploadedFile(f"image-{n + 1}.{h.format.lower().replace('jpeg', 'jpg')}", data)
+                           for n, (data, h) in enumerate(zip(images, hashed, strict=True))]  # fmt: skip
+                store_uploads(uploads, owner=item, purpose=ATTACHMENT, actor=actor, policy=ATTACHMENT_POLICY,
+                              field_name="images")  # fmt: skip
             audit.record(actor, "review.item.submit", item,
                          after={"external_id": external_id, "status": status, "labels": item.labels})  # fmt: skip
     except IntegrityError:  # the external id was submitted before (or concurrently): the first one wins
