@@ -48,6 +48,12 @@ PAGES: dict[str, tuple[int | str, ...]] = {
     "/staff/discipline/evaluations/{round}/":    (LOGIN,  403,    403,    200,    200,    200),
     "/staff/discipline/participations/{pid}/":   (LOGIN,  403,    403,    200,    200,    200),
     "/staff/discipline/nominations/":            (LOGIN,  403,    403,    200,    200,    200),
+    # after a decision: {case} is not decided yet, so it has no documents (tests/discipline/test_after_decision.py)
+    "/discipline/cases/{case}/decision.pdf":     (LOGIN,  404,    404,    404,    404,    404),
+    "/discipline/cases/{case}/appeal-decision.pdf": (LOGIN, 404,  404,    404,    404,    404),
+    "/account/discipline/reinstatement":         (LOGIN,  403,    200,    403,    403,    403),
+    "/staff/discipline/reinstatements/":         (LOGIN,  403,    403,    200,    200,    200),
+    "/staff/discipline/reinstatements/999/":     (LOGIN,  403,    403,    404,    404,    404),
 }
 
 API: dict[str, tuple[int, ...]] = {
@@ -65,6 +71,11 @@ API: dict[str, tuple[int, ...]] = {
     "/api/v1/discipline/participations/{pid}":   (401,    404,    200,    200,    200,    200),
     "/api/v1/discipline/commendations":          (200,    200,    200,    200,    200,    200),
     "/api/v1/discipline/nominations":            (401,    403,    200,    200,    200,    200),
+    "/api/v1/discipline/cases/{case}/decision.pdf": (401, 404,    404,    404,    404,    404),
+    "/api/v1/discipline/cases/{case}/appeal-decision.pdf": (401, 404, 404, 404,   404,    404),
+    "/api/v1/discipline/reinstatements":         (401,    403,    200,    200,    200,    200),
+    "/api/v1/discipline/reinstatements/eligibility": (401, 403,   200,    403,    403,    403),
+    "/api/v1/discipline/reinstatements/999":     (401,    404,    404,    404,    404,    404),
 }
 
 # State changes through the API, by role (a refusal changes nothing: no audit entry).
@@ -75,6 +86,7 @@ POSTS: dict[str, tuple[int, ...]] = {
     "/api/v1/discipline/cases/{open}/drop":      (401,    403,    403,    200,    403,    200),
     "/api/v1/discipline/nominations":            (401,    403,    201,    201,    403,    201),
     "/api/v1/discipline/evaluations":            (401,    403,    403,    201,    403,    201),
+    "/api/v1/discipline/reinstatements":         (401,    403,    409,    403,    403,    403),
 }
 # fmt: on
 
@@ -111,6 +123,16 @@ ROUTE_ROWS = {
     "api/v1/discipline/participations/<participation_id>": "/api/v1/discipline/participations/{pid}",
     "api/v1/discipline/commendations": "/api/v1/discipline/commendations",
     "api/v1/discipline/nominations": "/api/v1/discipline/nominations",
+    "discipline/cases/<int:case_id>/decision.pdf": "/discipline/cases/{case}/decision.pdf",
+    "discipline/cases/<int:case_id>/appeal-decision.pdf": "/discipline/cases/{case}/appeal-decision.pdf",
+    "account/discipline/reinstatement": "/account/discipline/reinstatement",
+    "staff/discipline/reinstatements/": "/staff/discipline/reinstatements/",
+    "staff/discipline/reinstatements/<int:application_id>/": "/staff/discipline/reinstatements/999/",
+    "api/v1/discipline/cases/<case_id>/decision.pdf": "/api/v1/discipline/cases/{case}/decision.pdf",
+    "api/v1/discipline/cases/<case_id>/appeal-decision.pdf": "/api/v1/discipline/cases/{case}/appeal-decision.pdf",
+    "api/v1/discipline/reinstatements": "/api/v1/discipline/reinstatements",
+    "api/v1/discipline/reinstatements/eligibility": "/api/v1/discipline/reinstatements/eligibility",
+    "api/v1/discipline/reinstatements/<application_id>": "/api/v1/discipline/reinstatements/999",
 }
 TABLES = [PAGES, API]
 _CASE_STEPS = ("evidence", "verify-facts", "propose", "answer", "silence", "consider", "approve", "decide", "drop",
@@ -130,6 +152,8 @@ POST_ONLY = {
     "api/v1/discipline/participations/<participation_id>/scores",
     "api/v1/discipline/participations/<participation_id>/comment",
     "api/v1/discipline/nominations/<nomination_id>/decision",
+    # after a decision: by role and step by step in test_after_decision.py
+    "api/v1/discipline/reinstatements/<application_id>/decision",
 }
 
 
@@ -204,6 +228,7 @@ BODIES = {
     "drop": {"text": "证据不足。"},
     "nominations": {"nominee_kind": "individual", "nominee_name": "张三", "reasons": "热心公益。"},
     "evaluations": {"year": 2019},
+    "reinstatements": {"statement": "已整改。"},  # the member is active: nothing to reinstate (409)
 }
 
 

@@ -89,7 +89,7 @@ def test_a_decision_is_not_final_on_a_provisional_appeal_day_and_the_member_may_
     Case.objects.filter(pk=case_id).update(response_due=YESTERDAY, deadline_provisional=False)  # an official day
     ok(post(staff, f"/cases/{case_id}/silence"))
     decided = ok(post(staff, f"/cases/{case_id}/decide", {"published_facts": PUBLISHED_FACTS}))
-    appeal, listed = appeal_deadline(timezone.localdate()), listing_deadline(timezone.localdate())
+    appeal, listed = appeal_deadline(timezone.localdate()), listing_deadline(timezone.localdate(), "criticism")
     assert appeal.provisional and listed.provisional
     assert (decided["appeal_due"], decided["deadline_provisional"]) == (appeal.day.isoformat(), True)
     note = Notification.objects.get(user=people["member"], kind="discipline.case.decided")
@@ -114,7 +114,8 @@ def test_a_decision_is_not_final_on_a_provisional_appeal_day_and_the_member_may_
     # the schedule settles the case and its notice, each with an audit entry
     assert "2 provisional deadline(s) settled" in load_schedule(tmp_path, listed.day)
     case, notice = Case.objects.get(pk=case_id), Notice.objects.get(case_id=case_id)
-    official_appeal, official_listing = appeal_deadline(case.decided_on), listing_deadline(notice.published_on)
+    official_appeal = appeal_deadline(case.decided_on)
+    official_listing = listing_deadline(notice.published_on, notice.measure)
     assert (case.appeal_due, case.deadline_provisional) == (official_appeal.day, False)
     assert (notice.listed_until, notice.deadline_provisional) == (official_listing.day, False)
     settled = [

@@ -31,6 +31,9 @@ PAGES: dict[str, tuple[int | str, ...]] = {
     "/staff/disputes/":                          (LOGIN,  403,    403,    200,      200,      200),
     "/staff/disputes/{d}/":                      (LOGIN,  403,    403,    200,      200,      200),
     "/staff/disputes/{p}/":                      (LOGIN,  403,    403,    404,      404,      404),
+    # Art. 16: no referral yet, so no letter; the committees are the staff's list
+    "/disputes/{d}/referral-letter.pdf":         (LOGIN,  404,    404,    404,      404,      404),
+    "/staff/disputes/committees/":               (LOGIN,  403,    403,    200,      200,      200),
 }
 
 API: dict[str, tuple[int, ...]] = {
@@ -42,6 +45,12 @@ API: dict[str, tuple[int, ...]] = {
     "/api/v1/disputes/{d}/messages":             (401,    404,    200,    403,    403,    403),
     "/api/v1/disputes/{p}/messages":             (401,    404,    200,    404,    404,    404),
     "/api/v1/disputes/{d}/agreement.pdf":        (401,    404,    404,    404,    404,    404),
+    "/api/v1/disputes/peoples-mediation/committees": (401,    403,    200,    200,    200,    200),
+    "/api/v1/disputes/{d}/referral":             (401,    404,    404,    404,    404,    404),
+    "/api/v1/disputes/{p}/referral":             (401,    404,    404,    404,    404,    404),
+    "/api/v1/disputes/{d}/referral-letter.pdf":  (401,    404,    404,    404,    404,    404),
+    "/api/v1/disputes/{d}/challenges":           (401,    404,    200,    200,    200,    200),
+    "/api/v1/disputes/{p}/challenges":           (401,    404,    200,    404,    404,    404),
 }
 
 # State changes through the API, by role (JSON bodies below); a refusal changes nothing.
@@ -55,6 +64,10 @@ POSTS: dict[str, tuple[int, ...]] = {
     "/api/v1/disputes/{d}/declaration":          (401,    403,    403,    403,    403,    403),
     "/api/v1/disputes/{d}/confirm":              (401,    404,    409,    403,    403,    403),
     "/api/v1/disputes/{d}/withdraw":             (401,    404,    200,    403,    403,    403),
+    "/api/v1/disputes/{p}/referral-request":     (401,    404,    200,    404,    404,    404),
+    "/api/v1/disputes/{d}/referral":             (401,    403,    403,    422,    403,    422),
+    "/api/v1/disputes/{d}/recusal":              (401,    403,    403,    403,    403,    403),
+    "/api/v1/disputes/{d}/objections":           (401,    404,    409,    403,    403,    403),
 }
 # fmt: on
 
@@ -70,6 +83,12 @@ ROUTE_ROWS = {
     "api/v1/disputes/<dispute_id>": "/api/v1/disputes/{d}",
     "api/v1/disputes/<dispute_id>/messages": "/api/v1/disputes/{d}/messages",
     "api/v1/disputes/<dispute_id>/agreement.pdf": "/api/v1/disputes/{d}/agreement.pdf",
+    "disputes/<int:dispute_id>/referral-letter.pdf": "/disputes/{d}/referral-letter.pdf",
+    "staff/disputes/committees/": "/staff/disputes/committees/",
+    "api/v1/disputes/peoples-mediation/committees": "/api/v1/disputes/peoples-mediation/committees",
+    "api/v1/disputes/<dispute_id>/referral": "/api/v1/disputes/{d}/referral",
+    "api/v1/disputes/<dispute_id>/referral-letter.pdf": "/api/v1/disputes/{d}/referral-letter.pdf",
+    "api/v1/disputes/<dispute_id>/challenges": "/api/v1/disputes/{d}/challenges",
 }
 TABLES = [PAGES, API]
 # Asserted by role in POSTS below and step by step in tests/disputes/test_disputes.py.
@@ -89,6 +108,17 @@ POST_ONLY = {
     "api/v1/disputes/<dispute_id>/confirm",
     "api/v1/disputes/<dispute_id>/fail",
     "api/v1/disputes/<dispute_id>/withdraw",
+    # Art. 16 and the mediator's independence: tests/disputes/test_peoples_mediation.py, test_independence.py
+    "disputes/<int:dispute_id>/peoples/<slug:step>",
+    "staff/disputes/<int:dispute_id>/peoples/<slug:step>",
+    "staff/disputes/committees/<int:committee_id>/active",
+    "api/v1/disputes/<dispute_id>/referral-request",
+    "api/v1/disputes/<dispute_id>/referral/outcome",
+    "api/v1/disputes/<dispute_id>/referral/judicial-confirmation",
+    "api/v1/disputes/<dispute_id>/referral/ruling",
+    "api/v1/disputes/<dispute_id>/recusal",
+    "api/v1/disputes/<dispute_id>/objections",
+    "api/v1/disputes/<dispute_id>/objections/<challenge_id>/decision",
 }
 
 
@@ -143,6 +173,10 @@ def _body(path: str, disputes) -> dict:
         return {"mediator_id": disputes["people"]["staff"].pk}
     if path.endswith("/share"):
         return {"share": True}
+    if path.endswith("/referral"):
+        return {"committee_id": 999999}  # no such committee: the staff's refusal is 422, the others' 403
+    if path.endswith(("/recusal", "/objections")):
+        return {"reason": "理由"}
     return {"text": "文字", "body": "文字"}
 
 

@@ -69,6 +69,7 @@ class CaseOut(Schema):
     appealed_at: datetime | None
     appeal_outcome: str
     appeal_reasons: str
+    original_measure: str = Field(description="the measure first decided, when the appeal varied it")
     revoked_at: datetime | None
     closing_note: str
     files: list[FileOut]
@@ -117,8 +118,9 @@ class CaseDecideIn(Schema):
 
 
 class AppealDecisionIn(Schema):
-    outcome: str = Field(description="dismissed or annulled")
+    outcome: str = Field(description="dismissed, annulled or varied")
     reasons: str
+    measure: str = Field("", description="varied: the lighter measure that replaces the decided one")
 
 
 class StrikeOut(Schema):
@@ -249,7 +251,9 @@ def appeal(request: HttpRequest, case_id: Id, text: Form[str], files: File[list[
 @router.post("/cases/{case_id}/appeal-decision", response=CaseOut, auth=SIGNED_IN,
              summary="Staff other than the decider: decide the appeal")  # fmt: skip
 def decide_appeal(request: HttpRequest, case_id: Id, payload: AppealDecisionIn) -> Case:
-    return actions.do_decide_appeal(signed_in(request), case_id, outcome=payload.outcome, reasons=payload.reasons)
+    return actions.do_decide_appeal(
+        signed_in(request), case_id, outcome=payload.outcome, reasons=payload.reasons, measure=payload.measure
+    )
 
 
 @router.get("/flagged", response=list[CaseOut], auth=SIGNED_IN,
@@ -483,3 +487,9 @@ def decide_nomination(request: HttpRequest, nomination_id: Id, payload: Nominati
     return actions.do_decide_nomination(
         signed_in(request), nomination_id, commend=payload.commend, citation=payload.citation, note=payload.note
     )
+
+
+# Reinstatement and the decision PDFs (Art. 18, after a decision) are in their own module.
+from zilu.discipline.reinstatement_api import router as _after_decision_router  # noqa: E402
+
+router.add_router("", _after_decision_router)

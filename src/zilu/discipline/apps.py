@@ -3,7 +3,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from zilu.discipline.ladder import strike_policy
+from zilu.discipline.ladder import listing_months, strike_policy
 
 
 class DisciplineConfig(AppConfig):
@@ -19,6 +19,7 @@ class DisciplineConfig(AppConfig):
 
         # A malformed ZILU_DISCIPLINE_WEIGHTS / _EXPIRY_MONTHS / _ESCALATION stops startup with its name.
         strike_policy()
+        listing_months()  # and a malformed ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE
         # Evidence, answers and appeals: the staff, the supervising department and the member concerned (once a
         # measure is proposed to it); never other members or the public.
         register_owner(Case, lambda user, case: Case.objects.restrict(user, "view").filter(pk=case.pk).exists())

@@ -3,7 +3,8 @@ the formula that turns a member's scores, report record and sanctions into its r
 
 Items apply to every member, or only to members offering a kind of service: internet information services (Art. 9,
 12), internet access venues (Art. 13) or interactive information services (Art. 9, 14). A member names its kinds
-when it answers (``Participation.service_kinds``; ``members.Member`` is not changed for this).
+when it answers (``Participation.service_kinds``); a member of the kind "venue" (Art. 13) always has the access-venue
+kind, so its own items (A13, A13-1 … A13-4) always apply to it.
 
 The formula (every number is a constant here, and the evaluation page prints it):
 
@@ -64,6 +65,7 @@ class Item:
 
 
 _INFO = frozenset({ServiceKind.INFORMATION.value})
+_VENUE = frozenset({ServiceKind.ACCESS_VENUE.value})
 ITEMS: tuple[Item, ...] = (
     Item("A7", "7", _("Complies with the Cybersecurity Law and other laws, accepts the supervision of the competent "
                       "department, and has internal rules and a network and information security system."), 10),
@@ -81,6 +83,12 @@ ITEMS: tuple[Item, ...] = (
     Item("A12-5", "12(5)", _("Keeps its website filing information true and up to date."), 5, _INFO),
     Item("A13", "13", _("Keeps the venue's online environment healthy and guides minors to use the internet "
                         "healthily."), 10, frozenset({ServiceKind.ACCESS_VENUE.value})),
+    # Internet access venues' own items (Art. 13; the venue self-assessment, members.venues, asks the same).
+    Item("A13-1", "13", _("Admits no minors and checks the identity document of anyone who may be one."), 5, _VENUE),
+    Item("A13-2", "13", _("Checks and registers every user's identity document before use."), 5, _VENUE),
+    Item("A13-3", "13", _("Keeps to its opening hours and limits continuous use."), 5, _VENUE),
+    Item("A13-4", "13", _("Runs content filtering and the security management system on every terminal."), 5,
+         _VENUE),
     Item("A14", "14", _("Authenticates users' real identity, protects their personal information and reminds "
                         "publishers that information must be objective and true."), 10,
          frozenset({ServiceKind.INTERACTIVE.value})),

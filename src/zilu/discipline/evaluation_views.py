@@ -26,6 +26,7 @@ from zilu.discipline.forms import (
 )
 from zilu.discipline.models import EvaluationRound, Nomination, Participation
 from zilu.members.models import Member
+from zilu.notices.selectors import member_figures as notice_figures
 
 # ------------------------------------------------------------------------------------------------ staff
 
@@ -97,7 +98,11 @@ def score(request: HttpRequest, participation_id: int) -> HttpResponse:
                 messages.success(request, _("The scores are recorded."))
                 return redirect("discipline:evaluation", round_id=participation.round_id)
     rows = [(item, participation.answers.get(item["code"], {})) for item in participation.items()]
-    return render(request, "discipline/score.html", {"p": participation, "form": form, "rows": rows})
+    # the member's IP notice record in the period, beside item A12-3 (Art. 12(3), zilu.notices)
+    period = (participation.round.period_start, participation.round.period_end)
+    ip_notices = notice_figures(participation.member_id, *period)
+    return render(request, "discipline/score.html", {"p": participation, "form": form, "rows": rows,
+                                                     "ip_notices": ip_notices})  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ members

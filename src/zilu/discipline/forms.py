@@ -87,6 +87,22 @@ class AppealForm(forms.Form):
 
 class AppealDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.AppealOutcome.choices)
+    measure = forms.ChoiceField(
+        label=_("Lighter measure (when the appeal varies the decision)"),
+        choices=[("", "—"), *Measure.choices], required=False,
+    )  # fmt: skip
+    reasons = _text(_("Reasons"))
+
+
+class ReinstatementForm(forms.Form):
+    statement = _text(_("Why the member should be reinstated, and what it rectified"), rows=6)
+
+
+class ReinstatementDecisionForm(forms.Form):
+    grant = forms.TypedChoiceField(
+        label=_("Decision"), coerce=lambda v: v == "grant",
+        choices=[("grant", _("Grant: restore the membership")), ("refuse", _("Refuse"))],
+    )  # fmt: skip
     reasons = _text(_("Reasons"))
 
 

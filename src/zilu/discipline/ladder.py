@@ -13,6 +13,15 @@ separated by commas over the defaults below::
     ZILU_DISCIPLINE_WEIGHTS="criticism=1,condemnation=2,media_exposure=3,internal_notice=5,revocation=8"
     ZILU_DISCIPLINE_EXPIRY_MONTHS="criticism=12,condemnation=24,media_exposure=24,internal_notice=36,revocation=60"
     ZILU_DISCIPLINE_ESCALATION="condemnation=1,media_exposure=3,internal_notice=6,revocation=10"
+
+How long a decided measure's notice stays listed (Art. 18 publication) is a fourth table, in months. The convention
+names no period; the defaults grow with the measure, and a revocation stays listed longest, since the public must be
+able to check that a platform is no longer a member::
+
+    ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE="criticism=6,condemnation=12,media_exposure=12,internal_notice=12,revocation=36"
+
+``ZILU_DISCIPLINE_LISTING_MONTHS`` (one number for every measure, the former setting) still works: when set, it
+replaces every default, and the table above then applies over it.
 """
 
 from __future__ import annotations
@@ -46,6 +55,9 @@ DEFAULT_EXPIRY_MONTHS = {
     "criticism": 12, "condemnation": 24, "media_exposure": 24, "internal_notice": 36, "revocation": 60,
 }  # fmt: skip
 DEFAULT_ESCALATION = {"condemnation": 1, "media_exposure": 3, "internal_notice": 6, "revocation": 10}
+DEFAULT_LISTING_MONTHS = {
+    "criticism": 6, "condemnation": 12, "media_exposure": 12, "internal_notice": 12, "revocation": 36,
+}  # fmt: skip
 
 
 def severity(measure: str) -> int:
@@ -99,3 +111,12 @@ def strike_policy() -> StrikePolicy:
         ),
         escalation=parse_table("ZILU_DISCIPLINE_ESCALATION", settings.ZILU_DISCIPLINE_ESCALATION, DEFAULT_ESCALATION),
     )
+
+
+def listing_months() -> dict[str, int]:
+    """Months each measure's notice stays listed: ``ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE`` over the defaults
+    (or over ``ZILU_DISCIPLINE_LISTING_MONTHS`` for every measure, when that one is set)."""
+    base = int(getattr(settings, "ZILU_DISCIPLINE_LISTING_MONTHS", 0) or 0)
+    defaults = dict.fromkeys(ORDER, base) if base > 0 else DEFAULT_LISTING_MONTHS
+    raw = getattr(settings, "ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE", "") or ""
+    return parse_table("ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE", raw, defaults, minimum=1)

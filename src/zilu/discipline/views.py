@@ -140,7 +140,8 @@ STAFF_STEPS: dict[str, Step] = {
                gettext_lazy("The decision is taken.")),
     "drop": (DropForm, actions.do_drop, lambda d: {"note": d["note"]}, gettext_lazy("The case is closed.")),
     "appeal": (AppealDecisionForm, actions.do_decide_appeal,
-               lambda d: {"outcome": d["outcome"], "reasons": d["reasons"]}, gettext_lazy("The appeal is decided.")),
+               lambda d: {"outcome": d["outcome"], "reasons": d["reasons"], "measure": d["measure"]},
+               gettext_lazy("The appeal is decided.")),
 }  # fmt: skip
 
 MEMBER_STEPS: dict[str, Step] = {

@@ -52,6 +52,8 @@ class DisputeOut(Schema):
     mediator_id: int | None
     mediator_declaration: str
     mediator_declared_at: datetime | None
+    mediator_disclosures: list[str] = Field(description="past cases the conflict check disclosed to the parties")
+    referral_requested_at: datetime | None
     sessions: list[SessionOut]
     agreement_text: str
     settled_terms: str
@@ -125,6 +127,7 @@ class CountsOut(Schema):
     mediated: int
     failed: int
     withdrawn: int
+    referred: int = Field(description="referred to people's mediation (Art. 16), whatever the outcome")
 
 
 @router.get("/stats", response=CountsOut, auth=None, summary="Aggregate dispute counts (public; nothing else is)")
@@ -194,6 +197,12 @@ def request_mediation(request: HttpRequest, dispute_id: Id) -> Dispute:
     return actions.do_request_mediation(signed_in(request), dispute_id)
 
 
+@router.post("/{dispute_id}/referral-request", response=DisputeOut, auth=SIGNED_IN,
+             summary="A party asks for people's mediation (Art. 16)")  # fmt: skip
+def request_referral(request: HttpRequest, dispute_id: Id) -> Dispute:
+    return actions.do_request_referral(signed_in(request), dispute_id)
+
+
 @router.post("/{dispute_id}/mediator", response=DisputeOut, auth=SIGNED_IN, summary="Staff: assign the mediator")
 def assign(request: HttpRequest, dispute_id: Id, payload: MediatorIn) -> Dispute:
     return actions.do_assign_mediator(signed_in(request), dispute_id, payload.mediator_id)
@@ -244,3 +253,9 @@ def agreement_pdf(request: HttpRequest, dispute_id: Id) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="mediation-agreement-{dispute.number}.pdf"'
     return response
+
+
+# People's mediation (Art. 16) and the mediator's independence are in their own module.
+from zilu.disputes.peoples_api import router as _peoples_router  # noqa: E402
+
+router.add_router("", _peoples_router)

@@ -76,3 +76,62 @@ def render_agreement(data: AgreementData) -> bytes:
     pdf.ln(4)
     para(f"{data.issuer}    {format_cn_date(data.concluded_on)}", size=11)
     return bytes(pdf.output())
+
+
+REFERRAL_TITLE = "人民调解移送函"
+
+
+@dataclass(frozen=True)
+class ReferralLetterData:
+    dispute_number: int
+    committee: str
+    subject: str
+    parties: tuple[tuple[str, str, str], ...]  # (side, name, member number)
+    parties_asked: bool
+    note: str
+    referred_on: date
+    issuer: str = DEFAULT_ISSUER
+
+
+def render_referral_letter(data: ReferralLetterData) -> bytes:
+    """The letter referring a dispute to a people's mediation committee (Art. 16): who, what, why."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(22, 22, 22)
+    pdf.set_auto_page_break(True, margin=22)
+    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
+    pdf.set_title(f"{REFERRAL_TITLE}（争议第{data.dispute_number}号）")
+    pdf.set_author(data.issuer)
+    pdf.set_creator("Zilu")
+    pdf.set_lang("zh-CN")
+    pdf.set_creation_date(datetime.combine(data.referred_on, time(0, 0), tzinfo=timezone(timedelta(hours=8))))
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def para(text: str, size: float = 11) -> None:
+        pdf.set_font(FONT_FAMILY, size=size)
+        pdf.multi_cell(width, 7, text, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+
+    pdf.set_font(FONT_FAMILY, size=20)
+    pdf.cell(width, 14, REFERRAL_TITLE, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT_FAMILY, size=10)
+    pdf.cell(width, 7, f"争议第{data.dispute_number}号", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    para(f"{data.committee}：")
+    why = "经当事人申请" if data.parties_asked else "经公约执行机构调解未能解决"
+    para(
+        f"依据《昌平区互联网行业自律公约》第十六条、第十九条，下列公约成员之间的争议，{why}，"
+        "现移送贵委员会，请依照《中华人民共和国人民调解法》组织调解。"
+    )
+    for side, name, number in data.parties:
+        para(f"{side}：{name}" + (f"（成员编号 {number}）" if number else ""))
+    para(f"争议事项：{data.subject}")
+    if data.note:
+        para(f"说明：{data.note}")
+    para(
+        "调解达成协议的，当事人可自协议生效之日起三十日内共同向人民法院申请司法确认。请将调解结果告知本机构。",
+        size=10,
+    )
+    pdf.ln(4)
+    para(f"{data.issuer}    {format_cn_date(data.referred_on)}")
+    return bytes(pdf.output())

@@ -81,3 +81,59 @@ class AgreementForm(forms.Form):
 
 class FailureForm(forms.Form):
     note = forms.CharField(label=_("Why mediation failed"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# ------------------------------------------------------------------------------------------------ Art. 16
+
+
+class ReferForm(forms.Form):
+    committee = forms.IntegerField(label=_("People's mediation committee"), widget=forms.Select)
+    note = forms.CharField(label=_("Note to the committee (optional)"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)  # fmt: skip
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].widget.choices = choices or []
+
+
+class CommitteeOutcomeForm(forms.Form):
+    agreed = forms.TypedChoiceField(
+        label=_("The committee reports"), coerce=lambda v: v == "agreed",
+        choices=[("agreed", _("Agreement reached")), ("failed", _("No agreement"))],
+    )  # fmt: skip
+    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    note = forms.CharField(label=_("What the committee reported"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("The people's mediation agreement (for an agreement)"), required=False)
+
+
+class JudicialForm(forms.Form):
+    court = forms.CharField(label=_("People's court"), max_length=200)
+    filed_on = forms.DateField(label=_("Applied on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RulingForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        label=_("The court's ruling"), coerce=lambda v: v == "confirmed",
+        choices=[("confirmed", _("Agreement confirmed")), ("rejected", _("Confirmation refused"))],
+    )  # fmt: skip
+    ruled_on = forms.DateField(label=_("Ruled on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionDecisionForm(forms.Form):
+    challenge = forms.IntegerField(widget=forms.HiddenInput)
+    uphold = forms.TypedChoiceField(
+        label=_("Decision"), coerce=lambda v: v == "uphold",
+        choices=[("uphold", _("Uphold: the mediator stands down")), ("reject", _("Reject: the mediator continues"))],
+    )  # fmt: skip
+    note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

@@ -37,14 +37,15 @@ class DisputeQuerySet(RestrictedQuerySet["Dispute"]):
 
     def visible_to(self, user: Actor) -> DisputeQuerySet:
         """A member's representatives see the disputes the member is party to; staff and the supervising
-        department see those in which mediation was requested; nobody else sees any."""
+        department see those in which mediation, or referral to people's mediation, was requested; nobody else
+        sees any."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         member_id = getattr(user, "member_id", None)
         if member_id and has_perm(user, Perm.FILE_DISPUTES):
             return self.filter(parties__member_id=member_id).distinct()
         if has_perm(user, Perm.VIEW_DISPUTES):
-            return self.filter(mediation_requested_at__isnull=False)
+            return self.filter(Q(mediation_requested_at__isnull=False) | Q(referral_requested_at__isnull=False))
         return self.none()
 
 
@@ -60,19 +61,40 @@ class Dispute(ProvisionalDeadlines, models.Model):
         MEDIATED = "mediated", _("Settled by a mediation agreement")
         FAILED = "failed", _("Mediation failed")
         WITHDRAWN = "withdrawn", _("Withdrawn by a party")
+        # Art. 16: people's mediation (人民调解) by a committee outside the association (see peoples.py).
+        REFERRED = "referred", _("Referred to a people's mediation committee")
+        PEOPLES_SETTLED = "peoples_settled", _("Settled by a people's mediation agreement")
+        PEOPLES_FAILED = "peoples_failed", _("People's mediation failed")
 
-    OPEN_STATUSES = (Status.OPEN, Status.MEDIATION_REQUESTED, Status.MEDIATING, Status.AGREEMENT_PROPOSED)
-    CLOSED_STATUSES = (Status.SETTLED, Status.MEDIATED, Status.FAILED, Status.WITHDRAWN)
+    OPEN_STATUSES = (
+        Status.OPEN, Status.MEDIATION_REQUESTED, Status.MEDIATING, Status.AGREEMENT_PROPOSED, Status.REFERRED,
+    )  # fmt: skip
+    CLOSED_STATUSES = (
+        Status.SETTLED, Status.MEDIATED, Status.FAILED, Status.WITHDRAWN, Status.PEOPLES_SETTLED,
+        Status.PEOPLES_FAILED,
+    )  # fmt: skip
+    #: From where the executing body may refer a dispute to people's mediation: while it mediates, after its own
+    #: mediation failed (it could not settle the dispute), or from the start when a party asked for the referral.
+    REFERABLE = (Status.OPEN, Status.MEDIATION_REQUESTED, Status.MEDIATING, Status.FAILED)
     TRANSITIONS: dict[str, set[str]] = {
-        Status.OPEN: {Status.MEDIATION_REQUESTED, Status.SETTLED, Status.WITHDRAWN},
-        Status.MEDIATION_REQUESTED: {Status.MEDIATING, Status.SETTLED, Status.WITHDRAWN},
-        Status.MEDIATING: {Status.AGREEMENT_PROPOSED, Status.FAILED, Status.SETTLED, Status.WITHDRAWN},
-        Status.AGREEMENT_PROPOSED: {Status.MEDIATED, Status.MEDIATING, Status.FAILED, Status.WITHDRAWN},
+        Status.OPEN: {Status.MEDIATION_REQUESTED, Status.SETTLED, Status.WITHDRAWN, Status.REFERRED},
+        Status.MEDIATION_REQUESTED: {Status.MEDIATING, Status.SETTLED, Status.WITHDRAWN, Status.REFERRED},
+        # Back to MEDIATION_REQUESTED: the mediator recused itself or a party's objection was upheld.
+        Status.MEDIATING: {
+            Status.AGREEMENT_PROPOSED, Status.FAILED, Status.SETTLED, Status.WITHDRAWN, Status.REFERRED,
+            Status.MEDIATION_REQUESTED,
+        },
+        Status.AGREEMENT_PROPOSED: {
+            Status.MEDIATED, Status.MEDIATING, Status.FAILED, Status.WITHDRAWN, Status.MEDIATION_REQUESTED,
+        },
         Status.SETTLED: set(),
         Status.MEDIATED: set(),
-        Status.FAILED: set(),
+        Status.FAILED: {Status.REFERRED},
         Status.WITHDRAWN: set(),
-    }
+        Status.REFERRED: {Status.PEOPLES_SETTLED, Status.PEOPLES_FAILED, Status.WITHDRAWN},
+        Status.PEOPLES_SETTLED: set(),
+        Status.PEOPLES_FAILED: set(),
+    }  # fmt: skip
     TRANSITION_ERROR = _("A dispute that is “%(status)s” cannot become “%(target)s”.")
 
     number = models.PositiveIntegerField(_("number"), unique=True)
@@ -94,6 +116,15 @@ class Dispute(ProvisionalDeadlines, models.Model):
     )
     mediator_declaration = models.TextField(_("mediator's declaration of no conflict of interest"), blank=True)
     mediator_declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    # What the conflict check found and disclosed to the parties when the mediator was assigned (past cases with a
+    # party): not a bar, but the parties see it and may object (peoples.py, MediatorChallenge).
+    mediator_disclosures = models.JSONField(_("disclosed by the conflict check"), default=list, blank=True)
+    # Art. 16: a party asked for referral to people's mediation (the staff then see the dispute).
+    referral_requested_at = models.DateTimeField(_("referral to people's mediation requested at"), null=True,
+                                                 blank=True)  # fmt: skip
+    referral_requested_by = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     agreement_text = models.TextField(_("mediation agreement"), blank=True)
     agreement_proposed_at = models.DateTimeField(null=True, blank=True)
     settled_terms = models.TextField(_("terms agreed in negotiation"), blank=True)
@@ -172,6 +203,8 @@ class DisputeParty(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     shares_thread = models.BooleanField(_("consents to share the negotiation with the mediator"), default=False)
     confirmed_agreement_at = models.DateTimeField(_("confirmed the agreement at"), null=True, blank=True)
+    # The reminder sent once the respondent's answer is late (disputes.actions.reminders).
+    answer_reminded_at = models.DateTimeField(_("reminded of the late answer at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("party")
@@ -224,6 +257,12 @@ class Session(models.Model):
         return f"Session {self.pk} of dispute {self.dispute_id}"
 
 
+PEOPLES_STATUSES = (Dispute.Status.REFERRED, Dispute.Status.PEOPLES_SETTLED, Dispute.Status.PEOPLES_FAILED)
+
+
+from zilu.disputes.peoples import Committee, MediatorChallenge, Referral  # noqa: E402, F401  (Art. 16 models)
+
+
 def public_counts() -> dict[str, int]:
     """Aggregate counts for the public (Art. 19 disputes are confidential; only totals are published)."""
     row = Dispute.objects.aggregate(
@@ -234,5 +273,6 @@ def public_counts() -> dict[str, int]:
         mediated=Count("id", filter=Q(status=Dispute.Status.MEDIATED)),
         failed=Count("id", filter=Q(status=Dispute.Status.FAILED)),
         withdrawn=Count("id", filter=Q(status=Dispute.Status.WITHDRAWN)),
+        referred=Count("id", filter=Q(status__in=PEOPLES_STATUSES)),
     )
     return {key: int(value or 0) for key, value in row.items()}

@@ -33,6 +33,7 @@ from zilu.disputes.forms import (
     WithdrawForm,
 )
 from zilu.disputes.models import Dispute
+from zilu.disputes.peoples_views import peoples_context
 
 
 @login_required
@@ -70,7 +71,8 @@ def _context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
         "thread_visible": thread_visible,
         "thread": dispute.messages.select_related("author").prefetch_related("accepted_by") if thread_visible else [],
         "sessions": dispute.sessions.all(),
-        "remedies": actions.REMEDIES_NOTICE() if dispute.status in ("failed", "withdrawn") else "",
+        "remedies": actions.REMEDIES_NOTICE() if dispute.status in ("failed", "withdrawn", "peoples_failed") else "",
+        **peoples_context(request, dispute),  # Art. 16: people's mediation, challenges to the mediator
     }
 
 

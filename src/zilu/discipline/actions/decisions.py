@@ -1,6 +1,7 @@
 """The end of a discipline case (Art. 18): approval by a second staff member for the heaviest measures, the decision
 and its effects (publication, internal notice, revocation), dropping a case, the member's appeal decided by someone
-else, and the decision becoming final. The opening, proposal and answer are in ``cases.py``.
+else (dismissed, upheld, or varied to a lighter measure), and the decision
+becoming final. The opening, proposal and answer are in ``cases.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from zilu.core.system import SystemActor
 from zilu.discipline import articles as article_refs
 from zilu.discipline.actions.cases import APPEAL, EVIDENCE_POLICY, _member_side, _named, _tell_member, _tell_staff
 from zilu.discipline.actions.common import text
-from zilu.discipline.ladder import PUBLIC, Measure
+from zilu.discipline.ladder import PUBLIC, Measure, lighter
 from zilu.discipline.models import Case, Notice, appeal_deadline, listing_deadline
 from zilu.members.actions import do_revoke_membership
 from zilu.members.models import Member
@@ -38,7 +39,7 @@ def _publish(actor: StaffActor, case: Case, today: date) -> Notice:
     """Copy what the decision publishes into a notice: public for criticism, condemnation, media exposure and
     revocation; for member representatives only for an internal notice."""
     audience = Notice.Audience.PUBLIC if case.measure in PUBLIC else Notice.Audience.MEMBERS
-    listed = listing_deadline(today)  # provisional beyond the official holiday calendar
+    listed = listing_deadline(today, case.measure)  # provisional beyond the official holiday calendar
     notice = Notice.objects.create(
         case=case,
         audience=audience,
@@ -209,10 +210,11 @@ def do_appeal(actor: Actor, case_id: int, grounds: str, files: Sequence[Uploaded
 
 
 @transaction.atomic
-def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: str) -> Case:
+def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: str, measure: str = "") -> Case:
     """A member of staff who took no part in the measure — neither proposed, approved (the second pair of eyes of a
-    heavy measure) nor decided it — decides the appeal: dismissed (the decision is final; a revocation takes effect)
-    or upheld (the decision is annulled and its notice withdrawn)."""
+    heavy measure) nor decided it — decides the appeal: dismissed (the decision is final; a revocation takes effect),
+    upheld (the decision is annulled and its notice withdrawn) or varied (``measure`` replaces the decided one and
+    the decision is final: see :func:`check_varied_measure`)."""
     require(actor, Perm.HANDLE_DISCIPLINE)
     case = workflow.access(Case.objects.restrict(actor, "change"), case_id, for_update=True)
     if case.status != Case.Status.APPEALED:
@@ -224,18 +226,31 @@ def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: 
         )  # fmt: skip
     if outcome not in Case.AppealOutcome.values:
         raise ValidationFailed(_("Choose the outcome of the appeal."), field="outcome")
+    varied = outcome == Case.AppealOutcome.VARIED
+    if varied:
+        check_varied_measure(case, measure)
     case.appeal_reasons = text(reasons, "reasons", _("Give the reasons of the appeal decision."))
     case.appeal_outcome = outcome
     case.appeal_decided_by_id = actor.pk
     case.appeal_decided_at = timezone.now()
-    case.save(update_fields=["appeal_reasons", "appeal_outcome", "appeal_decided_by", "appeal_decided_at"])
+    fields = ["appeal_reasons", "appeal_outcome", "appeal_decided_by", "appeal_decided_at"]
+    after = {"outcome": outcome, "reasons": case.appeal_reasons}
+    if varied:
+        case.original_measure, case.measure = case.measure, measure
+        fields += ["original_measure", "measure"]
+        after.update(measure=measure, original_measure=case.original_measure)
+    case.save(update_fields=fields)
     audit.record(
-        actor, "discipline.case.decide_appeal", case, before={"status": Case.Status.APPEALED},
-        after={"outcome": outcome, "reasons": case.appeal_reasons},
+        actor, "discipline.case.decide_appeal", case, before={"status": Case.Status.APPEALED}, after=after,
     )  # fmt: skip
     today = timezone.localdate()
     if outcome == Case.AppealOutcome.DISMISSED:
         _make_final(actor, case, today, "appeal_dismissed")
+    elif varied:
+        published = _vary_notice(actor, case)
+        _make_final(actor, case, today, "appeal_varied")
+        if not published:  # a revocation was varied: its lighter measure is published now
+            _publish(actor, case, today)
     else:
         # Not transition(): the annulment has no audit entry of its own (the decide_appeal entry above covers it).
         workflow.check_transition(case, Case.Status.ANNULLED)
@@ -247,13 +262,55 @@ def do_decide_appeal(actor: StaffActor, case_id: int, *, outcome: str, reasons: 
             notice.withdrawal_reason = case.appeal_reasons
             notice.save(update_fields=["withdrawn_at", "withdrawal_reason"])
             audit.record(actor, "discipline.notice.withdraw", notice, after={"case": case.reference})
+    body = Case.AppealOutcome(outcome).label
+    if varied:
+        body = _("%(outcome)s New measure: %(measure)s.") % {"outcome": body, "measure": Measure(measure).label}
     _tell_member(
         case,
         _("Discipline case %(ref)s: the appeal is decided") % {"ref": case.reference},
-        Case.AppealOutcome(outcome).label,
+        body,
         "discipline.case.appeal_decided",
     )
     return case
+
+
+def check_varied_measure(case: Case, measure: str) -> None:
+    """An appeal varies a measure only in the member's favour: the convention gives the appeal to the member as a
+    remedy, and a remedy must not leave the one who uses it worse off (as 行政复议 and 上诉不加刑 do). So the new
+    measure is strictly lighter on the ladder (Art. 18's order) and not more public: an internal notice among
+    member units is never varied into a public measure (criticism, condemnation, media exposure), which would
+    publish what was confined to the members. A heavier measure needs a new case."""
+    if measure not in Measure.values:
+        raise ValidationFailed(_("Choose the measure that replaces the decided one."), field="measure")
+    if not lighter(measure, case.measure):
+        raise ValidationFailed(
+            _("An appeal can only replace the measure with a lighter one (the decided measure: %(m)s).")
+            % {"m": Measure(case.measure).label},
+            field="measure",
+        )
+    if case.measure not in PUBLIC and measure in PUBLIC:
+        raise ValidationFailed(
+            _("An internal notice cannot be varied into a public measure: it would publish what was confined to the "
+              "member units."),
+            field="measure",
+        )  # fmt: skip
+
+
+def _vary_notice(actor: StaffActor, case: Case) -> bool:
+    """A notice already published for the decided measure now shows the varied one, listed for the varied
+    measure's period from its publication (a revocation's notice is published only when final). Returns whether
+    there was one (the audience never changes: see :func:`check_varied_measure`)."""
+    notice = Notice.objects.filter(case=case, withdrawn_at__isnull=True).first()
+    if notice is None:
+        return False
+    listed = listing_deadline(notice.published_on, case.measure)
+    before = {"measure": notice.measure, "listed_until": notice.listed_until}
+    notice.measure = case.measure
+    notice.listed_until, notice.deadline_provisional = listed.day, listed.provisional
+    notice.save(update_fields=["measure", "listed_until", "deadline_provisional"])
+    audit.record(actor, "discipline.notice.vary", notice, before=before,
+                 after={"measure": notice.measure, "listed_until": notice.listed_until})  # fmt: skip
+    return True
 
 
 def finalize_due_cases(today: date | None = None, actor: StaffActor | None = None) -> int:

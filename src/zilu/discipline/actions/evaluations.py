@@ -83,6 +83,8 @@ def do_submit_self_assessment(
     kinds = sorted(set(service_kinds or []))
     if any(k not in ServiceKind.values for k in kinds):
         raise ValidationFailed(_("Choose kinds of service from the list."), field="service_kinds")
+    if participation.member.kind == Member.Kind.VENUE and ServiceKind.ACCESS_VENUE not in kinds:
+        kinds = sorted({*kinds, ServiceKind.ACCESS_VENUE.value})  # a venue member is one (Art. 13)
     participation.service_kinds = kinds
     clean: dict[str, dict[str, str]] = {}
     errors = []

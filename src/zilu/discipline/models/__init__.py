@@ -14,9 +14,10 @@ from zilu.discipline.models.cases import (
 )
 from zilu.discipline.models.commendations import Nomination, NominationQuerySet
 from zilu.discipline.models.evaluations import EvaluationRound, Participation, ParticipationQuerySet, review_deadline
+from zilu.discipline.models.reinstatement import Reinstatement, ReinstatementQuerySet, waiting_period_end
 
 __all__ = [
     "Case", "CaseQuerySet", "EvaluationRound", "Measure", "Nomination", "NominationQuerySet", "Notice",
-    "NoticeQuerySet", "Participation", "ParticipationQuerySet", "Source", "appeal_deadline", "listing_deadline",
-    "response_deadline", "review_deadline",
+    "NoticeQuerySet", "Participation", "ParticipationQuerySet", "Reinstatement", "ReinstatementQuerySet", "Source",
+    "appeal_deadline", "listing_deadline", "response_deadline", "review_deadline", "waiting_period_end",
 ]  # fmt: skip

@@ -26,7 +26,7 @@ from zilu.core.calendars import ProvisionalDeadlines
 from zilu.core.roles import Perm, has_perm
 from zilu.core.workflow import RestrictedQuerySet
 from zilu.discipline import articles as article_refs
-from zilu.discipline.ladder import HEAVY, Measure
+from zilu.discipline.ladder import HEAVY, Measure, listing_months
 from zilu.reports.models import Report
 
 
@@ -50,9 +50,10 @@ def appeal_deadline(decided_on: date) -> deadlines.Deadline:
     return deadlines.compute(decided_on, working_days=int(settings.ZILU_DISCIPLINE_APPEAL_DAYS))
 
 
-def listing_deadline(published_on: date) -> deadlines.Deadline:
-    """The last day a notice published on ``published_on`` is listed (``ZILU_DISCIPLINE_LISTING_MONTHS`` months)."""
-    return deadlines.compute(published_on, months=int(settings.ZILU_DISCIPLINE_LISTING_MONTHS))
+def listing_deadline(published_on: date, measure: str) -> deadlines.Deadline:
+    """The last day a notice of ``measure`` published on ``published_on`` is listed: the measure's months of
+    ``ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE`` (:func:`zilu.discipline.ladder.listing_months`)."""
+    return deadlines.compute(published_on, months=listing_months()[measure])
 
 
 class CaseQuerySet(RestrictedQuerySet["Case"]):
@@ -109,6 +110,9 @@ class Case(ProvisionalDeadlines, models.Model):
     class AppealOutcome(models.TextChoices):
         DISMISSED = "dismissed", _("Appeal dismissed: the decision stands")
         ANNULLED = "annulled", _("Appeal upheld: the decision is annulled")
+        # Art. 18 read with the rule that a remedy never makes things worse for the one who uses it: only a lighter
+        # measure that is not more public (decisions.do_decide_appeal).
+        VARIED = "varied", _("Appeal partly upheld: a lighter measure replaces the decision's")
 
     number = models.PositiveIntegerField(_("number"), unique=True)
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="discipline_cases")
@@ -173,6 +177,9 @@ class Case(ProvisionalDeadlines, models.Model):
     appeal = models.TextField(_("appeal"), blank=True)
     appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True)
     appeal_outcome = models.CharField(_("appeal outcome"), max_length=20, choices=AppealOutcome.choices, blank=True)
+    # The measure first decided, when the appeal varied it (``measure`` then holds the varied one).
+    original_measure = models.CharField(_("measure first decided"), max_length=20, choices=Measure.choices,
+                                        blank=True)  # fmt: skip
     appeal_reasons = models.TextField(_("reasons of the appeal decision"), blank=True)
     appeal_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -310,6 +317,6 @@ class Notice(ProvisionalDeadlines, models.Model):
 
     def recompute_deadlines(self) -> list[str]:
         """The end of the listing again, from the day of publication (``zilu calendar load``)."""
-        listed = listing_deadline(self.published_on)
+        listed = listing_deadline(self.published_on, self.measure)
         self.listed_until, self.deadline_provisional = listed.day, listed.provisional
         return ["listed_until", "deadline_provisional"]

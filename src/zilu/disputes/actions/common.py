@@ -38,6 +38,8 @@ def _require_mediator(actor: Actor, dispute: Dispute) -> None:
         raise Forbidden(_("Only the mediator assigned to this dispute can do this."))
     if dispute.mediator_declared_at is None:
         raise InvalidTransition(_("The mediator must first declare that there is no conflict of interest."))
+    if dispute.challenges.filter(status="pending").exists():  # MediatorChallenge.Status.PENDING
+        raise InvalidTransition(_("A party objects to the mediator: the objection must be decided first."))
 
 
 def _text(value: str | None, field: str, message: str, limit: int = 20000) -> str:

@@ -290,5 +290,6 @@ def access_agreement_pdf(user: Actor, dispute_id: int) -> tuple[Dispute, bytes]:
 def mediator_choices(dispute: Dispute) -> list[User]:
     """Staff accounts that may be assigned (the conflict rules of :func:`check_mediator` hold for each)."""
     candidates = User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True).order_by("username")
-    members = dispute.member_ids()
-    return [u for u in candidates if u.pk != dispute.filed_by_id and u.member_id not in members]
+    from zilu.disputes.actions.independence import conflict_findings  # imports this module's siblings
+
+    return [u for u in candidates if not conflict_findings(dispute, u)[0]]

@@ -22,7 +22,8 @@ from zilu.disputes.actions.common import (
     _tell_parties,
     _text,
 )
-from zilu.disputes.models import Dispute, Session
+from zilu.disputes.actions.independence import conflict_findings
+from zilu.disputes.models import Dispute, MediatorChallenge, Session
 
 # ------------------------------------------------------------------------------------------------ mediation
 
@@ -55,16 +56,15 @@ def do_request_mediation(actor: Actor, dispute_id: int) -> Dispute:
 
 
 def check_mediator(dispute: Dispute, mediator: User | None) -> User:
-    """The mediator must be an active member of the executing body's staff who is no representative of a party
-    and did not file the dispute."""
+    """The mediator must be an active member of the executing body's staff whom the conflict check does not bar
+    (:func:`zilu.disputes.actions.independence.conflict_findings`)."""
     if mediator is None or not mediator.is_active or not has_perm(mediator, Perm.MEDIATE_DISPUTES):
         raise ValidationFailed(
             _("The mediator must be an active member of the executing body's staff."), field="mediator"
         )
-    if mediator.member_id is not None and mediator.member_id in dispute.member_ids():
-        raise ValidationFailed(_("The mediator represents a party: conflict of interest."), field="mediator")
-    if mediator.pk == dispute.filed_by_id:
-        raise ValidationFailed(_("The mediator filed the dispute: conflict of interest."), field="mediator")
+    bars, _disclosures = conflict_findings(dispute, mediator)
+    if bars:
+        raise ValidationFailed(bars[0], field="mediator")
     return mediator
 
 
@@ -76,15 +76,21 @@ def do_assign_mediator(actor: StaffActor, dispute_id: int, mediator_id: int) -> 
     if dispute.status not in (Dispute.Status.MEDIATION_REQUESTED, Dispute.Status.MEDIATING):
         raise InvalidTransition(_("A mediator is assigned only while mediation is requested or under way."))
     mediator = check_mediator(dispute, User.objects.filter(pk=mediator_id).first())
+    if dispute.challenges.filter(status=MediatorChallenge.Status.PENDING).exists():
+        raise InvalidTransition(_("An objection to the mediator is awaiting its decision."))
+    _bars, disclosures = conflict_findings(dispute, mediator)
     before = {"status": dispute.status, "mediator": dispute.mediator_id}
     dispute.status = Dispute.Status.MEDIATING
     dispute.mediator = mediator
     dispute.mediator_declaration = ""
     dispute.mediator_declared_at = None
-    dispute.save(update_fields=["status", "mediator", "mediator_declaration", "mediator_declared_at"])
+    dispute.mediator_disclosures = disclosures
+    dispute.save(
+        update_fields=["status", "mediator", "mediator_declaration", "mediator_declared_at", "mediator_disclosures"]
+    )
     audit.record(
         actor, "disputes.dispute.assign_mediator", dispute, before=before,
-        after={"status": dispute.status, "mediator": mediator.pk},
+        after={"status": dispute.status, "mediator": mediator.pk, "disclosures": disclosures},
     )  # fmt: skip
     notify(
         mediator,
@@ -96,7 +102,7 @@ def do_assign_mediator(actor: StaffActor, dispute_id: int, mediator_id: int) -> 
     _tell_parties(
         dispute,
         _("A mediator is assigned to dispute No. %(n)d") % {"n": dispute.number},
-        str(mediator),
+        "\n".join([str(mediator), *disclosures]),
         "disputes.dispute.mediator_assigned",
     )
     return dispute
