@@ -161,6 +161,7 @@ def test_publish_through_the_api(client_for, users, movements):
         "content_sha256": bulletin.content_sha256,
         "corrects": None,
         "note": "",
+        "interim": False,
         "joins": expected_joins,
         "withdrawals": expected_withdrawals,
     }

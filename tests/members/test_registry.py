@@ -93,6 +93,8 @@ def test_the_registry_lists_every_numbered_member_with_public_fields(registry, u
         "status": "withdrawn",
         "withdrawn_on": "2026-09-30",
         "revoked_on": None,
+        "venue_name": "",  # internet access venues only (Art. 13)
+        "venue_licence": "",
     }
     assert by_number["CP-2025-0001"]["status"] == "revoked"
     assert by_number["CP-2025-0001"]["revoked_on"] == "2026-05-01"

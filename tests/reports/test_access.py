@@ -9,6 +9,7 @@ from django.test import Client
 from tests.factories import SiteFactory
 from tests.helpers import ROLES, assert_answer, assert_problem, matrix_cells
 from tests.reports.helpers import submit_ok
+from zilu.members.models import Member
 from zilu.reports.models import Report
 
 LOGIN = "302 /accounts/login/?next="
@@ -27,6 +28,13 @@ PAGES: dict[str, tuple[int | str, ...]] = {
     "/staff/reports/export.csv":                 (LOGIN,  403,    403,    200,    200,    200),
     "/staff/reports/statistics/":                (LOGIN,  403,    403,    200,    200,    200),
     "/staff/reports/{id}/":                      (LOGIN,  403,    403,    200,    200,    200),
+    # Art. 17, the report entrance (test_entrance.py) and the reporter's e-mail links (test_reporter_email.py)
+    "/member/reports/entrance/":                 (LOGIN,  403,    200,    403,    403,    403),
+    "/report/m/CP-2026-0001/badge.svg":          (200,    200,    200,    200,    200,    200),
+    "/report/m/CP-1999-9999/":                   (404,    404,    404,    404,    404,    404),
+    "/report/entrance.js":                       (200,    200,    200,    200,    200,    200),
+    "/report/email/confirm/not-a-token/":        (200,    200,    200,    200,    200,    200),
+    "/report/email/stop/not-a-token/":           (200,    200,    200,    200,    200,    200),
 }
 
 API: dict[str, tuple[int, ...]] = {
@@ -39,6 +47,7 @@ API: dict[str, tuple[int, ...]] = {
     "/api/v1/reports/assigned/{n}":              (401,    403,    200,    403,    403,    403),
     "/api/v1/reports/staff":                     (401,    403,    403,    200,    200,    200),
     "/api/v1/reports/staff/{n}":                 (401,    403,    403,    200,    200,    200),
+    "/api/v1/reports/entrance":                  (401,    403,    200,    403,    403,    403),
 }
 
 # State changes: the POST tests below.
@@ -71,6 +80,13 @@ ROUTE_ROWS = {
     "api/v1/reports/assigned/<tracking_number>": "/api/v1/reports/assigned/{n}",
     "api/v1/reports/staff": "/api/v1/reports/staff",
     "api/v1/reports/staff/<tracking_number>": "/api/v1/reports/staff/{n}",
+    "member/reports/entrance/": "/member/reports/entrance/",
+    "report/m/<str:number>/badge.svg": "/report/m/CP-2026-0001/badge.svg",
+    "report/m/<str:number>/": "/report/m/CP-1999-9999/",
+    "report/entrance.js": "/report/entrance.js",
+    "report/email/confirm/<str:token>/": "/report/email/confirm/not-a-token/",
+    "report/email/stop/<str:token>/": "/report/email/stop/not-a-token/",
+    "api/v1/reports/entrance": "/api/v1/reports/entrance",
 }
 TABLES = [PAGES, API]
 POST_ONLY = {
@@ -81,11 +97,14 @@ POST_ONLY = {
     "api/v1/reports/staff/<tracking_number>/assign",
     "api/v1/reports/staff/<tracking_number>/send-back",
     "api/v1/reports/staff/<tracking_number>/verify",
+    "api/v1/reports/email/confirm",  # anyone with the token: test_reporter_email.py
+    "api/v1/reports/email/stop",
 }
 
 
 @pytest.fixture
 def routed(db, member):
+    Member.objects.filter(pk=member.pk).update(number="CP-2026-0001")  # its report entrance (Art. 17)
     SiteFactory(member=member, domains=["shop.example.com.cn"])
     receipt = submit_ok(Client())
     return Report.objects.get(pk=int(receipt["tracking_number"][2:]))

@@ -30,7 +30,8 @@ from zilu.core.notify import notify, site_language
 from zilu.core.roles import Perm, require
 from zilu.core.system import SystemActor
 from zilu.core.workflow import access, can_transition, transition
-from zilu.filings.fetch import fetch, find_numbers, page_text
+from zilu.filings.entrance import find_entrance
+from zilu.filings.fetch import fetch, find_numbers, page_text_and_html
 from zilu.filings.models import Site, SiteDomain, Verification, fix_deadline
 from zilu.filings.resolve import candidate_domains, invalidate_domain_map, name_key, normalize_domain
 from zilu.members.models import Member
@@ -255,6 +256,7 @@ class Evidence:
     detail: str
     excerpt: str
     found: list[str]
+    entrance: str = ""  # Art. 17: "shown", "missing", or "" when the page could not be read
 
 
 def _excerpt(text: str, spans: list[tuple[int, int]]) -> str:
@@ -279,8 +281,9 @@ def inspect(site: Site) -> Evidence:
     if not result.ok:
         detail = result.error or f"HTTP {result.status}"
         return Evidence(Site.CheckStatus.UNREACHABLE, url, final_url, result.status, detail[:500], "", [])
-    text = page_text(result)
+    text, page_html = page_text_and_html(result)
     found = find_numbers(text)
+    entrance = find_entrance(page_html, final_url, member_id=site.member_id, member_number=site.member.number)
     icp_keys = {key for key, _full in found.icp}
     shown = sorted({full for _key, full in found.icp} | set(found.psb))
     excerpt = _excerpt(text, found.spans)
@@ -297,7 +300,8 @@ def inspect(site: Site) -> Evidence:
         outcome, detail = Site.CheckStatus.OK, ""
     if result.truncated:
         detail = (detail + "; " if detail else "") + f"page cut at {len(result.body)} bytes"
-    return Evidence(outcome, url, final_url, result.status, detail, excerpt, shown)
+    entrance_status = Site.EntranceStatus.SHOWN if entrance.shown else Site.EntranceStatus.MISSING
+    return Evidence(outcome, url, final_url, result.status, detail, excerpt, shown, entrance_status)
 
 
 def _problem_message(outcome: str) -> str:
@@ -312,7 +316,7 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
     with transaction.atomic():
         site = Site.objects.select_for_update().select_related("member").get(pk=site_id)
         now = timezone.now()
-        before = {"check_status": site.check_status, "fix_by": site.fix_by}
+        before = {"check_status": site.check_status, "fix_by": site.fix_by, "entrance_status": site.entrance_status}
         verification = Verification.objects.create(
             site=site,
             checked_at=now,
@@ -323,6 +327,7 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
             detail=evidence.detail[:500],
             excerpt=evidence.excerpt,
             found_numbers=evidence.found,
+            entrance=evidence.entrance,
             requested_by=requested_by if getattr(requested_by, "pk", None) else None,
         )
         problem = evidence.outcome in Site.PROBLEMS
@@ -330,6 +335,9 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
         changed = evidence.outcome != site.check_status
         site.check_status = evidence.outcome
         site.last_checked_at = now
+        entrance_lost = evidence.entrance == Site.EntranceStatus.MISSING != site.entrance_status
+        if evidence.entrance:  # an unreachable page says nothing about the entrance: keep the last finding
+            site.entrance_status = evidence.entrance
         if problem:
             site.consecutive_failures += 1
             if newly_failing or site.fix_by is None:
@@ -343,7 +351,7 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
         site.save(
             update_fields=[
                 "check_status", "last_checked_at", "consecutive_failures", "failing_since", "fix_by",
-                "deadline_provisional", "updated_at",
+                "deadline_provisional", "entrance_status", "updated_at",
             ]
         )  # fmt: skip
         audit.record(
@@ -354,6 +362,7 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
             after={
                 "check_status": site.check_status,
                 "fix_by": site.fix_by,
+                "entrance_status": site.entrance_status,
                 "verification": verification.pk,
                 "http_status": evidence.http_status,
                 "final_url": evidence.final_url,
@@ -362,6 +371,8 @@ def _record(actor: StaffActor, site_id: int, evidence: Evidence, requested_by: U
         )
         if problem and changed:
             _tell_member(site, evidence)
+        if entrance_lost:
+            _tell_member_entrance(site, evidence)
     return verification
 
 
@@ -384,6 +395,23 @@ def _tell_member(site: Site, evidence: Evidence) -> None:
         body,
         url=reverse("filings:detail", kwargs={"site_id": site.pk}),
         kind="filings.site.problem",
+    )
+
+
+def _tell_member_entrance(site: Site, evidence: Evidence) -> None:
+    """Art. 17: the home page no longer shows (or never showed) the member's report entrance."""
+    with site_language():
+        subject = _("Report entrance missing: %(name)s") % {"name": site.name}
+        body = _(
+            "Art. 17 asks every member to show how to report harmful information in a prominent place. %(url)s does "
+            "not show your report entrance; copy it from your report entrance page."
+        ) % {"url": evidence.final_url}
+    notify(
+        site.member.active_representatives(),
+        subject,
+        body,
+        url=reverse("filings:detail", kwargs={"site_id": site.pk}),
+        kind="filings.site.entrance_missing",
     )
 
 

@@ -52,6 +52,7 @@ class SiteOut(Schema):
     responsible_person: str
     status: str
     check_status: str
+    entrance_status: str = Field(description="Art. 17: unchecked, shown or missing (the member's report entrance)")
     last_checked_at: datetime | None
     consecutive_failures: int
     fix_by: date | None
@@ -69,6 +70,7 @@ class VerificationOut(Schema):
     detail: str
     excerpt: str
     found_numbers: list[str]
+    entrance: str = Field(description="shown or missing; empty when the page could not be read")
 
 
 def _require_list(request: HttpRequest) -> None:

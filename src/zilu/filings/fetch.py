@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from zilu.core.identifiers import ICP_PROVINCES
 
-__all__ = ["FetchError", "FetchResult", "fetch", "find_numbers", "page_text"]
+__all__ = ["FetchError", "FetchResult", "fetch", "find_numbers", "page_text", "page_text_and_html"]
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 USER_AGENT = "Zilu-filings-check/1.0 (+Art. 12(5) of the Changping convention)"
@@ -198,6 +198,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)"""
 
 def page_text(result: FetchResult) -> str:
     """The visible text of the fetched page, decoded (header or meta charset, else UTF-8, else GB18030)."""
+    return page_text_and_html(result)[0]
+
+
+def page_text_and_html(result: FetchResult) -> tuple[str, str]:
+    """The visible text of the fetched page and the decoded page itself (its markup, for the entrance check)."""
     body = result.body
     charsets = []
     match = re.search(r"charset=([A-Za-z0-9_-]+)", result.content_type or "")
@@ -216,6 +221,7 @@ def page_text(result: FetchResult) -> str:
             continue
     if text is None:
         text = body.decode("utf-8", errors="replace")
+    decoded = text
     if "html" in (result.content_type or "html").lower() or "<" in text[:1000]:
         parser = _TextExtractor()
         try:
@@ -225,7 +231,7 @@ def page_text(result: FetchResult) -> str:
         except Exception:  # a broken page: fall back to the raw text without tags
             text = re.sub(r"<[^>]+>", " ", html.unescape(text))
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip(), decoded
 
 
 _PROVINCES = "".join(sorted(ICP_PROVINCES))

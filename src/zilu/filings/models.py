@@ -63,6 +63,13 @@ class Site(ProvisionalDeadlines, models.Model):
         NUMBER_MISSING = "number_missing", _("Filing number missing")
         NUMBER_MISMATCH = "number_mismatch", _("Filing number mismatched")
 
+    class EntranceStatus(models.TextChoices):
+        """Art. 17: whether the home page shows the member's report entrance (see ``filings.entrance``)."""
+
+        UNCHECKED = "unchecked", _("Not checked yet")
+        SHOWN = "shown", _("Report entrance shown")
+        MISSING = "missing", _("Report entrance missing")
+
     TRANSITIONS: dict[str, set[str]] = {
         Status.ACTIVE: {Status.CLOSED},
         Status.CLOSED: set(),
@@ -84,6 +91,9 @@ class Site(ProvisionalDeadlines, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     check_status = models.CharField(
         _("verification"), max_length=20, choices=CheckStatus.choices, default=CheckStatus.UNCHECKED
+    )
+    entrance_status = models.CharField(
+        _("report entrance"), max_length=20, choices=EntranceStatus.choices, default=EntranceStatus.UNCHECKED
     )
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
@@ -160,6 +170,8 @@ class Verification(models.Model):
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     excerpt = models.TextField(_("excerpt"), blank=True)
     found_numbers = models.JSONField(_("numbers found"), default=list, blank=True)
+    # Art. 17: "shown" or "missing" when the page was read; empty when it could not be (unreachable).
+    entrance = models.CharField(_("report entrance"), max_length=20, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

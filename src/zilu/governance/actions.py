@@ -28,7 +28,7 @@ from zilu.core.system import SystemActor
 from zilu.core.workflow import CHANGE, access, check_transition, transition
 from zilu.governance.models import Acknowledgement, Amendment, Annex, Ballot, CoSignature, Interpretation, Vote
 from zilu.governance.tally import ADOPTION_RULE, COSIGN_RULE, Tally, electorate_hash, tally
-from zilu.members.models import Kind, Member
+from zilu.members.models import UNIT_KINDS, Member
 
 
 def _audit(actor: Actor, action: str, obj: Model, **entry: Any) -> None:
@@ -46,7 +46,7 @@ def voting_units() -> QuerySet[Member]:
     """The member units that co-sign and vote: active units, and individuals only if the association so decides
     (``ZILU_GOVERNANCE_COUNT_INDIVIDUALS``). Art. 22 speaks of 成员单位, member units."""
     qs = Member.objects.filter(status=Member.Status.ACTIVE)
-    return qs if settings.ZILU_GOVERNANCE_COUNT_INDIVIDUALS else qs.filter(kind=Kind.UNIT)
+    return qs if settings.ZILU_GOVERNANCE_COUNT_INDIVIDUALS else qs.filter(kind__in=UNIT_KINDS)
 
 
 def unit_of(actor: Actor) -> Member:
@@ -55,7 +55,7 @@ def unit_of(actor: Actor) -> Member:
     member = Member.objects.filter(pk=actor.member_id).first()
     if member is None or member.status != Member.Status.ACTIVE:
         raise Forbidden(_("Only an active member can do this."))
-    if member.kind != Kind.UNIT and not settings.ZILU_GOVERNANCE_COUNT_INDIVIDUALS:
+    if member.kind not in UNIT_KINDS and not settings.ZILU_GOVERNANCE_COUNT_INDIVIDUALS:
         raise Forbidden(_("Individual members are not member units: they neither co-sign nor vote (Art. 22)."))
     return member
 
@@ -275,7 +275,7 @@ def do_cast(actor: Actor, vote_id: int, choice: str) -> Ballot:
         raise InvalidTransition(_("The vote is not open."))
     member = Member.objects.filter(pk=actor.member_id).first()
     if member is None or member.pk not in vote.electorate:
-        if member is not None and member.kind != Kind.UNIT:
+        if member is not None and member.kind not in UNIT_KINDS:
             raise Forbidden(_("Individual members are not member units: they neither co-sign nor vote (Art. 22)."))
         raise Forbidden(_("Your unit is not in this vote's electorate."))
     ballot, created = Ballot.objects.update_or_create(

@@ -14,14 +14,16 @@ from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
 from zilu.core.workflow import access
 from zilu.members import actions
-from zilu.members.models import Application, Bulletin, Kind, Member
+from zilu.members.bulletins import running_quarter
+from zilu.members.models import UNIT_KINDS, Application, Bulletin, Member, VenueAssessment
+from zilu.members.venues import VENUE_ITEMS
 
 router = Router(tags=["members"])
 PAGE_SIZE = 50
 
 
 class ApplicationIn(Schema):
-    kind: str = Field(description="unit or individual")
+    kind: str = Field(description="unit, venue (an internet access venue, Art. 13) or individual")
     name: str
     uscc: str = ""
     registered_address: str = ""
@@ -30,6 +32,10 @@ class ApplicationIn(Schema):
     resident_id: str = Field("", description="individuals only; never shown publicly")
     contact_phone: str
     statement: str = Field("", description="individuals: their work in the district's internet industry")
+    venue_name: str = Field("", description="venues only: the premises' name")
+    venue_licence: str = Field("", description="venues only: 网络文化经营许可证 number, e.g. 京网文〔2019〕1234-567号")
+    venue_address: str = Field("", description="venues only: the premises' address")
+    venue_operator: str = Field("", description="venues only: who runs the premises")
 
 
 class ApplicationOut(Schema):
@@ -47,6 +53,10 @@ class ApplicationOut(Schema):
     info_request: str
     decision_reason: str
     qualification_note: str
+    venue_name: str
+    venue_licence: str
+    venue_address: str
+    venue_operator: str
     member_number: str | None = Field(None, alias="member.number")
     created_at: datetime
     updated_at: datetime
@@ -156,10 +166,12 @@ class RegistryEntryOut(Schema):
     status: str
     withdrawn_on: date | None
     revoked_on: date | None
+    venue_name: str = Field(description="internet access venues only")
+    venue_licence: str = Field(description="internet access venues only: 网络文化经营许可证 number")
 
     @staticmethod
     def resolve_uscc(obj: Member) -> str:
-        return obj.uscc if obj.kind == Kind.UNIT else ""
+        return obj.uscc if obj.kind in UNIT_KINDS else ""
 
 
 class RegistryPageOut(Schema):
@@ -244,6 +256,7 @@ class BulletinOut(Schema):
     content_sha256: str
     corrects: int | None = Field(None, alias="corrects.number")
     note: str
+    interim: bool = Field(description="the running period as it stood on period_end; the final bulletin follows")
     joins: list[BulletinEntryOut] = Field(alias="entries.joins")
     withdrawals: list[BulletinEntryOut] = Field(alias="entries.withdrawals")
 
@@ -260,11 +273,30 @@ class BulletinIn(Schema):
     period: str
     corrects: Id | None = None
     note: str = ""
+    interim: bool = Field(False, description="publish the running period as it stands today (Art. 23)")
+
+
+class CurrentPeriodOut(Schema):
+    period: str
+    period_start: date
+    as_of: date
+    joins: list[BulletinEntryOut]
+    withdrawals: list[BulletinEntryOut]
 
 
 @router.get("/bulletins", response=list[BulletinOut], auth=None, summary="Published join/withdraw bulletins")
 def bulletins(request: HttpRequest) -> list[Bulletin]:
     return list(Bulletin.objects.select_related("corrects")[:200])
+
+
+@router.get(
+    "/bulletins/current",
+    response=CurrentPeriodOut,
+    auth=None,
+    summary="Joins and withdrawals of the running quarter so far (not a published bulletin)",
+)
+def current_period(request: HttpRequest) -> dict[str, Any]:
+    return running_quarter()
 
 
 @router.get("/bulletins/{number}", response=BulletinOut, auth=None)
@@ -280,5 +312,79 @@ def publish_bulletin(request: HttpRequest, payload: BulletinIn) -> Status[Bullet
     require(request.user, Perm.PUBLISH_BULLETINS)
     return Status(
         201,
-        actions.do_publish_bulletin(signed_in(request), payload.period, corrects=payload.corrects, note=payload.note),
+        actions.do_publish_bulletin(
+            signed_in(request), payload.period, corrects=payload.corrects, note=payload.note, interim=payload.interim
+        ),
+    )
+
+
+# --- internet access venues (Art. 13) ---------------------------------------------------------------------------
+
+
+class VenueAnswerIn(Schema):
+    answer: str = Field(description="yes, partly or no")
+    note: str = ""
+
+
+class VenueAssessmentIn(Schema):
+    opening_hours: str = Field(description="e.g. 08:00-24:00")
+    session_limit_minutes: int = Field(ge=0, le=1440, description="continuous-use limit; 0 if none")
+    filtering_system: str
+    answers: dict[str, VenueAnswerIn] = Field(description="one per item code (GET /venue-items)")
+
+
+class VenueAssessmentOut(Schema):
+    id: int
+    member_number: str | None = Field(alias="member.number")
+    status: str
+    opening_hours: str
+    session_limit_minutes: int
+    filtering_system: str
+    answers: dict[str, dict[str, str]]
+    submitted_at: datetime
+    review_note: str
+    reviewed_at: datetime | None
+
+
+class VenueReviewIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+class VenueItemOut(Schema):
+    code: str
+    topic: str
+    text: str
+
+
+@router.get("/venue-items", response=list[VenueItemOut], auth=None, summary="Items of the venue self-assessment")
+def venue_items(request: HttpRequest) -> list[dict[str, str]]:
+    return [{"code": i.code, "topic": i.topic, "text": str(i.text)} for i in VENUE_ITEMS]
+
+
+@router.post(
+    "/venue-assessments",
+    response={201: VenueAssessmentOut},
+    auth=SIGNED_IN,
+    summary="A venue submits its self-assessment (Art. 13)",
+)
+def submit_venue_assessment(request: HttpRequest, payload: VenueAssessmentIn) -> Status[VenueAssessment]:
+    data = payload.dict()
+    return Status(201, actions.do_submit_venue_assessment(signed_in(request), data))
+
+
+@router.get("/venue-assessments", response=list[VenueAssessmentOut], auth=SIGNED_IN, summary="Self-assessments")
+def venue_assessments(request: HttpRequest) -> list[VenueAssessment]:
+    return list(VenueAssessment.objects.restrict(request.user).select_related("member")[:500])
+
+
+@router.get("/venue-assessments/{assessment_id}", response=VenueAssessmentOut, auth=SIGNED_IN)
+def venue_assessment(request: HttpRequest, assessment_id: Id) -> VenueAssessment:
+    return access(VenueAssessment.objects.restrict(request.user).select_related("member"), assessment_id)
+
+
+@router.post("/venue-assessments/{assessment_id}/review", response=VenueAssessmentOut, auth=SIGNED_IN, summary="Staff")
+def review_venue_assessment(request: HttpRequest, assessment_id: Id, payload: VenueReviewIn) -> VenueAssessment:
+    return actions.do_review_venue_assessment(
+        signed_in(request), assessment_id, accept=payload.accept, note=payload.note
     )

@@ -10,6 +10,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +41,11 @@ def parse_period(period: str) -> tuple[date, date]:
     return date(year, first_month, 1), date(year, last_month, monthrange(year, last_month)[1])
 
 
+def current_quarter(today: date) -> str:
+    """The quarter ``today`` is in, e.g. ``2026Q4`` on 2026-11-29."""
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
 def previous_quarter(today: date) -> str:
     """The quarter before the one ``today`` is in, e.g. ``2026Q3`` on 2026-11-29."""
     first_of_quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
@@ -63,9 +69,23 @@ def bulletin_entries(start: date, end: date) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def content_hash(period: str, entries: dict[str, Any], corrects: int | None, note: str) -> str:
-    """SHA-256 over the bulletin's content, so a printed copy can be checked against the site."""
-    payload = {"period": period, "entries": entries, "corrects": corrects, "note": note}
+def running_quarter(today: date | None = None) -> dict[str, Any]:
+    """The joins and withdrawals of the quarter that is running, up to today: what the next bulletin will list
+    (Art. 23). Computed live; an interim bulletin publishes it with a number and a hash."""
+    today = today or timezone.localdate()
+    period = current_quarter(today)
+    start, _end = parse_period(period)
+    return {"period": period, "period_start": start, "as_of": today, **bulletin_entries(start, today)}
+
+
+def content_hash(
+    period: str, entries: dict[str, Any], corrects: int | None, note: str, *, interim_until: date | None = None
+) -> str:
+    """SHA-256 over the bulletin's content, so a printed copy can be checked against the site. An interim bulletin's
+    hash also covers the day it lists up to (final bulletins hash as they always did)."""
+    payload: dict[str, Any] = {"period": period, "entries": entries, "corrects": corrects, "note": note}
+    if interim_until is not None:
+        payload["interim_until"] = interim_until.isoformat()
     return hashlib.sha256(audit.canonical_json(payload).encode()).hexdigest()
 
 
@@ -80,7 +100,8 @@ def integrity(bulletin: Bulletin) -> tuple[str, str]:
     """The SHA-256 of the content as stored now, and the warning to show when it is not the published one (empty
     when they match): someone edited the rows in the database after publication."""
     corrects = bulletin.corrects.number if bulletin.corrects_id else None
-    actual = content_hash(bulletin.period, bulletin.entries, corrects, bulletin.note)
+    until = bulletin.period_end if bulletin.interim else None
+    actual = content_hash(bulletin.period, bulletin.entries, corrects, bulletin.note, interim_until=until)
     if actual == bulletin.content_sha256:
         return actual, ""
     logger.warning("bulletin No. %s: content no longer matches its published SHA-256", bulletin.number)

@@ -26,6 +26,16 @@ class ApplicationForm(forms.Form):
         required=False,
         max_length=4000,
     )
+    # Internet access venues (Art. 13) only.
+    venue_name = forms.CharField(label=_("Venue name (venues)"), max_length=200, required=False)
+    venue_licence = forms.CharField(
+        label=_("Internet culture business licence number (venues)"),
+        max_length=60,
+        required=False,
+        help_text=_("e.g. 京网文〔2019〕1234-567号"),
+    )
+    venue_address = forms.CharField(label=_("Venue address (venues)"), max_length=300, required=False)
+    venue_operator = forms.CharField(label=_("Venue operator (venues)"), max_length=100, required=False)
 
 
 class ApproveForm(forms.Form):
@@ -82,7 +92,52 @@ class RegistrySearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
 
 
+class VenueAssessmentForm(forms.Form):
+    """A venue's self-assessment (Art. 13): three figures and one answer per item of ``VENUE_ITEMS``."""
+
+    opening_hours = forms.CharField(label=_("Opening hours"), max_length=20, help_text=_("e.g. 08:00-24:00"))
+    session_limit_minutes = forms.IntegerField(
+        label=_("Continuous-use limit (minutes, 0 if none)"), min_value=0, max_value=24 * 60
+    )
+    filtering_system = forms.CharField(label=_("Content filtering system on the terminals"), max_length=200)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from zilu.members.venues import VENUE_ITEMS
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))]
+        for item in VENUE_ITEMS:
+            self.fields[f"answer_{item.code}"] = forms.ChoiceField(
+                label=f"{item.code}. {item.text}", choices=choices, widget=forms.RadioSelect
+            )
+            self.fields[f"note_{item.code}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
+            )
+
+    def payload(self) -> dict[str, object]:
+        """The cleaned data in the action's shape (answers keyed by item code)."""
+        from zilu.members.venues import VENUE_ITEMS
+
+        data = self.cleaned_data
+        return {
+            "opening_hours": data["opening_hours"],
+            "session_limit_minutes": data["session_limit_minutes"],
+            "filtering_system": data["filtering_system"],
+            "answers": {
+                i.code: {"answer": data[f"answer_{i.code}"], "note": data.get(f"note_{i.code}", "")}
+                for i in VENUE_ITEMS
+            },
+        }
+
+
+class VenueReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note to the venue"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class BulletinForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=10, help_text=_("e.g. 2026Q4, 2026-11 or 2026"))
     corrects = forms.IntegerField(label=_("Corrects bulletin No."), required=False, min_value=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    interim = forms.BooleanField(
+        label=_("Interim: the period that is still running, as it stands today"), required=False
+    )

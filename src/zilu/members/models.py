@@ -16,10 +16,17 @@ from zilu.core.workflow import RestrictedQuerySet
 
 
 class Kind(models.TextChoices):
-    """Art. 5: member units of the association and institutions registered in Changping, or individuals."""
+    """Art. 5: member units of the association and institutions registered in Changping, or individuals; Art. 13:
+    internet access venues (上网场所), units that also hold a 网络文化经营许可证 and run premises."""
 
     UNIT = "unit", _("Member unit")
     INDIVIDUAL = "individual", _("Individual member")
+    VENUE = "venue", _("Internet access venue")
+
+
+#: The kinds that are units (成员单位): they have a unified social credit code, sign with a seal and count among
+#: the member units of Art. 22.
+UNIT_KINDS = (Kind.UNIT, Kind.VENUE)
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
@@ -58,6 +65,11 @@ class Member(models.Model):
     resident_id = models.CharField(_("resident ID number"), max_length=18, blank=True)
     statement = models.TextField(_("work in the industry"), blank=True)
     outside_changping_reason = models.TextField(_("why the institution qualifies"), blank=True)
+    # Internet access venues (Art. 13) only: the premises, their 网络文化经营许可证 and who runs them.
+    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_licence = models.CharField(_("internet culture business licence number"), max_length=40, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    venue_operator = models.CharField(_("venue operator"), max_length=100, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revocation_reference = models.CharField(_("revocation decision"), max_length=100, blank=True)
@@ -79,6 +91,10 @@ class Member(models.Model):
                 name="members_unit_has_uscc",
                 condition=Q(kind="individual") | ~Q(uscc=""),
             ),
+            models.CheckConstraint(
+                name="members_venue_has_licence",
+                condition=~Q(kind="venue") | ~Q(venue_licence=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +106,12 @@ class Member(models.Model):
 
     @property
     def is_unit(self) -> bool:
-        return self.kind == Kind.UNIT
+        """Units and internet access venues (both have a USCC and count as member units)."""
+        return self.kind in UNIT_KINDS
+
+    @property
+    def is_venue(self) -> bool:
+        return self.kind == Kind.VENUE
 
 
 class ApplicationQuerySet(RestrictedQuerySet["Application"]):
@@ -145,6 +166,11 @@ class Application(models.Model):
     statement = models.TextField(_("work in the industry"), blank=True)
     outside_changping = models.BooleanField(_("registered outside Changping"), default=False)
     qualification_note = models.TextField(_("why the institution qualifies"), blank=True)
+    # Internet access venues (Art. 13) only: the premises, their 网络文化经营许可证 and who runs them.
+    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_licence = models.CharField(_("internet culture business licence number"), max_length=40, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    venue_operator = models.CharField(_("venue operator"), max_length=100, blank=True)
     info_request = models.TextField(_("information requested"), blank=True)
     decision_reason = models.TextField(_("reasons"), blank=True)
     decided_by = models.ForeignKey(
@@ -249,6 +275,9 @@ class Bulletin(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
     )
     note = models.TextField(_("note"), blank=True)
+    # An interim bulletin lists the current period so far (up to ``period_end``, the day it was published): the
+    # public sees who joined or left before the period ends. The period's final bulletin follows when it ends.
+    interim = models.BooleanField(_("interim"), default=False)
     published_on = models.DateField(_("published on"))
     published_by_label = models.CharField(_("published by"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -260,3 +289,61 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"No. {self.number} ({self.period})"
+
+
+class VenueAssessmentQuerySet(RestrictedQuerySet["VenueAssessment"]):
+    """Venue self-assessments: the executing body and the supervising department see all, a venue's
+    representatives see the venue's own; only the executing body reviews them."""
+
+    def visible_to(self, actor: Actor) -> VenueAssessmentQuerySet:
+        if has_perm(actor, Perm.VIEW_MEMBER_PRIVATE):
+            return self.all()
+        member_id = getattr(actor, "member_id", None)
+        if member_id and has_perm(actor, Perm.SELF_ASSESS):
+            return self.filter(member_id=member_id)
+        return self.none()
+
+    def changeable_by(self, actor: Actor) -> VenueAssessmentQuerySet:
+        return self.all() if has_perm(actor, Perm.RUN_EVALUATIONS) else self.none()
+
+
+class VenueAssessment(models.Model):
+    """An internet access venue's self-assessment of minors' protection and civil internet use (Art. 13): its
+    answers to the venue items (:data:`zilu.members.venues.VENUE_ITEMS`) and the figures behind them, reviewed
+    by the executing body. A returned assessment stays as it was; the venue submits a new one."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted, awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for correction")
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.SUBMITTED: {Status.ACCEPTED, Status.RETURNED},
+        Status.ACCEPTED: set(),
+        Status.RETURNED: set(),
+    }
+    TRANSITION_ERROR = _("A self-assessment that is “%(status)s” cannot become “%(target)s”.")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="venue_assessments")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    opening_hours = models.CharField(_("opening hours"), max_length=20)
+    session_limit_minutes = models.PositiveIntegerField(_("continuous-use limit (minutes)"))
+    filtering_system = models.CharField(_("content filtering system"), max_length=200)
+    answers = models.JSONField(_("answers"), default=dict)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = VenueAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue self-assessment")
+        verbose_name_plural = _("venue self-assessments")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.submitted_at:%Y-%m-%d}"

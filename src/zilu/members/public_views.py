@@ -89,9 +89,10 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def bulletin_list(request: HttpRequest) -> HttpResponse:
-    """Published bulletins, newest first."""
+    """Published bulletins, newest first, and the running quarter so far (Art. 23: who joined or left is public
+    before the quarter ends)."""
     page = Paginator(Bulletin.objects.select_related("corrects"), 25).get_page(request.GET.get("page"))
-    return render(request, "members/bulletins.html", {"page": page})
+    return render(request, "members/bulletins.html", {"page": page, "running": bulletins.running_quarter()})
 
 
 def _bulletin(number: int) -> Bulletin:

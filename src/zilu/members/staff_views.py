@@ -86,7 +86,7 @@ def bulletins(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         ok, bulletin = run_form_action(
             request, form, actions.do_publish_bulletin, signed_in(request), data["period"], corrects=data["corrects"],
-            note=data["note"],
+            note=data["note"], interim=data["interim"],
         )  # fmt: skip
         if ok:
             messages.success(request, _("Bulletin No. %(n)d is published.") % {"n": bulletin.number})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zilu.members import public_views, staff_views, views
+from zilu.members import public_views, staff_views, venue_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -24,4 +24,7 @@ urlpatterns = [
     path("staff/applications/<int:application_id>/", staff_views.review, name="review"),
     path("staff/applications/<int:application_id>/<slug:decision>", staff_views.decide, name="decide"),
     path("staff/bulletins/", staff_views.bulletins, name="staff_bulletins"),
+    path("account/member/venue/", venue_views.venue_assessment, name="venue_assessment"),
+    path("staff/venues/", venue_views.venue_queue, name="venue_queue"),
+    path("staff/venues/<int:assessment_id>/", venue_views.venue_review, name="venue_review"),
 ]

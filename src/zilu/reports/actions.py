@@ -28,7 +28,7 @@ from zilu.core.files import DOCUMENT_TYPES, UploadPolicy, check_uploads, store_u
 from zilu.core.notify import executing_body_staff, notify
 from zilu.core.roles import Perm, require
 from zilu.members.models import Member
-from zilu.reports import abuse, intake, routing
+from zilu.reports import abuse, intake, reporter_email, routing
 from zilu.reports.intake import MIN_DESCRIPTION
 from zilu.reports.models import (
     Finding,
@@ -81,7 +81,8 @@ def _staff_url(report: Report) -> str:
 
 
 def _event(report: Report, note: str = "") -> None:
-    ReportEvent.objects.create(report=report, status=report.status, note=note[:300])
+    event = ReportEvent.objects.create(report=report, status=report.status, note=note[:300])
+    reporter_email.after_event(report, event)  # the reporter's confirmed e-mail hears of it
 
 
 def do_submit_report(
@@ -137,6 +138,7 @@ def do_submit_report(
                 upload.name = f"evidence-{index}{Path(upload.name or '').suffix.lower()[:8]}"
             store_uploads(files, owner=report, purpose="evidence", actor=actor, policy=EVIDENCE_POLICY)
         _event(report)
+        reporter_email.after_submit(report)  # the confirmation link, if an e-mail address was given
         if original is not None:
             Report.objects.filter(pk=original.pk).update(duplicate_count=original.duplicate_count + 1)
         if report.status == Status.WITH_MEMBER:

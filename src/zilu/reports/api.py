@@ -13,7 +13,10 @@ from zilu.core.apiauth import SIGNED_IN
 from zilu.core.apitypes import Id, Page
 from zilu.core.errors import NotFound
 from zilu.core.roles import Perm, require, signed_in
-from zilu.reports import abuse, actions, intake, routing, selectors
+from zilu.filings.models import Site
+from zilu.members.models import Member
+from zilu.reports import abuse, actions, intake, reporter_email, routing, selectors
+from zilu.reports.entrance import snippets_for
 from zilu.reports.models import Category, Report, parse_tracking_number
 
 router = Router(tags=["reports"])
@@ -137,6 +140,7 @@ class StaffReportOut(MemberReportOut):
     contact_name: str
     contact_phone: str
     contact_email: str
+    contact_email_confirmed: bool = Field(description="the reporter confirmed the address and gets status e-mails")
     closed_at: datetime | None
 
 
@@ -200,6 +204,7 @@ def _staff_out(report: Report) -> dict[str, Any]:
         "contact_name": report.contact_name,
         "contact_phone": report.contact_phone,
         "contact_email": report.contact_email,
+        "contact_email_confirmed": report.emails_updates,
         "closed_at": report.closed_at,
     }
 
@@ -357,3 +362,59 @@ def mine(request: HttpRequest) -> list[dict[str, Any]]:
     user = signed_in(request)
     require(user, Perm.USE_INBOX)
     return [selectors.public_view(r) for r in Report.objects.filter(reporter=user).order_by("-created_at")[:200]]
+
+
+# --- the report entrance (Art. 17) ------------------------------------------------------------------------------
+
+
+class EntranceSiteOut(Schema):
+    id: int
+    name: str
+    entrance_status: str = Field(description="unchecked, shown or missing")
+    last_checked_at: datetime | None
+
+
+class EntranceOut(Schema):
+    member_number: str
+    entrance_url: str = Field(description="opens the report form with the member preset")
+    badge_url: str
+    script_url: str
+    html: str = Field(description="the badge with its link: no script")
+    script: str = Field(description="one external script tag that draws the badge")
+    text: str = Field(description="a plain text link")
+    sites: list[EntranceSiteOut] = Field(description="the member's registered sites and what their last check found")
+
+
+@router.get("/entrance", response=EntranceOut, auth=SIGNED_IN, summary="The member's report entrance snippets")
+def entrance(request: HttpRequest) -> dict[str, Any]:
+    require(request.user, Perm.RESPOND_TO_REPORTS)
+    member = Member.objects.in_registry().filter(pk=getattr(request.user, "member_id", None)).first()
+    if member is None:
+        raise NotFound()
+    snippets = snippets_for(member)
+    sites = Site.objects.restrict(request.user).filter(member=member, status=Site.Status.ACTIVE)
+    return {"member_number": member.number, **snippets.__dict__, "sites": list(sites)}
+
+
+# --- the reporter's e-mail links --------------------------------------------------------------------------------
+
+
+class EmailTokenIn(Schema):
+    token: str = Field(max_length=500, description="from the link e-mailed to the reporter")
+
+
+class EmailLinkOut(Schema):
+    tracking_number: str
+    email_updates: str = Field(description="confirmed or stopped")
+
+
+@router.post("/email/confirm", response=EmailLinkOut, auth=None, summary="Confirm a reporter's e-mail address")
+def confirm_email(request: HttpRequest, payload: EmailTokenIn) -> dict[str, str]:
+    report = reporter_email.do_confirm_reporter_email(request.user, payload.token)
+    return {"tracking_number": report.tracking_number, "email_updates": "confirmed"}
+
+
+@router.post("/email/stop", response=EmailLinkOut, auth=None, summary="Stop a reporter's status e-mails")
+def stop_email(request: HttpRequest, payload: EmailTokenIn) -> dict[str, str]:
+    report = reporter_email.do_stop_reporter_email(request.user, payload.token)
+    return {"tracking_number": report.tracking_number, "email_updates": "stopped"}

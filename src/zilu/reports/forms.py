@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zilu.core.forms import MultipleFileField
 from zilu.members.models import Member
 from zilu.reports.actions import EXPLANATION_LIMIT, OUTCOME_LIMIT
-from zilu.reports.intake import LIMITS
+from zilu.reports.intake import LIMITS, MIN_DESCRIPTION
 from zilu.reports.models import Category, Finding, ResponseAction
 
 
@@ -27,16 +27,23 @@ class ReportForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Describe the information and why it is harmful"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "minlength": MIN_DESCRIPTION}),  # the browser checks what intake does
         max_length=LIMITS["description"],
     )
     files = MultipleFileField(label=_("Evidence (screenshots, PDF or video; up to 5 files of 10 MB)"), required=False)
     contact_name = forms.CharField(label=_("Your name (optional)"), max_length=LIMITS["contact_name"], required=False)
     contact_phone = forms.CharField(
-        label=_("Your phone (optional)"), max_length=LIMITS["contact_phone"], required=False
+        label=_("Your phone (optional)"),
+        max_length=LIMITS["contact_phone"],
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     contact_email = forms.CharField(
-        label=_("Your e-mail (optional)"), max_length=LIMITS["contact_email"], required=False
+        label=_("Your e-mail (optional)"),
+        max_length=LIMITS["contact_email"],
+        required=False,
+        help_text=_("We send one link to confirm it; once confirmed, you get an e-mail at each change of status."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
     captcha_answer = forms.CharField(label=_("Check question"), max_length=10, required=False)

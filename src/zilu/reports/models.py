@@ -148,6 +148,10 @@ class Report(ProvisionalDeadlines, models.Model):
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), max_length=254, blank=True)
+    # The reporter confirmed the e-mail address by its link (reports.reporter_email) and gets status updates until
+    # it stops them. Private like the address itself: never on what a member or the public can reach.
+    email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    email_stopped_at = models.DateTimeField(_("e-mail updates stopped at"), null=True, blank=True)
     client_key = models.CharField(max_length=64, blank=True, editable=False)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -240,6 +244,11 @@ class Report(ProvisionalDeadlines, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (Status.STAFF_QUEUE, Status.WITH_MEMBER, Status.RESPONDED)
+
+    @property
+    def emails_updates(self) -> bool:
+        """Whether status updates go to the reporter's confirmed e-mail address."""
+        return bool(self.contact_email and self.email_verified_at and not self.email_stopped_at)
 
 
 class MemberResponse(models.Model):

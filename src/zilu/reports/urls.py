@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from zilu.reports import views
+from zilu.reports import email_views, entrance_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("report/received/", views.receipt, name="receipt"),
     path("report/track/", views.track, name="track"),
+    path("report/email/confirm/<str:token>/", email_views.confirm, name="email_confirm"),
+    path("report/email/stop/<str:token>/", email_views.stop, name="email_stop"),
+    path("report/entrance.js", entrance_views.entrance_js, name="entrance_js"),
+    path("report/m/<str:number>/", entrance_views.entrance, name="entrance"),
+    path("report/m/<str:number>/badge.svg", entrance_views.badge, name="entrance_badge"),
+    path("member/reports/entrance/", entrance_views.member_entrance, name="member_entrance"),
     path("reports/statistics/", views.statistics, name="statistics"),
     path("account/reports/", views.mine, name="mine"),
     path("member/reports/", views.member_queue, name="member_queue"),

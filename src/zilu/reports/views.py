@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zilu.banks import media
 from zilu.core.csvexport import csv_response
 from zilu.core.errors import DomainError
 from zilu.core.files import files_of
+from zilu.core.links import absolute_url
 from zilu.core.roles import Perm, has_perm, require, signed_in
 from zilu.core.views import run_form_action
-from zilu.reports import abuse, actions, routing, selectors
+from zilu.reports import abuse, actions, routing, selectors, trends
 from zilu.reports.api import client_of
 from zilu.reports.forms import AssignForm, LookupForm, ReportForm, ResponseForm, SendBackForm, VerifyForm
 from zilu.reports.models import Category, OverdueTier, Report, Status
@@ -103,6 +105,11 @@ def _bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "width": round(260 * r["count"] / top), "y": 24 * i} for i, r in enumerate(rows)]
 
 
+def _trends() -> dict[str, Any]:
+    """The charts' series: reports per month and category, median response and closure times per month."""
+    return {"by_month": trends.by_month_and_category(), "times": trends.response_times_by_month()}
+
+
 def statistics(request: HttpRequest) -> HttpResponse:
     """Public statistics: counts by category, status and member, and the median handling times."""
     stats = selectors.statistics_(public=True)
@@ -114,6 +121,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "category_bars": _bars(stats.by_category),
             "chart_height": 24 * len(stats.by_category),
             "public": True,
+            **_trends(),
         },
     )
 
@@ -143,7 +151,7 @@ def member_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [selectors.member_view(r) for r in page],
             "status": status,
-            "reporting_link": request.build_absolute_uri(f"/report/?member={signed_in(request).member_id}"),
+            "reporting_link": absolute_url(f"/report/?member={signed_in(request).member_id}"),
         },
     )
 
@@ -215,6 +223,7 @@ def staff_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             "report": report,
             "view": selectors.member_view(report),
             "evidence": files_of(report, "evidence"),
+            "image_matches": media.stored_matches(files_of(report, "evidence")),  # the image bank (issue 22)
             "duplicates": report.duplicates.order_by("created_at"),
             "can_handle": has_perm(user, Perm.HANDLE_REPORTS),
             "assign_form": AssignForm(prefix="assign", initial={"member": report.member_id}),
@@ -281,5 +290,6 @@ def staff_statistics(request: HttpRequest) -> HttpResponse:
             "category_bars": _bars(stats.by_category),
             "chart_height": 24 * len(stats.by_category),
             "public": False,
+            **_trends(),
         },
     )

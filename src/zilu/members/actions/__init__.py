@@ -1,5 +1,6 @@
 """Every state change of membership. See ``applications`` (apply, review, sign), ``membership`` (withdraw,
-revoke, founding signatories) and ``bulletins`` (publish the join/withdraw lists)."""
+revoke, founding signatories), ``bulletins`` (publish the join/withdraw lists) and ``venues`` (the internet access
+venues' self-assessments, Art. 13)."""
 
 from zilu.members.actions.applications import (
     check_may_apply,
@@ -20,6 +21,8 @@ from zilu.members.actions.membership import (
     do_revoke_membership,
     member_of,
 )
+from zilu.members.actions.reinstatement import do_reinstate_membership  # the discipline workflow's reinstatement
+from zilu.members.actions.venues import do_review_venue_assessment, do_submit_venue_assessment
 
 __all__ = [
     "apply_due_withdrawals",
@@ -30,10 +33,13 @@ __all__ = [
     "do_notify_withdrawal",
     "do_publish_bulletin",
     "do_register_founding_member",
+    "do_reinstate_membership",
     "do_reject_application",
     "do_request_information",
+    "do_review_venue_assessment",
     "do_revoke_membership",
     "do_sign",
+    "do_submit_venue_assessment",
     "do_update_application",
     "member_of",
     "next_member_number",

@@ -28,11 +28,11 @@ from zilu.core.notify import executing_body_staff, notify, site_language
 from zilu.core.roles import Perm, Role, require
 from zilu.core.workflow import access, check_transition, transition
 from zilu.members.checks import check_application
-from zilu.members.models import Application, Kind, Member, Signature
+from zilu.members.models import UNIT_KINDS, Application, Kind, Member, Signature
 
 APPLICATION_FIELDS = [
     "kind", "name", "uscc", "registered_address", "legal_representative", "responsible_person", "contact_phone",
-    "resident_id", "statement", "outside_changping",
+    "resident_id", "statement", "outside_changping", "venue_name", "venue_licence", "venue_address", "venue_operator",
 ]  # fmt: skip
 SEAL_POLICY = UploadPolicy(allowed_types=frozenset({"image/png", "image/jpeg"}), max_bytes=2 * 1024 * 1024, max_files=1)
 DELEGATION_POLICY = UploadPolicy(
@@ -301,7 +301,7 @@ def do_sign(
         )
     capacities = (
         [Signature.Capacity.LEGAL_REPRESENTATIVE, Signature.Capacity.DELEGATE]
-        if application.kind == Kind.UNIT
+        if application.kind in UNIT_KINDS
         else [Signature.Capacity.SELF]
     )
     if signer_capacity not in capacities:
@@ -313,7 +313,7 @@ def do_sign(
         contact_phone = validate_phone(contact_phone)
     except IdentifierError as exc:
         errors.append({"field": "contact_phone", "reason": str(exc.message), "code": exc.code})
-    if application.kind == Kind.UNIT and seal is None:
+    if application.kind in UNIT_KINDS and seal is None:
         errors.append({"field": "seal", "reason": _("Upload an image of the unit's seal."), "code": "required"})
     if signer_capacity == Signature.Capacity.DELEGATE and delegation_letter is None:
         errors.append(
@@ -345,6 +345,10 @@ def do_sign(
         resident_id=application.resident_id,
         statement=application.statement,
         outside_changping_reason=application.qualification_note,
+        venue_name=application.venue_name,
+        venue_licence=application.venue_licence,
+        venue_address=application.venue_address,
+        venue_operator=application.venue_operator,
     )
     signature = Signature.objects.create(
         member=member,

@@ -21,18 +21,30 @@ from zilu.members.models import Bulletin
 
 @transaction.atomic
 def do_publish_bulletin(
-    actor: StaffActor, period: str, *, corrects: int | None = None, note: str = "", today: date | None = None
+    actor: StaffActor,
+    period: str,
+    *,
+    corrects: int | None = None,
+    note: str = "",
+    today: date | None = None,
+    interim: bool = False,
 ) -> Bulletin:
     """Publish the join/withdraw list for a period that has ended. A period is published once; to change a
-    published bulletin, publish a correction that names it (``corrects``) and says why (``note``)."""
+    published bulletin, publish a correction that names it (``corrects``) and says why (``note``).
+
+    ``interim``: publish the period that is still running, as it stands today (its joins and withdrawals up to
+    today), so the public need not wait for the quarter to end (Art. 23). Interim bulletins are numbered and hashed
+    like the others, may be published more than once in a period, and never replace the final bulletin."""
     require(actor, Perm.PUBLISH_BULLETINS)
     start, end = parse_period(period)
     period = period.strip().upper()
     today = today or timezone.localdate()
-    if end >= today:
-        raise InvalidTransition(_("The period has not ended yet."), field="period")
     corrected = None
     note = (note or "").strip()
+    if interim:
+        return _publish_interim(actor, period, start, end, today, corrects, note)
+    if end >= today:
+        raise InvalidTransition(_("The period has not ended yet."), field="period")
     if corrects is not None:
         corrected = Bulletin.objects.filter(number=corrects).first()
         if corrected is None:
@@ -43,11 +55,32 @@ def do_publish_bulletin(
             )
         if not note:
             raise ValidationFailed(_("Say what the correction changes."), field="note")
-    elif Bulletin.objects.filter(period=period).exists():
+    elif Bulletin.objects.filter(period=period, interim=False).exists():
         raise Duplicate(
             _("The bulletin for %(period)s is already published; publish a correction instead.") % {"period": period},
             field="period",
         )
+    if corrected is not None and corrected.interim:
+        raise ValidationFailed(_("An interim bulletin is not corrected: the final bulletin supersedes it."))
+    return _create(actor, period, start, end, today, corrected, note, interim=False)
+
+
+def _publish_interim(
+    actor: StaffActor, period: str, start: date, end: date, today: date, corrects: int | None, note: str
+) -> Bulletin:
+    if corrects is not None:
+        raise ValidationFailed(_("An interim bulletin is not a correction."), field="corrects")
+    if not start <= today <= end:
+        raise InvalidTransition(_("An interim bulletin covers the period that is running today."), field="period")
+    return _create(actor, period, start, today, today, None, note, interim=True)
+
+
+def _create(
+    actor: StaffActor, period: str, start: date, end: date, today: date, corrected: Bulletin | None, note: str,
+    *, interim: bool,
+) -> Bulletin:  # fmt: skip
+    """Compute, number, hash and store one bulletin, with its audit entry."""
+    corrects = corrected.number if corrected is not None else None
     entries = bulletin_entries(start, end)
     number = next_number(Bulletin.objects.select_for_update())
     bulletin = Bulletin.objects.create(
@@ -56,9 +89,10 @@ def do_publish_bulletin(
         period_start=start,
         period_end=end,
         entries=json.loads(audit.canonical_json(entries)),
-        content_sha256=content_hash(period, entries, corrects, note),
+        content_sha256=content_hash(period, entries, corrects, note, interim_until=end if interim else None),
         corrects=corrected,
         note=note,
+        interim=interim,
         published_on=today,
         published_by_label=actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
     )
@@ -73,6 +107,7 @@ def do_publish_bulletin(
             "withdrawals": len(entries["withdrawals"]),
             "corrects": corrects,
             "sha256": bulletin.content_sha256,
+            **({"interim": True} if interim else {}),
         },
     )
     return bulletin
@@ -82,6 +117,6 @@ def publish_due_bulletin(actor: StaffActor, today: date | None = None) -> Bullet
     """The periodic task's work: publish the previous quarter's bulletin unless it already exists."""
     today = today or timezone.localdate()
     period = previous_quarter(today)
-    if Bulletin.objects.filter(period=period).exists():
+    if Bulletin.objects.filter(period=period, interim=False).exists():
         return None
     return do_publish_bulletin(actor, period, today=today)

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         publish.add_argument("--period", required=True, help="2026Q4, 2026-11 or 2026")
         publish.add_argument("--corrects", type=int, help="the number of the bulletin this one corrects")
         publish.add_argument("--note", default="", help="what the correction changes")
+        publish.add_argument("--interim", action="store_true", help="the running period as it stands today")
         sub.add_parser("list", help="list published bulletins")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,8 +35,9 @@ class Command(BaseCommand):
             return
         try:
             bulletin = do_publish_bulletin(
-                SystemActor(), options["period"], corrects=options.get("corrects"), note=options["note"]
-            )
+                SystemActor(), options["period"], corrects=options.get("corrects"), note=options["note"],
+                interim=options.get("interim", False),
+            )  # fmt: skip
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
