@@ -22,5 +22,7 @@ def zilu(request: HttpRequest) -> dict[str, Any]:
         "can_api_keys": has_perm(user, Perm.MANAGE_API_KEYS),
         # Visitors see the entrance too: applying starts with creating an account.
         "can_apply": role_of(user) == "anonymous" or has_perm(user, Perm.APPLY_FOR_MEMBERSHIP),
+        # A member's representative has a dashboard of its own member's record (portal.member_dashboard).
+        "can_member_dashboard": has_perm(user, Perm.REPRESENT_MEMBER) and getattr(user, "member_id", None) is not None,
         "unread_notifications": unread,
     }

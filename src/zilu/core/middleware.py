@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from zilu.core.errors import DomainError, Forbidden, NotFound
+from zilu.core.errors import DomainError, Forbidden, NotFound, ServiceUnavailable
 from zilu.core.problems import problem_response
 from zilu.core.requestid import request_id_var
 
@@ -149,6 +149,8 @@ class DomainErrorMiddleware:
             return permission_denied(request, PermissionDenied(str(exception.message)))
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(str(exception.message)))
+        if isinstance(exception, ServiceUnavailable):  # a part the page needs is down: the 503 page, with the reason
+            return outage_response(request, reason=str(exception.message))
         return None
 
 
@@ -195,7 +197,7 @@ def is_outage(exception: BaseException) -> bool:
 RETRY_AFTER_SECONDS = 30
 
 
-def outage_response(request: HttpRequest) -> HttpResponse:
+def outage_response(request: HttpRequest, reason: str = "") -> HttpResponse:
     """503 for an outage: problem details under /api/, the Chinese "try again shortly" page elsewhere."""
     from django.template import loader
     from django.utils.translation import gettext as _
@@ -205,12 +207,15 @@ def outage_response(request: HttpRequest) -> HttpResponse:
             request,
             503,
             "service_unavailable",
-            _("The service is briefly unavailable. Nothing you sent before was lost; please try again shortly."),
+            reason
+            or _("The service is briefly unavailable. Nothing you sent before was lost; please try again shortly."),
         )
     else:
         body: str
         try:
-            body = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}, request=None)
+            body = loader.render_to_string(
+                "503.html", {"retry_after": RETRY_AFTER_SECONDS, "reason": reason}, request=None
+            )
         except Exception:  # the page must render even when the template machinery needs the database
             body = "<h1>服务暂时不可用 / Service unavailable</h1>"
         response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
@@ -251,4 +256,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         from django.utils.translation import gettext as _
 
         return problem_response(request, 500, "server_error", _("Something went wrong on our side."))
-    return django_server_error(request)
+    try:
+        return django_server_error(request)
+    except Exception:  # the page itself failed (e.g. a broken URL map): a bare page rather than no answer at all
+        return HttpResponse(
+            "<!doctype html><title>服务器错误</title><h1>服务器错误 / Server error</h1>",
+            status=500,
+            content_type="text/html; charset=utf-8",
+        )

@@ -8,12 +8,15 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from zilu.core.errors import NotFound
+from zilu.core.links import absolute_url
 from zilu.core.models import Notification, User
 from zilu.core.outbox import enqueue
 from zilu.core.roles import Role
@@ -95,10 +98,30 @@ def send_notification_email(notification_id: int) -> bool:
         )
         if notification is None or notification.emailed_at is not None or not notification.user.email:
             return False
-        body = notification.body
-        if notification.url:
-            body = f"{body}\n\n{notification.url}"
-        send_mail(notification.subject, body, None, [notification.user.email])
+        text, html = render_email(notification)
+        message = EmailMultiAlternatives(notification.subject, text, None, [notification.user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+def render_email(notification: Notification) -> tuple[str, str]:
+    """The e-mail of a notification as plain text and HTML, in the site's language, every link absolute (built from
+    ``ZILU_BASE_URL``: a relative link does not open from a mail client)."""
+    with site_language():
+        context = {
+            "user": notification.user,
+            "subject": notification.subject,
+            "body": notification.body,
+            "link": absolute_url(notification.url) if notification.url else "",
+            "home": absolute_url("/"),
+            "inbox": absolute_url(reverse("inbox")),
+            "account": absolute_url(reverse("account")),
+            "language": settings.LANGUAGE_CODE,
+        }
+        return (
+            render_to_string("core/email/notification.txt", context),
+            render_to_string("core/email/notification.html", context),
+        )

@@ -85,6 +85,10 @@ class Perm(StrEnum):
     SELF_ASSESS = "discipline.self_assess"
     NOMINATE = "discipline.nominate"
     REVIEW_NOMINATIONS = "discipline.review_nominations"
+    # Art. 12(3): intellectual-property notices and declarations of non-infringement (zilu.notices)
+    FILE_IP_NOTICES = "notices.file"
+    ANSWER_IP_NOTICES = "notices.answer"
+    VIEW_IP_NOTICES = "notices.view"
 
 
 _ALL_SIGNED_IN = frozenset({Role.PUBLIC, Role.MEMBER, Role.STAFF, Role.SUPERVISOR, SUPERUSER})
@@ -156,6 +160,11 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.SELF_ASSESS: frozenset({Role.MEMBER}),
     Perm.NOMINATE: frozenset({Role.MEMBER, Role.STAFF, SUPERUSER}),
     Perm.REVIEW_NOMINATIONS: frozenset({Role.STAFF, SUPERUSER}),
+    # IP notices (Art. 12(3)): an identified account files a notice as right holder (a member unit may hold rights
+    # too); the member concerned answers through its representatives; staff and the supervising department read.
+    Perm.FILE_IP_NOTICES: frozenset({Role.PUBLIC, Role.MEMBER}),
+    Perm.ANSWER_IP_NOTICES: frozenset({Role.MEMBER}),
+    Perm.VIEW_IP_NOTICES: frozenset({Role.STAFF, Role.SUPERVISOR, SUPERUSER}),
 }
 
 

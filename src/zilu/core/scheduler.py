@@ -35,6 +35,10 @@ SCHEDULE: dict[str, float] = {
     "zilu.filings.tasks.verify_due_sites_task": 3600.0,
     # discipline decisions not appealed in time become final (a revocation then takes effect)
     "zilu.discipline.tasks.finalize_due_cases_task": 3600.0,
+    # respondents whose answer to a dispute is late are reminded (once, then every few days; idempotent)
+    "zilu.disputes.tasks.remind_late_answers_task": 3600.0,
+    # IP notices: measures end when the period after a declaration passes without a complaint or suit (zilu.notices)
+    "zilu.notices.tasks.end_due_measures_task": 3600.0,
 }
 
 

@@ -1,17 +1,20 @@
-"""Portal pages: home and the staff dashboard that gathers every app's pending work."""
+"""Portal pages: home, the staff dashboard that gathers every app's pending work, a member's own dashboard."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from zilu.convention.models import ConventionVersion
 from zilu.core import audit
-from zilu.core.roles import Perm, require
+from zilu.core.errors import NotFound
+from zilu.core.roles import Perm, require, signed_in
 from zilu.filings.selectors import repeated_failures
 from zilu.members.models import Application, Member
+from zilu.portal import dashboards
 from zilu.reports.models import OverdueTier, Report, Status
 
 
@@ -49,9 +52,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "member_counts": member_counts(),
             "head": audit.head(),
             "filing_failures": list(repeated_failures()[:50]),
+            "figures": dashboards.staff_figures(signed_in(request)),
             **report_attention(),
         },
     )
+
+
+@login_required
+def member_dashboard(request: HttpRequest) -> HttpResponse:
+    """A member's representative: its member's reports and deadlines, evaluation, sanctions and commendations,
+    filings and review-queue usage."""
+    require(request.user, Perm.REPRESENT_MEMBER)
+    member = signed_in(request).member
+    if member is None:
+        raise NotFound()
+    return render(request, "portal/member_dashboard.html", {"member": member, **dashboards.member_figures(member)})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on every site whatever the page links: the static icon."""
+    return redirect(static("zilu/favicon.ico"), permanent=True)
 
 
 def report_attention() -> dict[str, object]:

@@ -46,6 +46,8 @@ class Command(BaseCommand):
             for login in logins:
                 self.stdout.write(f"  {login.role:<11} {login.username:<11} password: {login.password}")
             self.stdout.write(f"Back office: {base}/backoffice/   API docs: {base}/api/v1/docs")
+            # zilu demo sets ZILU_BASE_URL from its host and port: certificate QR codes and e-mails link there
+            self.stdout.write(f"Links in certificates and e-mails: {settings.ZILU_BASE_URL}/")
 
 
 def _database_unreachable(exc: BaseException) -> str:
