@@ -93,7 +93,8 @@ def cli_end_to_end(lexicon: Path, posts: list[str], rounds: int = 2) -> None:
                 best[name] = min(best.get(name, cpu), cpu)
     raw, zilu = best["raw ahocorasick_rs script"], best["zilu screen"]
     print(f"\nend to end, {len(posts):,} posts as JSON Lines (CPU seconds incl. start-up, best of {rounds}): "
-          f"raw ahocorasick_rs script {raw:.2f} s, zilu screen {zilu:.2f} s; zilu / raw time {zilu / raw:.2f}x")  # fmt: skip
+          f"raw ahocorasick_rs script {raw:.2f} s, zilu screen {zilu:.2f} s; "
+          f"zilu / raw time {zilu / raw:.2f}x")  # fmt: skip
 
 
 def peak_mb() -> float:

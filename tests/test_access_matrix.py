@@ -89,6 +89,7 @@ PAGES: dict[str, tuple[int | str, ...]] = {
     "/backoffice/review/sweep/":                 (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/filings/site/":                 (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
     "/backoffice/filings/verification/":         (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
+    "/backoffice/disputes/committee/":           (ADMIN,  ADMIN,  ADMIN,  200,    ADMIN,  200),
 }
 
 API: dict[str, tuple[int, ...]] = {
@@ -155,6 +156,11 @@ POST_ONLY = {
     "api/v1/screen",
     "api/v1/screen/batch",
     "api/v1/screen/file",  # by role in tests/banks/test_screen_file.py::test_who_may_screen_files
+    # images and videos (issue 22): by role in tests/banks/test_images.py::test_who_may_screen_images
+    "api/v1/screen/image",
+    "api/v1/screen/images",
+    "api/v1/screen/video",
+    "api/v1/banks/<bank>/threshold",
     # convention governance API: asserted per role step by step in tests/governance/test_api.py
     "api/v1/convention/amendments/<number>/cosign",
     "api/v1/convention/amendments/<number>/withdraw",
@@ -434,12 +440,15 @@ def _routes(patterns, prefix: str = "") -> list[str]:
 # Apps whose matrix lives beside their tests: each module has ROUTE_ROWS, TABLES (its row tables, tested there) and
 # POST_ONLY, with the same meaning as here.
 APP_MATRICES = [
+    "tests.members.test_access",  # issue 21: venues, the running quarter, the registry feed
     "tests.disputes.test_access",
     "tests.oversight.test_access",
     "tests.reports.test_access",
     "tests.filings.test_access",
     "tests.discipline.test_access",
     "tests.core.test_access",
+    "tests.notices.test_access",
+    "tests.web.test_access",
 ]
 
 

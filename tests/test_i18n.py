@@ -32,7 +32,7 @@ REPORT_EN = "Report illegal and harmful information"
 SITE_HEADER_ZH = "昌平区互联网行业自律公约 · 后台"
 
 # msgids whose Chinese text is legitimately the same as the English (names and acronyms).
-SAME_IN_CHINESE = {"API", "%(member)s: %(measure)s."}  # the second: only the punctuation changes
+SAME_IN_CHINESE = {"API", "%(member)s: %(measure)s.", "%(measure)s: %(name)s"}  # the others: only punctuation changes
 
 
 # --------------------------------------------------------------------------- a tiny .po reader

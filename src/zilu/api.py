@@ -11,6 +11,7 @@ from zilu.disputes.api import router as disputes_router
 from zilu.filings.api import router as filings_router
 from zilu.governance.api import ROUTERS as governance_routers
 from zilu.members.api import router as members_router
+from zilu.notices.api import router as notices_router
 from zilu.oversight.api import router as oversight_router
 from zilu.reports.api import router as reports_router
 from zilu.review.api import router as review_router
@@ -32,3 +33,4 @@ api.add_router("/screen", screening_router)
 api.add_router("/banks", banks_router)
 api.add_router("/review", review_router)
 api.add_router("/discipline", discipline_router)
+api.add_router("/notices", notices_router)

@@ -20,7 +20,8 @@ PASSTHROUGH = {
     "votes": "verify a vote's tally against the audit log (votes verify VOTE_ID)",
     "bulletins": "publish the join/withdraw bulletin of a period (bulletins publish --period 2026Q4)",
     "supervisors": "the supervising department's accounts, kept out of the back office (supervisors add USERNAME)",
-    "banks": "shared signal banks: import BANK FILE, list, export BANK; pull (a member's side, no database)",
+    "banks": "shared signal banks: import BANK FILE, list, export BANK; pull (a member's side, no database); "
+    "lint TERMS --corpus FILE (entries that fire on ordinary text)",
     "review": "the review queue: sweep published items again after a bank update (review sweep)",
     "backup": "write the database, uploaded files and signing keys to one archive (backup --output FILE.tar.gz)",
     "restore": "restore a backup archive into an empty database and verify the audit chain (restore FILE.tar.gz)",
@@ -33,6 +34,16 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+def demo_base_url(host: str, port: int) -> str:
+    """The address the demo serves on, for the absolute links it prints (certificate QR codes, e-mails): the demo's
+    own host and port, with a wildcard host read as this machine. ``ZILU_BASE_URL`` set by the user wins."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a wildcard to serve on, not an address to link to
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -117,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         from zilu.screening.cli import main as screen_main
 
         return screen_main(argv[1:])
+    if argv[:2] == ["banks", "lint"]:
+        # Which lexicon entries fire on a benign corpus (the engine only; no Django, settings or database).
+        from zilu.screening.lint import main as lint_main
+
+        return lint_main(argv[2:])
     if argv[:2] == ["banks", "pull"]:
         # A member's side of the bank sync: fetch, verify, write engine files; no Django, settings or database.
         from zilu.banks.pull import main as pull_main
@@ -138,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             execute_from_command_line(["zilu manage", *argv[1:]])
         return 0
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        os.environ.setdefault("ZILU_BASE_URL", demo_base_url(args.host, args.port))
     if args.command in ("serve", "demo") and not args.no_serve:
         return _serve(args)
     _setup()

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "zilu.disputes",
     "zilu.oversight",
     "zilu.discipline",
+    "zilu.notices",
     "zilu.core.admin_site.ZiluAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -161,6 +162,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "account"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Every form renders through the site's layouts (error summary, required markers, help under the field, file picker).
+FORM_RENDERER = "zilu.core.formrender.SiteFormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -373,6 +376,8 @@ ZILU_STATS_MIN_CELL = env_int("ZILU_STATS_MIN_CELL", 3)
 # --- filings and file screening (Art. 12(5), 15) -------------------------------------------------------------------
 # Home-page checks: seconds per fetch (all redirects included), bytes read at most, redirects followed at most;
 # addresses or networks fetched although not public (e.g. "127.0.0.1" for a test server; never in production).
+# Reporters' e-mail (reports.reporter_email): how long the confirmation link works, in days.
+ZILU_REPORT_EMAIL_CONFIRM_DAYS = env_int("ZILU_REPORT_EMAIL_CONFIRM_DAYS", 7)
 ZILU_FILINGS_FETCH_TIMEOUT = env_int("ZILU_FILINGS_FETCH_TIMEOUT", 10)
 ZILU_FILINGS_MAX_BYTES = env_int("ZILU_FILINGS_MAX_BYTES", 1024 * 1024)
 ZILU_FILINGS_MAX_REDIRECTS = env_int("ZILU_FILINGS_MAX_REDIRECTS", 3)
@@ -384,13 +389,24 @@ ZILU_FILINGS_REPEATED_FAILURES = env_int("ZILU_FILINGS_REPEATED_FAILURES", 3)
 ZILU_CLAMD_SOCKET = env("ZILU_CLAMD_SOCKET")
 # Largest file POST /api/v1/screen/file accepts.
 ZILU_SCREEN_FILE_MAX_BYTES = env_int("ZILU_SCREEN_FILE_MAX_BYTES", 32 * 1024 * 1024)
+# Images screened against the image bank (POST /api/v1/screen/image, review submissions, report evidence): at most
+# this many bytes, and this many pixels read from the header before decoding (decompression bombs).
+ZILU_SCREEN_IMAGE_MAX_BYTES = env_int("ZILU_SCREEN_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+ZILU_SCREEN_IMAGE_MAX_PIXELS = env_int("ZILU_SCREEN_IMAGE_MAX_PIXELS", 40_000_000)
 
 # --- discipline, evaluations, commendations (Art. 18) --------------------------------------------------------------
 # Working days the member has to answer a proposed measure, and to appeal a decision.
 ZILU_DISCIPLINE_RESPONSE_DAYS = env_int("ZILU_DISCIPLINE_RESPONSE_DAYS", 10)
 ZILU_DISCIPLINE_APPEAL_DAYS = env_int("ZILU_DISCIPLINE_APPEAL_DAYS", 10)
-# Months a published sanction stays listed on the public notice page.
-ZILU_DISCIPLINE_LISTING_MONTHS = env_int("ZILU_DISCIPLINE_LISTING_MONTHS", 12)
+# Months a published sanction stays listed, per measure: "measure=months,..." over the defaults of
+# zilu.discipline.ladder (criticism 6, condemnation 12, media exposure 12, internal notice 12, revocation 36).
+# The former single number, when set (> 0), replaces every default.
+ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE = env("ZILU_DISCIPLINE_LISTING_MONTHS_BY_MEASURE", "") or ""
+ZILU_DISCIPLINE_LISTING_MONTHS = env_int("ZILU_DISCIPLINE_LISTING_MONTHS", 0)
+# Months after a revocation before the member may apply for reinstatement (the convention names no period).
+ZILU_DISCIPLINE_REINSTATEMENT_MONTHS = env_int("ZILU_DISCIPLINE_REINSTATEMENT_MONTHS", 12)
+# --- disputes (Art. 16, 19): days between reminders of a respondent's late answer (0: remind once only) ---
+ZILU_DISPUTES_REMINDER_INTERVAL_DAYS = env_int("ZILU_DISPUTES_REMINDER_INTERVAL_DAYS", 7)
 # The strike system, "measure=number,..." over the defaults of zilu.discipline.ladder: points per measure, months
 # before a measure's points expire, and the active points from which a measure is the lightest one suggested.
 ZILU_DISCIPLINE_WEIGHTS = env("ZILU_DISCIPLINE_WEIGHTS", "") or ""
@@ -398,6 +414,14 @@ ZILU_DISCIPLINE_EXPIRY_MONTHS = env("ZILU_DISCIPLINE_EXPIRY_MONTHS", "") or ""
 ZILU_DISCIPLINE_ESCALATION = env("ZILU_DISCIPLINE_ESCALATION", "") or ""
 # Working days members have to see their evaluation result before the banded list is published.
 ZILU_EVALUATION_REVIEW_DAYS = env_int("ZILU_EVALUATION_REVIEW_DAYS", 10)
+
+# --- intellectual-property notices and takedown (Art. 12(3), zilu.notices) --------------------------------------------
+# Days the right holder has, from the forwarding of a declaration of non-infringement, to say it complained or sued
+# before the measures end (E-commerce Law art. 43: 15 days); working days a member has to record its measures.
+ZILU_NOTICES_WAIT_DAYS = env_int("ZILU_NOTICES_WAIT_DAYS", 15)
+ZILU_NOTICES_RESPONSE_DAYS = env_int("ZILU_NOTICES_RESPONSE_DAYS", 2)
+# Upheld notices against one user of a member from which the user counts as a repeat infringer.
+ZILU_NOTICES_REPEAT_THRESHOLD = env_int("ZILU_NOTICES_REPEAT_THRESHOLD", 2)
 
 # --- calendar ------------------------------------------------------------------------------------------------------
 # A JSON file of official holiday schedules not yet in the chinesecalendar package (see core.deadlines).

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("zilu.reports.urls")),
     path("", include("zilu.filings.urls")),
     path("", include("zilu.discipline.urls")),
+    path("", include("zilu.notices.urls")),
     path("accounts/register/", core_views.register, name="register"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
