@@ -248,6 +248,13 @@ class ImageIn(BaseModel):
     image: str = Field(description="the image file, base64")
 
 
+def _upload(file: UploadedFile, limit: int, message: str) -> bytes:
+    """The bytes of an uploaded ``file``, or a 413 problem naming the field when it is over ``limit``."""
+    if file.size is None or file.size > limit:
+        raise PayloadTooLarge(message % {"size": file.size or 0, "limit": limit}, field="file")
+    return file.read()
+
+
 class ImagesIn(BaseModel):
     items: list[ImageIn] = Field(max_length=IMAGES_MAX_ITEMS)
 
@@ -267,13 +274,10 @@ class ImagesOut(BaseModel):
 )
 def screen_image(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     _require_active(request)
-    limit = int(settings.ZILU_SCREEN_IMAGE_MAX_BYTES)
-    if file.size is None or file.size > limit:
-        raise PayloadTooLarge(
-            _("The image has %(size)d bytes; the limit is %(limit)d.") % {"size": file.size or 0, "limit": limit},
-            field="file",
-        )
-    result = media.screen_image(file.read(), "file")
+    data = _upload(
+        file, int(settings.ZILU_SCREEN_IMAGE_MAX_BYTES), _("The image has %(size)d bytes; the limit is %(limit)d.")
+    )
+    result = media.screen_image(data, "file")
     metrics.screened([result["suggestion"]], kind="image")
     return result
 
@@ -332,12 +336,9 @@ class VideoVerdictOut(Schema):
 )
 def screen_video(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     _require_active(request)
-    limit = int(settings.ZILU_SCREEN_FILE_MAX_BYTES)
-    if file.size is None or file.size > limit:
-        raise PayloadTooLarge(
-            _("The file has %(size)d bytes; the limit is %(limit)d.") % {"size": file.size or 0, "limit": limit},
-            field="file",
-        )
-    result = media.screen_video(file.read(), "file")
+    data = _upload(
+        file, int(settings.ZILU_SCREEN_FILE_MAX_BYTES), _("The file has %(size)d bytes; the limit is %(limit)d.")
+    )
+    result = media.screen_video(data, "file")
     metrics.screened([result["suggestion"]], kind="video")
     return result
