@@ -212,10 +212,11 @@ def main(argv: list[str] | None = None) -> int:
             at = rng.randrange(len(carrier) + 1)
             # insert at a boundary of the carrier: a space-free join as a real post would have
             left, right = carrier[:at], carrier[at:]
-            if (form[:1].isascii() and form[:1].isalnum()) or not is_cjk(form[:1]):
-                # a Latin word is written apart from Latin neighbours, as people write it
-                form = (" " if left[-1:].isascii() and left[-1:].isalnum() else "") + form
-                form += " " if right[:1].isascii() and right[:1].isalnum() else ""
+            # Latin letters are written apart from Latin neighbours, as people write them
+            if form[:1].isascii() and form[:1].isalnum() and left[-1:].isascii() and left[-1:].isalnum():
+                form = " " + form
+            if form[-1:].isascii() and form[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+                form += " "
             text = left + form + right
             if covered(screener.screen(text), term, at, at + len(form)):
                 caught += 1

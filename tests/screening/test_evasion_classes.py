@@ -27,6 +27,7 @@ BANK = Banks(
         term("口交", "porn"),
         term("长刀", "illegal"),
         term("奸", "porn"),
+        term("女色", "porn"),
     )
 )
 
@@ -122,6 +123,9 @@ def test_pinyin_mix_needs_a_character_as_written_and_whole_syllables():
     assert entries("冰dux") == set()  # 'dux' is no syllable sequence
     assert entries("兵du") == set()  # a homophone plus pinyin: too far from the term
     assert entries("冰du", pinyin_mix=False) == set()
+    # the match covers every letter of its syllables; a written ü (any tone) is the v of typed pinyin
+    assert [(e, t, f) for e, t, f in found("说冰d u吧") if e == "冰毒"] == [("冰毒", "冰d u", "pinyin")]
+    assert entries("nǚ色") == entries("nv色") == entries("女色")
 
 
 def test_repeated_letters_merge_only_within_one_spaced_out_word():

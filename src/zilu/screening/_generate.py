@@ -100,7 +100,8 @@ def confusable_pairs() -> dict[int, int]:
     """Letters of other scripts that look like one ASCII letter, and Latin letters with diacritics, to that letter.
 
     Sources are letters (category ``L*``) of the scripts in ``_CONFUSABLE_SCRIPTS`` only: symbols stay noise
-    (``×`` between two characters must not become an ``x``) and CJK, kana and Bopomofo are left alone.
+    (``×`` between two characters must not become an ``x``) and CJK, kana and Bopomofo are left alone. ``ü`` with or
+    without a tone mark becomes ``v``, as pinyin is typed and as the engine spells ``女`` (``nv``), so ``nǚ`` is ``女``.
     """
     import json
     from importlib.resources import files
@@ -126,6 +127,8 @@ def confusable_pairs() -> dict[int, int]:
             targets = {base.lower()} if len(base.lower()) == 1 and base.isascii() and base.isalpha() else set()
         if len(targets) == 1 and len(target := targets.pop()) == 1:
             pairs[cp] = ord(target)
+    for umlaut in "üÜǖǕǘǗǚǙǜǛ":
+        pairs[ord(umlaut)] = ord("v")
     return pairs
 
 

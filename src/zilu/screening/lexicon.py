@@ -258,7 +258,10 @@ class Lexicon:
             mixed = views.pinyin_mixed(codes, self.cmap, _letter_codes(self.cmap), _cjk_codes(self.cmap),
                                        self.syllable_codes)  # fmt: skip
             if mixed is not None:
-                parts.append(self._find(cps, mixed.codes, pinyin=mixed.pinyin, changed=mixed.changed)[0])
+                found = self._find(cps, mixed.codes, pinyin=mixed.pinyin, changed=mixed.changed)[0]
+                if found is not None and mixed.reach:
+                    found = found._replace(end=views.extend_syllables(found.end, mixed.reach))
+                parts.append(found)
         found = _concat([p for p in parts if p is not None])
         if found is None:
             return TermHits([], [], [], [], [], [])

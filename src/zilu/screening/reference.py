@@ -10,7 +10,7 @@ on short texts and small banks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -48,6 +48,7 @@ class _RefView:
     changed: set[int]
     syllables: dict[int, str]
     joined: View | None  # the same view as the fast path's object, for its acceptance rule
+    reach: dict[int, int] = field(default_factory=dict)  # pinyin: a syllable's position -> past its last letter
 
 
 def _ascii_letter(ch: str | None) -> bool:
@@ -217,6 +218,8 @@ class ReferenceMatcher:
                 continue
             kept = [i for u in window for i in u.kept]
             start, end = window[0].first, window[-1].last + 1
+            if spelled and view is not None and window[-1].first in view.reach:
+                end = view.reach[window[-1].first]  # the letters of a final syllable belong to the match
             if not self._gaps_ok(text, kept, max_gap):
                 continue
             spaced = end - start > len(kept)
@@ -296,6 +299,7 @@ class ReferenceMatcher:
         if ev.pinyin_mix and ev.homophone:
             chars = list(plain)
             spelled: dict[int, str] = {}
+            reach: dict[int, int] = {}
             kept = [i for i, c in enumerate(plain) if c is not None]
             q = 0
             while q < len(kept):
@@ -314,6 +318,7 @@ class ReferenceMatcher:
                     offset = q
                     for piece in pieces:
                         spelled[kept[offset]] = piece
+                        reach[kept[offset]] = kept[offset + len(piece) - 1] + 1
                         chars[kept[offset]] = "\x00"  # a placeholder: only ``spelled`` says what it stands for
                         for k in kept[offset + 1 : offset + len(piece)]:
                             chars[k] = None
@@ -323,7 +328,7 @@ class ReferenceMatcher:
                 # each syllable stands alone: give every one a distinct placeholder so runs never merge them
                 for n, position in enumerate(sorted(spelled)):
                     chars[position] = chr(0xF0000 + n)
-                out.append(_RefView("pinyin", chars, set(spelled), spelled, None))
+                out.append(_RefView("pinyin", chars, set(spelled), spelled, None, reach))
         return out
 
     def _recompose(self) -> dict[tuple[str | None, ...], str]:

@@ -46,6 +46,7 @@ class View:
     punct: Bools | None = None  # joined: positions of deleted clause punctuation
     spacer: Bools | None = None  # joined: positions of deleted spacers
     pinyin: Bools | None = None  # pinyin: positions that carry a syllable's class
+    reach: dict[int, int] | None = None  # pinyin: a syllable's position -> just past its last letter
 
 
 @cache
@@ -283,6 +284,7 @@ def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: di
         return None
     alt: U16 | None = None
     pinyin = np.zeros(len(codes), dtype=np.bool_)
+    reach: dict[int, int] = {}
     spelled = cmap.decode[n].astype(np.uint32).tobytes().decode("utf-32-le", "replace")
     for s, e in zip(run_starts[near].tolist(), run_ends[near].tolist(), strict=True):
         letters = spelled[s:e]
@@ -296,10 +298,16 @@ def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: di
             alt[keep[offset]] = known[piece]
             pinyin[keep[offset]] = True
             alt[keep[offset + 1 : offset + len(piece)]] = 0
+            reach[int(keep[offset])] = int(keep[offset + len(piece) - 1]) + 1
             offset += len(piece)
     if alt is None:
         return None
-    return View(alt, pinyin, pinyin=pinyin)
+    return View(alt, pinyin, pinyin=pinyin, reach=reach)
+
+
+def extend_syllables(found_end: np.ndarray, reach: dict[int, int]) -> np.ndarray:
+    """Match ends of the pinyin view moved past the letters of a final syllable (``冰du`` ends after ``u``)."""
+    return np.fromiter((reach.get(int(e) - 1, int(e)) for e in found_end), dtype=np.int64, count=len(found_end))
 
 
 def uses_change(view: View, start: int, end: int, kept: Iterable[int]) -> bool:
@@ -330,6 +338,7 @@ def keep_homophone(text: str, start: int, end: int) -> bool:
 __all__ = [
     "View",
     "accept_joined",
+    "extend_syllables",
     "joined",
     "keep_homophone",
     "part_of_word",
