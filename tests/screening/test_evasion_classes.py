@@ -126,6 +126,8 @@ def test_pinyin_mix_needs_a_character_as_written_and_whole_syllables():
     # the match covers every letter of its syllables; a written ü (any tone) is the v of typed pinyin
     assert [(e, t, f) for e, t, f in found("说冰d u吧") if e == "冰毒"] == [("冰毒", "冰d u", "pinyin")]
     assert entries("nǚ色") == entries("nv色") == entries("女色")
+    # only the words on the Chinese side of a run must spell syllables (an English word may follow)
+    assert [(e, t) for e, t, _ in found("冰du abc") if e == "冰毒"] == [("冰毒", "冰du")]
 
 
 def test_repeated_letters_merge_only_within_one_spaced_out_word():

@@ -20,7 +20,15 @@ from zilu.screening.charclass import BOUNDARY, is_cjk, is_latin_word
 from zilu.screening.charmap import charmap, visible_units
 from zilu.screening.normalize import pinyin_variant, syllables
 from zilu.screening.policy import Policy
-from zilu.screening.views import View, accept_joined, glyph_flags, join_flags, keep_homophone, part_of_word
+from zilu.screening.views import (
+    View,
+    accept_joined,
+    glyph_flags,
+    join_flags,
+    keep_homophone,
+    part_of_word,
+    syllable_run,
+)
 from zilu.screening.words import common_words, splits
 
 _RANK = {"exact": 0, "normalized": 1, "pinyin": 2, "homophone": 3}
@@ -313,9 +321,24 @@ class ReferenceMatcher:
                     r < len(kept) and is_cjk(plain[kept[r]] or "")
                 )
                 letters = "".join(plain[k] or "" for k in kept[q:r])
-                pieces = _fewest_syllables(letters, self._syllable_names()) if next_to_han and r - q <= 36 else None
+                breaks = [k - q for k in range(q + 1, r) if kept[k] - kept[k - 1] > 1]
+                before = q > 0 and is_cjk(plain[kept[q - 1]] or "")
+                after = r < len(kept) and is_cjk(plain[kept[r]] or "")
+                found = (
+                    syllable_run(letters, breaks, before, after, self._syllable_names())
+                    if next_to_han and r - q <= 36
+                    else None
+                )
+                pieces = None
+                if found is not None:
+                    first, pieces = found
+                    if (
+                        _fewest_syllables(letters[first : first + sum(map(len, pieces))], self._syllable_names())
+                        is None
+                    ):
+                        pieces = None  # the reference's own segmentation must agree that these letters are syllables
                 if pieces is not None:
-                    offset = q
+                    offset = q + first
                     for piece in pieces:
                         spelled[kept[offset]] = piece
                         reach[kept[offset]] = kept[offset + len(piece) - 1] + 1

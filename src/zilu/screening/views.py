@@ -254,6 +254,29 @@ def segment(letters: str, known: frozenset[str]) -> tuple[str, ...] | None:
     return best[size]
 
 
+def syllable_run(
+    letters: str, breaks: list[int], cjk_before: bool, cjk_after: bool, names: frozenset[str]
+) -> tuple[int, tuple[str, ...]] | None:
+    """Where a run of letters next to a Chinese character reads as pinyin: ``(offset, syllables)``. The whole run
+    when it spells syllables; otherwise the words (split at ``breaks``, where something stood between two letters)
+    on the Chinese side that do (``xing挑dou abc``: ``dou``)."""
+    pieces = segment(letters, names)
+    if pieces is not None:
+        return 0, pieces
+    bounds = [0, *breaks, len(letters)]
+    if cjk_before:
+        for k in range(len(bounds) - 2, 0, -1):
+            pieces = segment(letters[: bounds[k]], names)
+            if pieces is not None:
+                return 0, pieces
+    if cjk_after:
+        for k in range(1, len(bounds) - 1):
+            pieces = segment(letters[bounds[k] :], names)
+            if pieces is not None:
+                return bounds[k], pieces
+    return None
+
+
 _NAMES: dict[int, frozenset[str]] = {}
 
 
@@ -287,10 +310,12 @@ def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: di
     reach: dict[int, int] = {}
     spelled = cmap.decode[n].astype(np.uint32).tobytes().decode("utf-32-le", "replace")
     for s, e in zip(run_starts[near].tolist(), run_ends[near].tolist(), strict=True):
-        letters = spelled[s:e]
-        pieces = segment(letters, _names(known))
-        if pieces is None:
+        breaks = [k - s for k in range(s + 1, e) if keep[k] - keep[k - 1] > 1]
+        found = syllable_run(spelled[s:e], breaks, bool(padded[s]), bool(padded[e + 1]), _names(known))
+        if found is None:
             continue
+        first, pieces = found
+        s += first
         if alt is None:
             alt = codes.copy()
         offset = s
@@ -347,5 +372,6 @@ __all__ = [
     "recomposed",
     "segment",
     "syllable_codes",
+    "syllable_run",
     "uses_change",
 ]
