@@ -36,10 +36,12 @@ SPACERS = "丨〇卍乀口丶丿亅乚丄丅卐〢ㄧ｜ǀ⼁⼂⼃"
 EMOJI = ["😀", "🔥", "💊", "❤️", "👍🏻", "🇨🇳", "👨‍👩‍👧", "✨", "🙏", "😂", "🍀", "⭐", "☘️", "🈲", "🆗", "1️⃣"]
 # Cyrillic, Greek, Armenian, Cherokee, letterlike and Latin-extended look-alikes, chosen by eye, per ASCII letter
 LOOKALIKE = {
-    "a": "аɑα⍺", "c": "сϲⅽ", "e": "еҽ℮", "i": "іɩιⅰ", "o": "оοօ૦", "p": "рρ⍴", "s": "ѕꜱ", "x": "хχ×",
-    "y": "уγү", "k": "κк", "h": "һℎ", "n": "ո", "u": "սυ", "v": "ѵν∨", "b": "Ьᖯ", "d": "ԁⅾ", "g": "ɡ",
-    "j": "ј", "l": "ӏⅼ", "m": "ⅿ", "t": "τ", "w": "ԝѡ", "z": "ᴢ",
+    "a": "аɑα", "c": "сϲⅽ", "e": "еҽ", "i": "іɩι", "o": "оοօ", "p": "рρ", "s": "ѕꜱ", "x": "хχ",
+    "y": "уγү", "k": "κк", "h": "һ", "n": "ո", "u": "սυ", "v": "ѵν", "b": "Ьᖯ", "d": "ԁ", "g": "ɡ",
+    "j": "ј", "l": "ӏ", "m": "ⅿ", "t": "τ", "w": "ԝѡ", "z": "ᴢ",
 }  # fmt: skip
+# symbols that look like letters (not letters of another script): reported as their own class
+LOOKALIKE_SYMBOLS = {"a": "⍺", "e": "℮", "p": "⍴", "x": "×", "v": "∨", "h": "ℎ", "l": "ⅼ", "i": "ⅰ", "d": "ⅾ", "o": "૦"}
 NEWLINES = ["\n", "\r\n", "\u2028"]
 TONES = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù"}
 
@@ -107,12 +109,15 @@ class Generator:
         noise = self.rng.choice([" ", "*", "_", "～", "·", "\u200b", "-", "#"])
         return noise.join(t)
 
-    def lookalike(self, term: str) -> str:
-        out = [self.rng.choice(LOOKALIKE[c]) if c in LOOKALIKE and self.rng.random() < 0.6 else c for c in term]
+    def lookalike(self, term: str, table: dict[str, str] = LOOKALIKE) -> str:
+        out = [self.rng.choice(table[c]) if c in table and self.rng.random() < 0.6 else c for c in term]
         if out == list(term):
-            i = next((i for i, c in enumerate(term) if c in LOOKALIKE), 0)
-            out[i] = self.rng.choice(LOOKALIKE.get(term[i], term[i]))
+            i = next((i for i, c in enumerate(term) if c in table), 0)
+            out[i] = self.rng.choice(table.get(term[i], term[i]))
         return "".join(out)
+
+    def lookalike_symbols(self, term: str) -> str:
+        return self.lookalike(term, LOOKALIKE_SYMBOLS)
 
 
 def decompositions(size: int) -> dict[str, list[list[str]]]:
@@ -194,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "emoji": (gen.emoji, cjk_terms),
         "trad_noise": (gen.trad_noise, [t for t in cjk_terms if any(trad.get(c, c) != c for c in t)]),
         "lookalike": (gen.lookalike, latin_terms),
+        "lookalike_sym": (gen.lookalike_symbols, [t for t in latin_terms if any(c in LOOKALIKE_SYMBOLS for c in t)]),
         "latin_plain": (lambda t: t, latin_terms),
         "plain": (lambda t: t, cjk_terms),
     }
