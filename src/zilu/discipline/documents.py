@@ -10,12 +10,11 @@ from the data).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 
-from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, cjk_font_path, format_cn_date
+from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, a4_document, format_cn_date
 
 DECISION_TITLE = "行业自律处理决定书"
 APPEAL_TITLE = "申诉处理决定书"
@@ -71,17 +70,8 @@ class _Document:
     """A one-column A4 document with the embedded CJK font."""
 
     def __init__(self, title: str, reference: str, dated: date, issuer: str) -> None:
-        self.pdf = pdf = FPDF(format="A4")
-        pdf.set_margins(22, 22, 22)
-        pdf.set_auto_page_break(True, margin=22)
-        pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
-        pdf.set_title(f"{title}（{reference}）")
-        pdf.set_author(issuer)
-        pdf.set_creator("Zilu")
-        pdf.set_lang("zh-CN")
-        pdf.set_creation_date(datetime.combine(dated, time(0, 0), tzinfo=timezone(timedelta(hours=8))))
-        pdf.add_page()
-        self.width = pdf.w - pdf.l_margin - pdf.r_margin
+        self.pdf, self.width = a4_document(f"{title}（{reference}）", issuer=issuer, dated=dated)
+        pdf = self.pdf
         pdf.set_font(FONT_FAMILY, size=20)
         pdf.cell(self.width, 14, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FONT_FAMILY, size=10)

@@ -5,12 +5,11 @@ bytes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 
-from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, cjk_font_path, format_cn_date
+from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, a4_document, format_cn_date
 
 TITLE = "调解协议书"
 
@@ -36,17 +35,7 @@ class AgreementData:
 
 def render_agreement(data: AgreementData) -> bytes:
     """The agreement: parties, subject, terms, the mediator, and each party's confirmation date."""
-    pdf = FPDF(format="A4")
-    pdf.set_margins(22, 22, 22)
-    pdf.set_auto_page_break(True, margin=22)
-    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
-    pdf.set_title(f"{TITLE}（争议第{data.dispute_number}号）")
-    pdf.set_author(data.issuer)
-    pdf.set_creator("Zilu")
-    pdf.set_lang("zh-CN")
-    pdf.set_creation_date(datetime.combine(data.concluded_on, time(0, 0), tzinfo=timezone(timedelta(hours=8))))
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf, width = a4_document(f"{TITLE}（争议第{data.dispute_number}号）", issuer=data.issuer, dated=data.concluded_on)
 
     def para(text: str, size: float = 11, height: float = 7) -> None:
         pdf.set_font(FONT_FAMILY, size=size)
@@ -95,17 +84,8 @@ class ReferralLetterData:
 
 def render_referral_letter(data: ReferralLetterData) -> bytes:
     """The letter referring a dispute to a people's mediation committee (Art. 16): who, what, why."""
-    pdf = FPDF(format="A4")
-    pdf.set_margins(22, 22, 22)
-    pdf.set_auto_page_break(True, margin=22)
-    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
-    pdf.set_title(f"{REFERRAL_TITLE}（争议第{data.dispute_number}号）")
-    pdf.set_author(data.issuer)
-    pdf.set_creator("Zilu")
-    pdf.set_lang("zh-CN")
-    pdf.set_creation_date(datetime.combine(data.referred_on, time(0, 0), tzinfo=timezone(timedelta(hours=8))))
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
+    title = f"{REFERRAL_TITLE}（争议第{data.dispute_number}号）"
+    pdf, width = a4_document(title, issuer=data.issuer, dated=data.referred_on)
 
     def para(text: str, size: float = 11) -> None:
         pdf.set_font(FONT_FAMILY, size=size)

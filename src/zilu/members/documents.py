@@ -73,6 +73,22 @@ def _creation_datetime(value: date) -> datetime:
     return datetime.combine(value, time(0, 0), tzinfo=_BEIJING)
 
 
+def a4_document(title: str, *, issuer: str, dated: date) -> tuple[FPDF, float]:
+    """A fresh one-column A4 document with the embedded CJK font, Zilu's metadata and a first page: the frame every
+    decision, letter and notice PDF starts from. Returns it and the width between the margins."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(22, 22, 22)
+    pdf.set_auto_page_break(True, margin=22)
+    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
+    pdf.set_title(title)
+    pdf.set_author(issuer)
+    pdf.set_creator("Zilu")
+    pdf.set_lang("zh-CN")
+    pdf.set_creation_date(_creation_datetime(dated))
+    pdf.add_page()
+    return pdf, pdf.w - pdf.l_margin - pdf.r_margin
+
+
 def _group(text: str, size: int = 8) -> str:
     """Split a long token (a hash) into space-separated groups so that it reads and wraps well."""
     return " ".join(text[i : i + size] for i in range(0, len(text), size))

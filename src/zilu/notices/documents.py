@@ -6,7 +6,7 @@ the mediation agreement), so Chinese shows on machines without Chinese fonts and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 
 from django.conf import settings
 from django.utils import timezone as dj_timezone
@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
 from zilu.core.files import files_of
-from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, cjk_font_path, format_cn_date
+from zilu.members.documents import DEFAULT_ISSUER, FONT_FAMILY, a4_document, format_cn_date
 from zilu.notices.models import Notice
 
 NOTICE_TITLE = "侵权通知书"
@@ -98,17 +98,7 @@ def declaration_data(notice: Notice) -> DeclarationData:
 
 
 def _document(title: str, number: int, issued_on: date, issuer: str) -> tuple[FPDF, float]:
-    pdf = FPDF(format="A4")
-    pdf.set_margins(22, 22, 22)
-    pdf.set_auto_page_break(True, margin=22)
-    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
-    pdf.set_title(f"{title}（第{number}号）")
-    pdf.set_author(issuer)
-    pdf.set_creator("Zilu")
-    pdf.set_lang("zh-CN")
-    pdf.set_creation_date(datetime.combine(issued_on, time(0, 0), tzinfo=timezone(timedelta(hours=8))))
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf, width = a4_document(f"{title}（第{number}号）", issuer=issuer, dated=issued_on)
     pdf.set_font(FONT_FAMILY, size=20)
     pdf.cell(width, 14, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT_FAMILY, size=10)
