@@ -93,12 +93,10 @@ class Lexicon:
         self.info = TermInfo(banks.terms, self.context_words, context_window)
         self.exact_scanner: Scanner = make_scanner(self.exact_keys, backend)
         self.sound_scanner: Scanner = make_scanner(self.sound_keys, backend)
-        self.recompose: tuple[dict[int, int], dict[int, int], Bools, Bools] | None = None
+        self.recompose: views.Recomposition | None = None
         if evasion.split_chars and self._term_codes:
-            pairs, triples = views.recompose_table(self.cmap, frozenset(self._term_codes))
-            if pairs or triples:
-                self.recompose = (pairs, triples, *views.split_filters(pairs, triples))
-        self.syllable_codes: dict[str, int] | None = None
+            self.recompose = views.recompose_table(self.cmap, frozenset(self._term_codes))
+        self.syllable_codes: views.Syllables | None = None
         if evasion.pinyin_mix and self.homophones is not None and self.sound_keys:
             self.syllable_codes = views.syllable_codes(self.cmap, self.homophones.tobytes())
 
@@ -250,7 +248,7 @@ class Lexicon:
                     found = _using(found, joined.changed)
                     parts.append(self._keep(found, kept_at, partial(views.accept_joined, text, joined, ev.precision)))
         if self.recompose is not None:
-            recomposed = views.recomposed(text, ev.precision, codes, *self.recompose)
+            recomposed = views.recomposed(text, ev.precision, codes, self.recompose)
             if recomposed is not None:
                 found, _kept = self._find(cps, recomposed.codes, changed=recomposed.changed)
                 parts.append(_using(found, recomposed.changed))

@@ -117,15 +117,14 @@ class ReferenceMatcher:
         Latin letters apart that do not both stand alone (the ``p`` of ``top porn``). ``chars`` is a view's
         character at each position (default: the plain normalization), ``alone`` positions never merged."""
         units: list[_Unit] = []
-        for i, ch in enumerate(text):
-            c = self.norm(ch) if chars is None else chars[i]
+        view = chars if chars is not None else [self.norm(x) for x in text]
+        for i, c in enumerate(view):
             if c is None:
                 continue
             last = units[-1] if units else None
             merge = self.ev.repeat and last is not None and last.char == c and i - last.last - 1 <= self.ev.max_gap
             if merge and last is not None and i - last.last > 1 and is_latin_word(c):
                 before = last.last - 1
-                view = chars if chars is not None else [self.norm(x) for x in text]
                 letter_before = before >= 0 and view[before] is not None and is_latin_word(view[before] or "")
                 after = i + 1
                 letter_after = after < len(text) and view[after] is not None and is_latin_word(view[after] or "")

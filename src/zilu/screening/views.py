@@ -26,6 +26,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 
 from zilu.screening.charclass import BOUNDARY, SPACERS, is_cjk
 from zilu.screening.charmap import MAX_CP, U16, U32, Bools, CharMap
@@ -122,31 +123,22 @@ def accept_joined(text: str, view: View, precision: bool, start: int, end: int, 
     return not (precision and runs_on(text, positions[0], positions[-1]))
 
 
-_KEYS: dict[int, np.ndarray] = {}
+@dataclass(frozen=True, eq=False)
+class Recomposition:
+    """The split characters of a lexicon's term characters: packed component codes -> the character's code, their
+    keys as sorted arrays, and per code whether it starts or continues some split (a cheap first filter)."""
 
-
-def _sorted_keys(table: dict[int, int]) -> np.ndarray:
-    """The keys of a recomposition table as a sorted array (kept per table)."""
-    keys = _KEYS.get(id(table))
-    if keys is None:
-        keys = _KEYS[id(table)] = np.array(sorted(table), dtype=np.int64)
-    return keys
-
-
-def split_filters(pairs: dict[int, int], triples: dict[int, int]) -> tuple[Bools, Bools]:
-    """Per code: first component of some split; second component of some split (see :func:`recomposed`)."""
-    firsts = np.zeros(0x10000, dtype=np.bool_)
-    seconds = np.zeros(0x10000, dtype=np.bool_)
-    for key in pairs:
-        firsts[key >> 16] = seconds[key & 0xFFFF] = True
-    for key in triples:
-        firsts[key >> 32] = seconds[(key >> 16) & 0xFFFF] = True
-    return firsts, seconds
+    pairs: dict[int, int]
+    triples: dict[int, int]
+    pair_keys: npt.NDArray[np.int64]
+    triple_keys: npt.NDArray[np.int64]
+    firsts: Bools
+    seconds: Bools
 
 
 @cache
-def recompose_table(cmap: CharMap, term_codes: frozenset[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Two and three component codes (packed) -> the code of the character they compose, for term characters."""
+def recompose_table(cmap: CharMap, term_codes: frozenset[int]) -> Recomposition | None:
+    """How the term characters are written split (two or three components), or ``None`` when none of them is."""
     pairs: dict[int, int] = {}
     triples: dict[int, int] = {}
     everyday = common_words()
@@ -163,35 +155,42 @@ def recompose_table(cmap: CharMap, term_codes: frozenset[int]) -> tuple[dict[int
                 pairs.setdefault(part_codes[0] << 16 | part_codes[1], code)
             else:
                 triples.setdefault(part_codes[0] << 32 | part_codes[1] << 16 | part_codes[2], code)
-    return pairs, triples
+    if not pairs and not triples:
+        return None
+    firsts = np.zeros(0x10000, dtype=np.bool_)
+    seconds = np.zeros(0x10000, dtype=np.bool_)
+    for key in pairs:
+        firsts[key >> 16] = seconds[key & 0xFFFF] = True
+    for key in triples:
+        firsts[key >> 32] = seconds[(key >> 16) & 0xFFFF] = True
+    return Recomposition(
+        pairs,
+        triples,
+        np.array(sorted(pairs), dtype=np.int64),
+        np.array(sorted(triples), dtype=np.int64),
+        firsts,
+        seconds,
+    )
 
 
-def recomposed(
-    text: str,
-    precision: bool,
-    codes: U16,
-    pairs: dict[int, int],
-    triples: dict[int, int],
-    firsts: Bools,
-    seconds: Bools,
-) -> View | None:
+def recomposed(text: str, precision: bool, codes: U16, table: Recomposition) -> View | None:
     """Codes with split characters put back together (the first component takes the character's code, the others
-    are deleted), or ``None`` when the text has no split character. ``firsts``/``seconds``: per code, whether it
-    is the first/second component of some split (a cheap filter before the dictionary lookups). With
+    are deleted), or ``None`` when the text has no split character. With
     ``precision``, components that belong to a word of the text stay as written (``女干部`` is not ``奸部``)."""
     keep = np.flatnonzero(codes)
     n16 = codes[keep]
     if len(n16) < 2:
         return None
-    candidates = np.flatnonzero(firsts[n16[:-1]] & seconds[n16[1:]])
+    pairs, triples = table.pairs, table.triples
+    candidates = np.flatnonzero(table.firsts[n16[:-1]] & table.seconds[n16[1:]])
     if not len(candidates):
         return None
     n = n16.astype(np.int64)
     pair_keys = (n[candidates] << 16) | n[candidates + 1]
-    pair_hit = np.isin(pair_keys, _sorted_keys(pairs))
+    pair_hit = np.isin(pair_keys, table.pair_keys)
     inner = candidates[candidates + 2 < len(n)]
     triple_keys = (n[inner] << 32) | (n[inner + 1] << 16) | n[inner + 2]
-    triple_at = set(inner[np.isin(triple_keys, _sorted_keys(triples))].tolist()) if triples else set()
+    triple_at = set(inner[np.isin(triple_keys, table.triple_keys)].tolist()) if triples else set()
     found = candidates[pair_hit].tolist()
     if not found and not triple_at:
         return None
@@ -219,10 +218,18 @@ def recomposed(
     return View(alt, changed)
 
 
+@dataclass(frozen=True, eq=False)
+class Syllables:
+    """Toneless syllable -> the representative code of its homophone class, and the syllables as a set."""
+
+    codes: dict[str, int]
+    names: frozenset[str]
+
+
 @cache
-def syllable_codes(cmap: CharMap, homophones: bytes) -> dict[str, int]:
-    """Toneless syllable -> the representative code of its homophone class (as :func:`normalize.homophone_map`
-    builds them: from the characters the normalized text can hold)."""
+def syllable_codes(cmap: CharMap, homophones: bytes) -> Syllables:
+    """The syllables and their homophone classes, as :func:`normalize.homophone_map` builds the classes: from the
+    characters the normalized text can hold."""
     table = np.frombuffer(homophones, dtype=np.uint16)
     reading = syllables()
     out: dict[str, int] = {}
@@ -231,7 +238,7 @@ def syllable_codes(cmap: CharMap, homophones: bytes) -> dict[str, int]:
         syllable = reading.get(cp)
         if syllable is not None and is_cjk(chr(cp)):
             out.setdefault(syllable, int(table[code]))
-    return out
+    return Syllables(out, frozenset(out))
 
 
 @lru_cache(maxsize=65536)
@@ -277,18 +284,7 @@ def syllable_run(
     return None
 
 
-_NAMES: dict[int, frozenset[str]] = {}
-
-
-def _names(known: dict[str, int]) -> frozenset[str]:
-    """The syllables of a ``syllable_codes`` table as a hashable set (kept per table)."""
-    names = _NAMES.get(id(known))
-    if names is None:
-        names = _NAMES[id(known)] = frozenset(known)
-    return names
-
-
-def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: dict[str, int]) -> View | None:
+def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: Syllables) -> View | None:
     """Codes with each run of Latin letters next to a Chinese character read as pinyin syllables, or ``None``."""
     keep = np.flatnonzero(codes)
     n = codes[keep]
@@ -311,7 +307,7 @@ def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: di
     spelled = cmap.decode[n].astype(np.uint32).tobytes().decode("utf-32-le", "replace")
     for s, e in zip(run_starts[near].tolist(), run_ends[near].tolist(), strict=True):
         breaks = [k - s for k in range(s + 1, e) if keep[k] - keep[k - 1] > 1]
-        found = syllable_run(spelled[s:e], breaks, bool(padded[s]), bool(padded[e + 1]), _names(known))
+        found = syllable_run(spelled[s:e], breaks, bool(padded[s]), bool(padded[e + 1]), known.names)
         if found is None:
             continue
         first, pieces = found
@@ -320,7 +316,7 @@ def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: di
             alt = codes.copy()
         offset = s
         for piece in pieces:
-            alt[keep[offset]] = known[piece]
+            alt[keep[offset]] = known.codes[piece]
             pinyin[keep[offset]] = True
             alt[keep[offset + 1 : offset + len(piece)]] = 0
             reach[int(keep[offset])] = int(keep[offset + len(piece) - 1]) + 1
@@ -361,6 +357,8 @@ def keep_homophone(text: str, start: int, end: int) -> bool:
 
 
 __all__ = [
+    "Recomposition",
+    "Syllables",
     "View",
     "accept_joined",
     "extend_syllables",
