@@ -15,9 +15,9 @@ import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 _KEEP_CACHED = 8
 _CACHE_FORMAT = b"zilu-hs/1"
@@ -61,6 +61,19 @@ def cache_dir() -> Path | None:
     return Path(base) / "zilu" / "screening"
 
 
+def write_cached(path: Path, write: Callable[[IO[bytes]], object], pattern: str, keep: int = _KEEP_CACHED) -> None:
+    """Write a cache file atomically (a temporary file, then a rename) and keep only the ``keep`` newest files of
+    ``pattern`` beside it. A cache that cannot be written is simply not used."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            write(handle)
+        os.replace(handle.name, path)
+        old = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[keep:]:
+            stale.unlink(missing_ok=True)
+
+
 class HyperscanScanner:
     """A Hyperscan block-mode literal database; one scratch space per thread, so a scanner may be shared."""
 
@@ -100,14 +113,8 @@ class HyperscanScanner:
             self.cached = True
             return db
         db = self._compile(patterns)
-        with contextlib.suppress(OSError):
-            cache.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as handle:
-                handle.write(self._hs.dumpb(db))
-            os.replace(handle.name, path)
-            old = sorted(cache.glob("*.hsdb"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP_CACHED:]
-            for stale in old:
-                stale.unlink(missing_ok=True)
+        data = self._hs.dumpb(db)
+        write_cached(path, lambda handle: handle.write(data), "*.hsdb")
         return db
 
     def _scratch(self) -> Any:

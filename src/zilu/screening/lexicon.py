@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from zilu.screening import views
-from zilu.screening.backends import Scanner, cache_dir, make_scanner
+from zilu.screening.backends import Scanner, cache_dir, make_scanner, write_cached
 from zilu.screening.banks import Banks
 from zilu.screening.charclass import is_cjk
 from zilu.screening.charmap import DATA, U16, U32, Bools, CharMap, charmap
@@ -144,14 +143,7 @@ class Lexicon:
             "sound_key_len": np.fromiter(map(len, self.sound_keys), dtype=np.int64, count=len(self.sound_keys)),
             "term_codes": np.array(sorted(self._term_codes), dtype=np.int64),
         }
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
-                np.savez(handle, **arrays)
-            os.replace(handle.name, path)
-            old = sorted(path.parent.glob("*.lexicon.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in old[_KEEP_LEXICONS:]:
-                stale.unlink(missing_ok=True)
+        write_cached(path, lambda handle: np.savez(handle, **arrays), "*.lexicon.npz")
 
     # ------------------------------------------------------------------ compile
 
@@ -372,7 +364,6 @@ def _cjk_codes(cmap: CharMap) -> Bools:
 
 
 _LEXICON_FORMAT = b"zilu-lexicon/1"
-_KEEP_LEXICONS = 8
 
 
 @cache
