@@ -21,7 +21,7 @@ class CoreConfig(AppConfig):
         from zilu.core import deadlines
 
         if settings.ZILU_HOLIDAYS_FILE:
-            from zilu.settings import ConfigurationError
+            from zilu.environment import ConfigurationError
 
             try:
                 deadlines.load_supplement(settings.ZILU_HOLIDAYS_FILE)
