@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zilu.core.backup import BackupError, restore_backup
+from zilu.core.backup import BackupError
+from zilu.core.restore import restore_backup
 
 
 class Command(BaseCommand):
