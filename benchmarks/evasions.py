@@ -43,6 +43,15 @@ LOOKALIKE = {
 # symbols that look like letters (not letters of another script): reported as their own class
 LOOKALIKE_SYMBOLS = {"a": "⍺", "e": "℮", "p": "⍴", "x": "×", "v": "∨", "h": "ℎ", "l": "ⅼ", "i": "ⅰ", "d": "ⅾ", "o": "૦"}
 NEWLINES = ["\n", "\r\n", "\u2028"]
+# Latin terms of this evaluation's own (the shared lexicons hold almost none), added to the bank for the run
+ENGLISH = (
+    "porn", "sex", "fuck", "cocaine", "heroin", "meth", "escort", "viagra", "weed", "nude", "hooker", "xanax",
+    "bomb", "gun", "kill", "pussy", "slut", "whore", "rape", "ecstasy", "ketamine", "opium", "casino", "betting",
+    "hentai", "nsfw", "onlyfans", "fentanyl", "cannabis", "gambling",
+)  # fmt: skip
+# leetspeak as this generator writes it: letters to digits and symbols
+LEET_GEN = {"a": "4@", "e": "3€", "i": "1!|", "o": "0", "s": "5$", "t": "7+", "l": "1|", "b": "8", "g": "9", "z": "2"}
+SPELL_SEPARATORS = [".", "_", "-", "*", " ", "~", "·", ". "]
 TONES = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù"}
 
 
@@ -119,6 +128,30 @@ class Generator:
     def lookalike_symbols(self, term: str) -> str:
         return self.lookalike(term, LOOKALIKE_SYMBOLS)
 
+    def leet(self, term: str) -> str:
+        """Digits and symbols for some letters (at least one), sometimes all in capitals."""
+        out = [self.rng.choice(LEET_GEN[c]) if c in LEET_GEN and self.rng.random() < 0.5 else c for c in term]
+        if out == list(term):
+            i = self.rng.choice([i for i, c in enumerate(term) if c in LEET_GEN])
+            out[i] = self.rng.choice(LEET_GEN[term[i]])
+        word = "".join(out)
+        return word.upper() if self.rng.random() < 0.2 else word
+
+    def spelled(self, term: str) -> str:
+        """The letters apart, one separator between each two; sometimes a digit or symbol for one of them."""
+        letters = list(term)
+        if self.rng.random() < 0.3:
+            i = next((i for i, c in enumerate(letters) if c in LEET_GEN), None)
+            if i is not None:
+                letters[i] = self.rng.choice(LEET_GEN[letters[i]])
+        return self.rng.choice(SPELL_SEPARATORS).join(letters)
+
+    def pinyin_leet(self, term: str) -> str:
+        """A Chinese term's pinyin, with a digit or symbol for a letter."""
+        from pypinyin import lazy_pinyin
+
+        return self.leet("".join(lazy_pinyin(term)).lower())
+
 
 def decompositions(size: int) -> dict[str, list[list[str]]]:
     """Character -> its split into ``size`` components, from cjk-semantic-split's data (another source than the
@@ -151,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--lint-posts", type=int, default=10000, help="benign posts for `zilu banks lint`")
     parser.add_argument("--lint-rate", type=float, default=0.0005, help="its --rate")
+    parser.add_argument("--context", action="store_true", help="show each miss with three characters either side")
     args = parser.parse_args(argv)
     data = shared_data()
     lexicon = data / "lexicon" / "houbb_tags.txt"
@@ -159,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rng = random.Random(args.seed)
     terms = list(load_terms(lexicon, label_map=HOUBB_LABELS))
+    from dataclasses import replace as _replace
+
+    terms += [_replace(terms[0], text=word, labels=("porn",), context=(), needs_context=False) for word in ENGLISH]
     allow = tuple(load_allow(data / "lexicon" / "houbb_allow.txt"))
     t0 = time.perf_counter()
     screener = Screener(Banks(terms=tuple(terms), allow=allow))
@@ -179,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     cjk_terms = sorted({t.text for t in terms if 2 <= len(t.text) <= 4 and all(is_cjk(c) for c in t.text)})
     latin_terms = sorted({t.text for t in terms if 3 <= len(t.text) <= 10 and t.text.isascii() and t.text.isalpha()})
     split = decompositions(2)
+    try:
+        from pypinyin import lazy_pinyin
+
+        pinyin_terms = [t for t in cjk_terms if len("".join(lazy_pinyin(t))) >= 6 and len(t) <= 4]
+    except ImportError:
+        pinyin_terms = []
     split3 = decompositions(3)
     try:
         import opencc
@@ -201,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         "lookalike": (gen.lookalike, latin_terms),
         "lookalike_sym": (gen.lookalike_symbols, [t for t in latin_terms if any(c in LOOKALIKE_SYMBOLS for c in t)]),
         "latin_plain": (lambda t: t, latin_terms),
+        "latin_leet": (gen.leet, [t for t in latin_terms if any(c in LEET_GEN for c in t)]),
+        "latin_spelled": (gen.spelled, latin_terms),
+        "pinyin_leet": (gen.pinyin_leet, pinyin_terms),
         "plain": (lambda t: t, cjk_terms),
     }
     print(f"lexicon: {len(terms)} terms, build {build:.1f} s; carriers: {len(clean)} clean Weibo posts")
@@ -227,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             if covered(screener.screen(text), term, at, at + len(form)):
                 caught += 1
             elif len(misses) < 4:
-                misses.append(repr(form))
+                misses.append(repr(text[max(0, at - 3) : at + len(form) + 3]) if args.context else repr(form))
         print(f"{name:<12} {caught / args.cases:>7.3f} {args.cases:>6}  {' '.join(misses)}")
     # benign
     sample = posts[20000 : 20000 + args.benign]

@@ -46,7 +46,7 @@ from zilu.screening.clickbait import clickbait_score, default_model  # noqa: E40
 
 SWITCHES = (
     "case", "width", "confusables", "traditional", "digits", "noise", "repeat", "pinyin", "homophone",
-    "punctuation", "spacers", "split_chars", "pinyin_mix", "precision",
+    "punctuation", "spacers", "split_chars", "pinyin_mix", "leet", "precision",
 )  # fmt: skip
 
 RAW_CLI = r"""

@@ -79,6 +79,23 @@ CAUGHT = [
     ("confusables", "ѕех", "sex"),  # Cyrillic ѕ е х
     ("confusables", "a big ɡun", "gun"),  # Latin small script g
     ("confusables", "ΡΟRΝ", "porn"),  # Greek capitals
+    ("confusables", "sеxy ѕеx", "sex"),
+    # digits, symbols and ambiguous letters inside a Latin word; letters spelled apart by one separator
+    ("leet", "free p0rn here", "porn"),
+    ("leet", "watch s3x video", "sex"),
+    ("leet", "$ex", "sex"),
+    ("leet", "s€x", "sex"),
+    ("leet", "P0RN", "porn"),
+    ("leet", "3sc0rt", "escort"),
+    ("leet", "se×", "sex"),  # a multiplication sign is no letter between Chinese characters, but here it is
+    ("leet", "⍴orn", "porn"),  # APL rho
+    ("leet", "p.o.r.n site", "porn"),
+    ("leet", "p_0_r_n", "porn"),
+    ("leet", "a p-o-r-n site", "porn"),
+    ("leet", "看p0rn片", "porn"),
+    ("leet", "b1ngdu", "bingdu"),
+    ("leet", "买b1ngdu", "冰毒"),  # the pinyin spelling of a Chinese term, disguised
+    ("leet", "|s3x|", "sex"),  # symbols at the edges are punctuation when the word reads without them
 ]
 
 
@@ -86,6 +103,19 @@ CAUGHT = [
 def test_each_class_is_caught_and_switchable(switch, text, entry):
     assert entry in entries(text), found(text)
     assert entry not in entries(text, **{switch: False}), found(text, **{switch: False})
+
+
+def test_disguised_latin_words_need_the_whole_word_and_a_letter():
+    bank = Banks(terms=(term("kill"), term("viagra"), term("ass"), term("sex")))
+    screen = Screener(bank).screen
+    assert [h.text for h in screen("kiII it, k1ll it, kiӏӏ it").hits] == ["kiII", "k1ll", "kiӏӏ"]  # I, 1, ӏ: i or l
+    assert [h.text for h in screen("vi@gra! v1agra").hits] == ["vi@gra", "v1agra"]
+    assert [h.entry for h in screen("⍺ss").hits] == ["ass"]
+    # never part of a word, never a number, never across two separators of different kinds
+    for text in ("p0rnhub s3xy", "2023年5月3日", "iphone14 covid19 mp3 h264 5g 4s店", "5.3.3", "x.s-e_x"):
+        assert not screen(text).hits, text
+    assert [h.text for h in screen("a55 a.s.s").hits] == ["a55", "a.s.s"]
+    assert not Screener(bank, Policy().with_evasion(leet=False)).screen("s3x k1ll").hits
 
 
 def test_emoji_sequences_count_as_one_character_of_the_gap():

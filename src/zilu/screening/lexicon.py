@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zilu.screening import views
+from zilu.screening import latin, views
 from zilu.screening.backends import Scanner, cache_dir, make_scanner, write_cached
 from zilu.screening.banks import Banks
 from zilu.screening.charclass import is_cjk
@@ -95,9 +95,34 @@ class Lexicon:
         self.recompose: views.Recomposition | None = None
         if evasion.split_chars and self._term_codes:
             self.recompose = views.recompose_table(self.cmap, frozenset(self._term_codes))
+        self.latin: latin.LatinTerms | None = None
+        if evasion.leet:
+            self.latin = latin.LatinTerms(self._latin_forms()) or None
+            self.latin_classes = latin.classes(self.cmap)
         self.syllable_codes: views.Syllables | None = None
         if evasion.pinyin_mix and self.homophones is not None and self.sound_keys:
             self.syllable_codes = views.syllable_codes(self.cmap, self.homophones.tobytes())
+
+    def _latin_forms(self) -> list[tuple[str, int, int]]:
+        """(letters, term, how) of every term form that is all Latin letters (terms and pinyin spellings), for the
+        disguised-word stage (:mod:`zilu.screening.latin`)."""
+        table = self.exact_table
+        if not len(table.kind):
+            return []
+        letter = _letter_codes(self.cmap)
+        not_letters = np.add.reduceat((~letter[table.forms]).astype(np.int64), table.form_off)
+        rows = np.flatnonzero((table.kind == TERM) & (not_letters == 0))
+        out: list[tuple[str, int, int]] = []
+        decode = self.cmap.decode
+        for r in rows.tolist():
+            off, size = int(table.form_off[r]), int(table.size[r])
+            chars = [chr(int(decode[c])) for c in table.forms[off : off + size]]
+            if table.has_runs[r]:
+                start = int(table.runs_off[r])
+                counts = table.runs[start : start + size].tolist()
+                chars = [ch * n for ch, n in zip(chars, counts, strict=True)]
+            out.append(("".join(chars), int(table.ref[r]), int(table.how[r])))
+        return out
 
     # ------------------------------------------------------------------ compiled lexicons on disk
 
@@ -252,6 +277,8 @@ class Lexicon:
                 if found is not None and mixed.reach:
                     found = found._replace(end=views.extend_syllables(found.end, mixed.reach))
                 parts.append(found)
+        if self.latin is not None:
+            parts.append(_latin_found(self.latin.fast(text, cps, self.latin_classes)))
         found = _concat([p for p in parts if p is not None])
         if found is None:
             return TermHits([], [], [], [], [], [])
@@ -408,6 +435,14 @@ def _covering(
     end = c_last[c_end - 1] + 1
     good = before[end] > before[start]
     return pid[good].tolist(), np.asarray(ends, dtype=np.int64)[good].tolist()
+
+
+def _latin_found(hits: list[tuple[int, int, int, int]]) -> Found | None:
+    """The disguised Latin words, ``(ref, how, start, end)`` each, as occurrences."""
+    if not hits:
+        return None
+    rows = np.asarray(hits, dtype=np.int64)
+    return Found(np.full(len(rows), TERM, dtype=np.int64), rows[:, 0], rows[:, 2], rows[:, 3], rows[:, 1])
 
 
 def _using(found: Found | None, changed: Bools) -> Found | None:

@@ -47,6 +47,7 @@ class Evasion:
     spacers: bool = True  # 炸丨药 · 春〇药: glyph-like characters (strokes, radicals, 〇 口 卍) between characters
     split_chars: bool = True  # 氵每洛因 for 海洛因 (拆字: a character written as its components)
     pinyin_mix: bool = True  # 冰du · bing毒 · hai洛因: pinyin for some of a term's characters
+    leet: bool = True  # p0rn · s3x · $ex · vi@gra · kiII · ⍺ss · p.o.r.n: stand-ins and separators inside Latin words
     precision: bool = True  # drop homophone and joined matches that are everyday words (幸福 is not 性福)
     max_gap: int = 4  # most noise characters (not counting invisible ones) between two characters of a term
     pinyin_max_chars: int = 4  # terms longer than this get no pinyin spelling

@@ -18,6 +18,7 @@ import numpy as np
 from zilu.screening.banks import Banks
 from zilu.screening.charclass import BOUNDARY, is_cjk, is_latin_word
 from zilu.screening.charmap import charmap, visible_units
+from zilu.screening.latin import LatinTerms, classes
 from zilu.screening.normalize import pinyin_variant, syllables
 from zilu.screening.policy import Policy
 from zilu.screening.views import (
@@ -101,6 +102,25 @@ class ReferenceMatcher:
         self._views: list[_RefView] = []
         if self.ev.pinyin_mix and not self.reading:
             self.reading = syllables()
+        self._latin: LatinTerms | None = None
+
+    def _latin_hits(self, text: str) -> dict[int, list[tuple[int, int, str]]]:
+        """Disguised Latin words (p0rn, p.o.r.n), every run read one character at a time: term -> hits."""
+        if not self.ev.leet:
+            return {}
+        if self._latin is None:
+            forms: list[tuple[str, int, int]] = []
+            for index, term in enumerate(self.banks.terms):
+                form = self.form(term.text)
+                spelled = pinyin_variant(form, self.ev) if self.ev.pinyin else None
+                for letters, how in ((form, 1), (self.form(spelled) if spelled else "", 2)):
+                    if letters and all("a" <= ch <= "z" for ch in letters):
+                        forms.append((letters, index, how))
+            self._latin = LatinTerms(forms)
+        out: dict[int, list[tuple[int, int, str]]] = {}
+        for ref, how, start, end in self._latin.find(text, classes(self.cmap)):
+            out.setdefault(ref, []).append((start, end, "normalized" if how == 1 else "pinyin"))
+        return out
 
     def norm(self, ch: str) -> str | None:
         """The normalized character, ``None`` for noise."""
@@ -390,6 +410,7 @@ class ReferenceMatcher:
         window_default = self.policy.context_window
         found: dict[tuple[int, int, int], RefMatch] = {}
         candidates: list[tuple[int, int, int, str]] = []
+        latin = self._latin_hits(text)
         for index, term in enumerate(self.banks.terms):
             form = self.form(term.text)
             if not form:
@@ -398,6 +419,7 @@ class ReferenceMatcher:
             spelled = pinyin_variant(form, self.ev) if self.ev.pinyin else None
             if spelled is not None:
                 hits += self._everywhere(text, self.form(spelled), "pinyin", False)
+            hits += latin.get(index, [])
             for start, end, name in hits:
                 if name == "homophone" and self.ev.precision and not keep_homophone(text, start, end):
                     continue

@@ -173,6 +173,15 @@ def recompose_table(cmap: CharMap, term_codes: frozenset[int]) -> Recomposition 
     )
 
 
+def _among(values: npt.NDArray[np.int64], sorted_keys: npt.NDArray[np.int64]) -> Bools:
+    """Which ``values`` are in ``sorted_keys``: a binary search per value. ``np.isin`` sorts the keys again on
+    every call, which costs a short post more than the rest of its screening."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[at] == values)
+
+
 def recomposed(text: str, precision: bool, codes: U16, table: Recomposition) -> View | None:
     """Codes with split characters put back together (the first component takes the character's code, the others
     are deleted), or ``None`` when the text has no split character. With
@@ -187,10 +196,10 @@ def recomposed(text: str, precision: bool, codes: U16, table: Recomposition) -> 
         return None
     n = n16.astype(np.int64)
     pair_keys = (n[candidates] << 16) | n[candidates + 1]
-    pair_hit = np.isin(pair_keys, table.pair_keys)
+    pair_hit = _among(pair_keys, table.pair_keys)
     inner = candidates[candidates + 2 < len(n)]
     triple_keys = (n[inner] << 32) | (n[inner + 1] << 16) | n[inner + 2]
-    triple_at = set(inner[np.isin(triple_keys, table.triple_keys)].tolist()) if triples else set()
+    triple_at = set(inner[_among(triple_keys, table.triple_keys)].tolist()) if triples else set()
     found = candidates[pair_hit].tolist()
     if not found and not triple_at:
         return None
@@ -284,6 +293,15 @@ def syllable_run(
     return None
 
 
+@lru_cache(maxsize=65536)
+def _syllable_run(
+    letters: str, marks: str, cjk_before: bool, cjk_after: bool, names: frozenset[str]
+) -> tuple[int, tuple[str, ...]] | None:
+    """:func:`syllable_run` with the breaks given as marks (``|`` before a letter that stood apart), cached."""
+    breaks = [k + 1 for k, mark in enumerate(marks) if mark == "|"]
+    return syllable_run(letters, breaks, cjk_before, cjk_after, names)
+
+
 def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: Syllables) -> View | None:
     """Codes with each run of Latin letters next to a Chinese character read as pinyin syllables, or ``None``."""
     keep = np.flatnonzero(codes)
@@ -305,9 +323,13 @@ def pinyin_mixed(codes: U16, cmap: CharMap, letter: Bools, cjk: Bools, known: Sy
     pinyin = np.zeros(len(codes), dtype=np.bool_)
     reach: dict[int, int] = {}
     spelled = cmap.decode[n].astype(np.uint32).tobytes().decode("utf-32-le", "replace")
+    # "|" where something stood between a letter and the one before it, "." elsewhere: with the letters, the key
+    # under which a run's reading is cached (the same words recur all through a block)
+    apart = np.ones(len(n), dtype=np.bool_)
+    np.greater(keep[1:] - keep[:-1], 1, out=apart[1:])
+    marks = np.where(apart, ord("|"), ord(".")).astype(np.uint8).tobytes().decode("ascii")
     for s, e in zip(run_starts[near].tolist(), run_ends[near].tolist(), strict=True):
-        breaks = [k - s for k in range(s + 1, e) if keep[k] - keep[k - 1] > 1]
-        found = syllable_run(spelled[s:e], breaks, bool(padded[s]), bool(padded[e + 1]), known.names)
+        found = _syllable_run(spelled[s:e], marks[s + 1 : e], bool(padded[s]), bool(padded[e + 1]), known.names)
         if found is None:
             continue
         first, pieces = found
