@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from zilu.screening.charclass import is_cjk
+from zilu.screening.charmap import charmap
 
 DATA = Path(__file__).with_name("data")
 WORD_MAX = 4  # longest word in data/words.txt
@@ -51,12 +52,29 @@ def known_words() -> frozenset[str]:
 
 @cache
 def splits() -> dict[str, tuple[str, ...]]:
-    """Character -> the component strings it may be written as (``海`` -> ``("水每", "氵每")``)."""
-    out: dict[str, tuple[str, ...]] = {}
+    """Character -> the component strings it may be written as (``海`` -> ``("水每", "氵每")``).
+
+    Besides the data's own two- and three-part splits, a two-part split whose second or first part splits again
+    gives a three-part one (``荡`` is ``艹汤``, ``汤`` is ``氵昜``: ``艹氵昜``; ``数`` is ``娄攵``, ``娄`` is ``米女``:
+    ``米女攵``): people write a character down to the parts they see, not to the data's first level."""
+    own: dict[str, tuple[str, ...]] = {}
     for line in (DATA / "chaizi.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             char, *parts = line.split(" ")
-            out[char] = tuple(parts)
+            own[char] = tuple(parts)
+    # the data splits many characters in their traditional form only (湯 but not 汤): the simplified form shares them
+    final = charmap().final
+    for char, parts in list(own.items()):
+        simplified = chr(int(final[ord(char)]) or ord(char))
+        if simplified != char:
+            own.setdefault(simplified, parts)
+    out: dict[str, tuple[str, ...]] = {}
+    for char, parts in own.items():
+        nested = [
+            *(a + inner for a, b in (p for p in parts if len(p) == 2) for inner in own.get(b, ()) if len(inner) == 2),
+            *(inner + b for a, b in (p for p in parts if len(p) == 2) for inner in own.get(a, ()) if len(inner) == 2),
+        ]
+        out[char] = tuple(dict.fromkeys([*parts, *(n for n in nested if char not in n)]))
     return out
 
 
