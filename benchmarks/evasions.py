@@ -98,6 +98,12 @@ class Generator:
                 out.append(ch)
         return "".join(out).strip()
 
+    def filler(self, term: str) -> str:
+        """A Latin letter or digit between some of the characters."""
+        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+        gaps = set(self.rng.sample(range(len(term) - 1), self.rng.randint(1, len(term) - 1)))
+        return "".join(c + (self.rng.choice(alphabet) if i in gaps else "") for i, c in enumerate(term))
+
     def spacer(self, term: str) -> str:
         return "".join(c + self.rng.choice(SPACERS) for c in term[:-1]) + term[-1]
 
@@ -237,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         "newline": (gen.newline, cjk_terms),
         "pinyin_mix": (gen.pinyin_mix, cjk_terms),
         "spacer": (gen.spacer, cjk_terms),
+        "filler": (gen.filler, cjk_terms),
         "split_chars": (gen.chaizi, [t for t in cjk_terms if any(c in split for c in t)]),
         "split_chars3": (gen3.chaizi, [t for t in cjk_terms if any(c in split3 for c in t)]),
         "emoji": (gen.emoji, cjk_terms),

@@ -62,6 +62,8 @@ CAUGHT = [
     ("spacers", "炸口药", "炸药"),
     ("spacers", "冰🈲毒", "冰毒"),
     ("spacers", "冰1\ufe0f\u20e3毒", "冰毒"),
+    ("spacers", "有冰x毒吗", "冰毒"),  # one Latin letter or digit alone between two characters: filler
+    ("spacers", "海1洛2因", "海洛因"),
     # split characters
     ("split_chars", "氵每洛因", "海洛因"),
     ("split_chars", "水每洛因", "海洛因"),
@@ -128,6 +130,12 @@ def test_a_sentence_break_between_two_words_does_not_join_them():
     assert entries("我喜欢吃冰，毒品是违法的") == set()  # 毒品 runs on past the break
     assert entries("今天好冷。冰，毒") == {"冰毒"}
     assert entries("出：售：冰：毒") == {"冰毒"}
+
+
+def test_filler_is_one_letter_or_digit_between_two_characters():
+    assert entries("冰毒x") == entries("x冰毒") == {"冰毒"}
+    assert entries("冰xy毒") == set()  # two letters are a word or pinyin, not filler
+    assert entries("买A股大涨，第1季，X光片") == set()
 
 
 def test_a_spacer_that_is_a_character_of_a_word_is_not_a_spacer():

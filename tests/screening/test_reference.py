@@ -79,7 +79,7 @@ CURATED = [
     "hai洛因", "top porn site", "p o r r n", "sex xxx", "the pοrn", "冰🈲毒", "冰1\ufe0f\u20e3毒",
     "冰👨\u200d👩\u200d👧🇨🇳毒", "我们去打麻将吧", "祝你身体健康", "冰du abc", "abc bing毒", "冰d u x", "hai luo因",
     "free p0rn", "$3x", "kiII k1ll ki|l", "p.o.r.n", "a p-o-r-n b", "b1ngdu", "买b1ng du", "|s3x|", "p0rnhub",
-    "2023年", "s.e x", "P0RN", "⍴orn", "se×", "s e.x",
+    "2023年", "s.e x", "P0RN", "⍴orn", "se×", "s e.x", "冰x毒", "海1洛2因", "冰xy毒", "A冰毒", "冰ｘ毒品",
 ]  # fmt: skip
 
 

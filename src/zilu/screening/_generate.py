@@ -227,7 +227,9 @@ def digit_pairs() -> dict[int, int]:
 
 
 def trad_pairs() -> dict[int, int]:
-    """Traditional (and Taiwan/Hong Kong variant) characters to simplified ones, one character at a time."""
+    """Traditional (and Taiwan/Hong Kong variant) characters to simplified ones, one character at a time; then
+    Japanese shinjitai forms through their traditional form (``薬`` -> ``藥`` -> ``药``, ``覚`` -> ``觉``), which
+    an evader can type with a Japanese input method and a Chinese reader still reads."""
     import opencc
 
     blocks = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F)]
@@ -240,6 +242,12 @@ def trad_pairs() -> dict[int, int]:
         for src, dst in zip(chars, converted, strict=True):
             if len(dst) == 1 and dst != src and ord(src) not in pairs:
                 pairs[ord(src)] = ord(dst)
+    shinjitai = opencc.OpenCC("jp2t").convert("\n".join(chars)).split("\n")
+    simplified = opencc.OpenCC("t2s").convert("\n".join(shinjitai)).split("\n")
+    assert len(simplified) == len(chars), "jp2t"
+    for src, dst in zip(chars, simplified, strict=True):
+        if len(dst) == 1 and dst != src and ord(src) not in pairs:
+            pairs[ord(src)] = ord(dst)
     return pairs
 
 

@@ -52,3 +52,17 @@ def is_cjk(ch: str) -> bool:
         or 0x20000 <= cp <= 0x323AF
         or cp == 0x3007  # 〇
     )
+
+
+#: Latin letters and digits that an evader drops between two Chinese characters as filler (``冰x毒``, ``海1洛2因``):
+#: ASCII and full-width. One such character standing alone between two ideographs is a spacer in the second joined
+#: view (:mod:`zilu.screening.views`); two or more are a word, a number or pinyin (``冰du``, the pinyin view's job).
+FILLER_RANGES = ((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+
+
+def is_filler(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is one Latin letter or digit standing alone between two ideographs."""
+    if not 0 < i < len(text) - 1:
+        return False
+    cp = ord(text[i])
+    return any(lo <= cp <= hi for lo, hi in FILLER_RANGES) and is_cjk(text[i - 1]) and is_cjk(text[i + 1])

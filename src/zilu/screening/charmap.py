@@ -116,6 +116,17 @@ def visible_units(cps: list[int]) -> int:
     return count
 
 
+@cache
+def ideograph_flags() -> Bools:
+    """Per code point: a CJK ideograph (as :func:`charclass.is_cjk` says). A Chinese numeral folds to a digit, but
+    next to a Latin word it is no part of it (``escort一切``)."""
+    out = np.zeros(MAX_CP, dtype=np.bool_)
+    for lo, hi in ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x3007, 0x3007)):
+        out[lo : hi + 1] = True
+    out.setflags(write=False)
+    return out
+
+
 def _component(name: str) -> U32:
     return _map_array(name)
 

@@ -16,7 +16,7 @@ from itertools import pairwise
 import numpy as np
 
 from zilu.screening.banks import Banks
-from zilu.screening.charclass import BOUNDARY, is_cjk, is_latin_word
+from zilu.screening.charclass import BOUNDARY, is_cjk, is_filler, is_latin_word
 from zilu.screening.charmap import charmap, visible_units
 from zilu.screening.latin import LatinTerms, classes
 from zilu.screening.normalize import pinyin_variant, syllables
@@ -30,7 +30,7 @@ from zilu.screening.views import (
     part_of_word,
     syllable_run,
 )
-from zilu.screening.words import common_words, splits
+from zilu.screening.words import common_words, splits_of
 
 _RANK = {"exact": 0, "normalized": 1, "pinyin": 2, "homophone": 3}
 _OUTWARD = 8
@@ -188,7 +188,7 @@ class ReferenceMatcher:
 
         def word(k: int) -> bool:
             c = at(k)
-            return c is not None and is_latin_word(c)
+            return c is not None and is_latin_word(c) and not is_cjk(text[k])
 
         if is_latin_word(form[0]):
             j = start - 1
@@ -277,14 +277,15 @@ class ReferenceMatcher:
         if ev.punctuation or ev.spacers:
             for glyphs in (False, True) if ev.spacers else (False,):
                 punct_flags, spacer_flags = join_flags(ev.punctuation, ev.spacers, glyphs)
-                if glyphs and not any(glyph_flags()[ord(ch)] for ch in text):
+                fillers = {i for i in range(len(text)) if glyphs and is_filler(text, i)}
+                if glyphs and not fillers and not any(glyph_flags()[ord(ch)] for ch in text):
                     continue
                 chars = list(plain)
                 changed = set()
                 for i, ch in enumerate(text):
                     cp = ord(ch)
                     keycap = ev.spacers and (text[i + 1 : i + 2] == "\u20e3" or (text[i + 1 : i + 3] == "\ufe0f\u20e3"))
-                    if plain[i] is not None and (punct_flags[cp] or spacer_flags[cp] or keycap):
+                    if plain[i] is not None and (punct_flags[cp] or spacer_flags[cp] or keycap or i in fillers):
                         chars[i] = None
                         changed.add(i)
                 if changed:
@@ -379,7 +380,7 @@ class ReferenceMatcher:
             table: dict[tuple[str | None, ...], str] = {}
             term_chars = {c for t in self.banks.terms for c in self.form(t.text)}
             for char in term_chars:
-                for parts in splits().get(char, ()):
+                for parts in splits_of(char):
                     normalized = tuple(self.norm(p) for p in parts)
                     if parts in everyday or None in normalized:
                         continue

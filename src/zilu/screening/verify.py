@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from zilu.screening.charmap import Bools, invisible_flags, visible_units
+from zilu.screening.charmap import Bools, ideograph_flags, invisible_flags, visible_units
 
 TERM, ALLOW, CONTEXT = 0, 1, 2
 FORMS = ("exact", "normalized", "pinyin", "homophone")  # index = form code = rank (lower is stronger)
@@ -213,10 +213,14 @@ class Checker:
         left, right = table.left[var], table.right[var]
         spaced = gap > 0
         plain = (gap <= self.max_gap) & ~((left | right) & spaced)
-        codes, word = self.codes, self.word
-        before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)
-        after = np.where(end < len(codes), codes[np.minimum(end, len(codes) - 1)], 0)
-        bounded = (~left | ~word[before]) & (~right | ~word[after])
+        codes, word, cps = self.codes, self.word, self.cps
+        ideograph = ideograph_flags()
+        size = len(codes)
+        at_before, at_after = np.maximum(start - 1, 0), np.minimum(end, size - 1)
+        # a Latin neighbour: a letter or digit that is not a Chinese numeral folded to a digit (escort一切)
+        word_before = (start > 0) & word[codes[at_before]] & ~ideograph[cps[at_before]]
+        word_after = (end < size) & word[codes[at_after]] & ~ideograph[cps[at_after]]
+        bounded = (~left | ~word_before) & (~right | ~word_after)
         good = accept & plain & bounded
         found = Found(table.kind[var[good]], table.ref[var[good]], start[good], end[good], form[good])
         slow = np.flatnonzero(accept & ~plain)
@@ -256,7 +260,7 @@ class Checker:
         if spaced:
             while j >= 0 and start - j <= OUTWARD and self.codes[j] == 0:
                 j -= 1
-        return j < 0 or not self.word[self.codes[j]]
+        return j < 0 or not self.word[self.codes[j]] or bool(ideograph_flags()[self.cps[j]])
 
     def _right_ok(self, end: int, spaced: bool) -> bool:
         j = end
@@ -264,4 +268,4 @@ class Checker:
         if spaced:
             while j < size and j - end < OUTWARD and self.codes[j] == 0:
                 j += 1
-        return j >= size or not self.word[self.codes[j]]
+        return j >= size or not self.word[self.codes[j]] or bool(ideograph_flags()[self.cps[j]])

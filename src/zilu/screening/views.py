@@ -28,10 +28,10 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from zilu.screening.charclass import BOUNDARY, SPACERS, is_cjk
-from zilu.screening.charmap import MAX_CP, U16, U32, Bools, CharMap
+from zilu.screening.charclass import BOUNDARY, FILLER_RANGES, SPACERS, is_cjk
+from zilu.screening.charmap import MAX_CP, U16, U32, Bools, CharMap, ideograph_flags
 from zilu.screening.normalize import syllables
-from zilu.screening.words import WORD_MAX, common_words, crossed_by_word, inside_common_word, runs_on, splits
+from zilu.screening.words import WORD_MAX, common_words, crossed_by_word, inside_common_word, runs_on, splits_of
 
 KEYCAP = 0x20E3
 VS16 = 0xFE0F
@@ -77,15 +77,38 @@ def glyph_flags() -> Bools:
     return join_flags(False, True, True)[1] & ~join_flags(False, True, False)[1]
 
 
+@cache
+def _filler_table() -> Bools:
+    """Per code point: a filler letter or digit (``charclass.FILLER_RANGES``)."""
+    filler = np.zeros(MAX_CP, dtype=np.bool_)
+    for lo, hi in FILLER_RANGES:
+        filler[lo : hi + 1] = True
+    return filler
+
+
+def filler_flags(cps: U32) -> Bools:
+    """Per position: one Latin letter or digit standing alone between two ideographs (``冰x毒``), as
+    :func:`charclass.is_filler` says one character at a time."""
+    filler = _filler_table()
+    out = np.zeros(len(cps), dtype=np.bool_)
+    if len(cps) >= 3:
+        cjk = ideograph_flags()[cps]
+        out[1:-1] = filler[cps[1:-1]] & cjk[:-2] & cjk[2:]
+    return out
+
+
 def joined(cps: U32, codes: U16, punctuation: bool, spacers: bool, glyphs: bool = False) -> View | None:
     """Codes with clause punctuation, emoji that fold to characters, keycap bases and (with ``glyphs``) glyph-like
     spacers deleted, or ``None`` when there are none. The view with glyphs is built only when the text has one, as
     a second view: a glyph may also be a term's own character (``口`` in ``口🈲交``)."""
-    if glyphs and not glyph_flags()[cps].any():
+    filler = filler_flags(cps) if glyphs else None
+    if glyphs and not glyph_flags()[cps].any() and not (filler is not None and filler.any()):
         return None
     punct_flags, spacer_flags = join_flags(punctuation, spacers, glyphs)
     punct = punct_flags[cps] & (codes != 0)
     spacer = spacer_flags[cps] & (codes != 0)
+    if filler is not None:
+        spacer |= filler & (codes != 0)
     if spacers:
         cap = np.flatnonzero(cps == KEYCAP)
         if len(cap):
@@ -145,7 +168,7 @@ def recompose_table(cmap: CharMap, term_codes: frozenset[int]) -> Recomposition 
     decode = cmap.decode
     for code in term_codes:
         char = chr(int(decode[code]))
-        for parts in splits().get(char, ()):
+        for parts in splits_of(char):
             if parts in everyday:
                 continue
             part_codes = [cmap.code_of(ch) for ch in parts]

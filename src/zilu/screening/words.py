@@ -52,30 +52,33 @@ def known_words() -> frozenset[str]:
 
 @cache
 def splits() -> dict[str, tuple[str, ...]]:
-    """Character -> the component strings it may be written as (``海`` -> ``("水每", "氵每")``).
-
-    Besides the data's own two- and three-part splits, a two-part split whose second or first part splits again
-    gives a three-part one (``荡`` is ``艹汤``, ``汤`` is ``氵昜``: ``艹氵昜``; ``数`` is ``娄攵``, ``娄`` is ``米女``:
-    ``米女攵``): people write a character down to the parts they see, not to the data's first level."""
+    """Character -> the component strings the data splits it into (``海`` -> ``("水每", "氵每")``); the data splits
+    many characters in their traditional form only (湯 but not 汤), so the simplified form shares them."""
     own: dict[str, tuple[str, ...]] = {}
     for line in (DATA / "chaizi.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             char, *parts = line.split(" ")
             own[char] = tuple(parts)
-    # the data splits many characters in their traditional form only (湯 but not 汤): the simplified form shares them
     final = charmap().final
     for char, parts in list(own.items()):
         simplified = chr(int(final[ord(char)]) or ord(char))
         if simplified != char:
             own.setdefault(simplified, parts)
-    out: dict[str, tuple[str, ...]] = {}
-    for char, parts in own.items():
-        nested = [
-            *(a + inner for a, b in (p for p in parts if len(p) == 2) for inner in own.get(b, ()) if len(inner) == 2),
-            *(inner + b for a, b in (p for p in parts if len(p) == 2) for inner in own.get(a, ()) if len(inner) == 2),
-        ]
-        out[char] = tuple(dict.fromkeys([*parts, *(n for n in nested if char not in n)]))
-    return out
+    return own
+
+
+@cache
+def splits_of(char: str) -> tuple[str, ...]:
+    """The ways ``char`` may be written split: the data's two- and three-part splits, and the three-part splits
+    that come from splitting one part of a two-part split again (``荡`` is ``艹汤``, ``汤`` is ``氵昜``: ``艹氵昜``;
+    ``数`` is ``娄攵``, ``娄`` is ``米女``: ``米女攵``). People write a character down to the parts they see, not to the
+    data's first level. Computed per character, for the characters of a lexicon only."""
+    own = splits()
+    parts = own.get(char, ())
+    twos = [p for p in parts if len(p) == 2]
+    nested = [a + inner for a, b in twos for inner in own.get(b, ()) if len(inner) == 2]
+    nested += [inner + b for a, b in twos for inner in own.get(a, ()) if len(inner) == 2]
+    return tuple(dict.fromkeys([*parts, *(n for n in nested if char not in n)]))
 
 
 def _han_left(text: str, i: int, limit: int) -> str:
