@@ -113,3 +113,12 @@ def test_batching_does_not_change_results(texts):
     assert list(screener.screen_many(texts)) == one_by_one
     pairs = [(t, t[::-1]) for t in texts]
     assert list(screener.screen_many(pairs, batch_chars=5)) == [screener.screen(a, b) for a, b in pairs]
+
+
+def test_a_joined_view_never_joins_two_texts_of_a_batch():
+    # the line break between two texts of a block is no clause break to join over: "a" must not sit right before
+    # "q,q" (whose joined match needs a word boundary), nor may 冰 of one text meet 毒 of the next
+    screener, _ = pair(BACKENDS[-1], 0)
+    texts = ["a", "q,q", "冰，", "毒"]
+    assert list(screener.screen_many(texts)) == [screener.screen(t) for t in texts]
+    assert [v.suggestion for v in screener.screen_many(texts)] == ["pass", "review", "pass", "pass"]

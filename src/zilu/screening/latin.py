@@ -25,6 +25,7 @@ find (a letter beside a stand-in, a single character between separators), and re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,6 +54,7 @@ MAX_SEPARATOR = 3  # characters between two single letters of a spelled-out word
 LETTER, STANDIN, SEPARATOR, OTHER = b"L", b"S", b"P", b"O"
 # Every stand-in's letters are alike under this merge (i/l, b/g): a cheap key that any reading shares with its term.
 _MERGE = str.maketrans("lg", "ib")
+_REPEAT = re.compile(r"(.)\1")
 
 
 @cache
@@ -330,6 +332,8 @@ def _edge_symbol(ch: str) -> bool:
 
 
 def _collapse(letters: str) -> tuple[str, tuple[int, ...]]:
+    if _REPEAT.search(letters) is None:  # no letter twice in a row: nothing to collapse (most words)
+        return letters, (1,) * len(letters)
     chars: list[str] = []
     counts: list[int] = []
     for ch in letters:

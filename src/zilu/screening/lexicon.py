@@ -113,16 +113,53 @@ class Lexicon:
         not_letters = np.add.reduceat((~letter[table.forms]).astype(np.int64), table.form_off)
         rows = np.flatnonzero((table.kind == TERM) & (not_letters == 0))
         out: list[tuple[str, int, int]] = []
-        decode = self.cmap.decode
+        # every form decoded at once, then sliced (a loop over numpy scalars would cost most of a warm start)
+        letters = self.cmap.decode[table.forms].astype(np.uint32).tobytes().decode("utf-32-le")
+        offsets, sizes = table.form_off.tolist(), table.size.tolist()
+        refs, hows, has_runs, runs_off = (table.ref.tolist(), table.how.tolist(), table.has_runs.tolist(),
+                                          table.runs_off.tolist())  # fmt: skip
         for r in rows.tolist():
-            off, size = int(table.form_off[r]), int(table.size[r])
-            chars = [chr(int(decode[c])) for c in table.forms[off : off + size]]
-            if table.has_runs[r]:
-                start = int(table.runs_off[r])
-                counts = table.runs[start : start + size].tolist()
-                chars = [ch * n for ch, n in zip(chars, counts, strict=True)]
-            out.append(("".join(chars), int(table.ref[r]), int(table.how[r])))
+            off, size = offsets[r], sizes[r]
+            word = letters[off : off + size]
+            if has_runs[r]:
+                counts = table.runs[runs_off[r] : runs_off[r] + size].tolist()
+                word = "".join(ch * n for ch, n in zip(word, counts, strict=True))
+            out.append((word, refs[r], hows[r]))
         return out
+
+    @property
+    def _bigrams(self) -> tuple[I64, I64]:
+        """Every pair of neighbouring characters of an automaton key, packed ``a << 16 | b`` and sorted: exact codes,
+        and homophone classes (built on first use)."""
+        found = self.__dict__.get("_bigram_arrays")
+        if found is None:
+            found = (_pairs(self.exact_keys), _pairs(self.sound_keys))
+            self.__dict__["_bigram_arrays"] = found
+        return found
+
+    def _bridges(self, view: views.View) -> bool:
+        """Whether a match of ``view`` could cover what it deleted: some two characters that the deletion brings
+        together are neighbours in some key (as codes, or as homophone classes). Most texts' punctuation joins
+        nothing of the kind, and then the view costs no scan. A match that covers a deleted position has two kept
+        characters right around it that are neighbours in its form, so this test never loses one."""
+        kept = np.flatnonzero(view.codes)
+        if len(kept) < 2:
+            return False
+        deleted_before = np.concatenate(([0], np.cumsum(view.changed, dtype=np.int64)))
+        across = np.flatnonzero(deleted_before[kept[1:]] > deleted_before[kept[:-1] + 1])
+        if not len(across):
+            return False
+        a = view.codes[kept[across]].astype(np.int64)
+        b = view.codes[kept[across + 1]].astype(np.int64)
+        if (a == b).any():
+            return True  # a repeat (妈，妈): keys hold runs collapsed, so no pair stands for it
+        exact, sound = self._bigrams
+        if views.among((a << 16) | b, exact).any():
+            return True
+        if self.homophones is None or not len(sound):
+            return False
+        h = self.homophones
+        return bool(views.among((h[a].astype(np.int64) << 16) | h[b].astype(np.int64), sound).any())
 
     # ------------------------------------------------------------------ compiled lexicons on disk
 
@@ -260,7 +297,15 @@ class Lexicon:
         if ev.punctuation or ev.spacers:
             for glyphs in (False, True) if ev.spacers else (False,):
                 joined = views.joined(cps, codes, ev.punctuation, ev.spacers, glyphs)
-                if joined is not None:
+                if joined is not None and len(starts) > 1:
+                    # the line breaks between a block's segments belong to no text: never joined over, so a match
+                    # (or a word boundary's look past what the view deleted) stays inside its own text
+                    seps = np.asarray(starts[1:], dtype=np.int64) - 1
+                    joined.codes[seps] = codes[seps]
+                    for flags in (joined.changed, joined.punct, joined.spacer):
+                        if flags is not None:
+                            flags[seps] = False
+                if joined is not None and self._bridges(joined):
                     found, kept_at = self._find(cps, joined.codes, changed=joined.changed)
                     found = _using(found, joined.changed)
                     parts.append(self._keep(found, kept_at, partial(views.accept_joined, text, joined, ev.precision)))
@@ -435,6 +480,19 @@ def _covering(
     end = c_last[c_end - 1] + 1
     good = before[end] > before[start]
     return pid[good].tolist(), np.asarray(ends, dtype=np.int64)[good].tolist()
+
+
+def _pairs(keys: list[bytes]) -> I64:
+    """The sorted distinct neighbour pairs ``a << 16 | b`` of the keys' characters (two bytes each)."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(b"".join(keys), dtype=np.uint16).astype(np.int64)
+    lengths = np.fromiter((len(k) // 2 for k in keys), dtype=np.int64, count=len(keys))
+    last = np.cumsum(lengths) - 1  # the last character of each key: no pair with the next key's first
+    pair = (codes[:-1] << 16) | codes[1:]
+    inside = np.ones(len(pair), dtype=np.bool_)
+    inside[last[:-1]] = False
+    return np.unique(pair[inside])
 
 
 def _latin_found(hits: list[tuple[int, int, int, int]]) -> Found | None:

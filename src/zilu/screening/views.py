@@ -196,7 +196,7 @@ def recompose_table(cmap: CharMap, term_codes: frozenset[int]) -> Recomposition 
     )
 
 
-def _among(values: npt.NDArray[np.int64], sorted_keys: npt.NDArray[np.int64]) -> Bools:
+def among(values: npt.NDArray[np.int64], sorted_keys: npt.NDArray[np.int64]) -> Bools:
     """Which ``values`` are in ``sorted_keys``: a binary search per value. ``np.isin`` sorts the keys again on
     every call, which costs a short post more than the rest of its screening."""
     if not len(sorted_keys):
@@ -219,10 +219,10 @@ def recomposed(text: str, precision: bool, codes: U16, table: Recomposition) -> 
         return None
     n = n16.astype(np.int64)
     pair_keys = (n[candidates] << 16) | n[candidates + 1]
-    pair_hit = _among(pair_keys, table.pair_keys)
+    pair_hit = among(pair_keys, table.pair_keys)
     inner = candidates[candidates + 2 < len(n)]
     triple_keys = (n[inner] << 32) | (n[inner + 1] << 16) | n[inner + 2]
-    triple_at = set(inner[_among(triple_keys, table.triple_keys)].tolist()) if triples else set()
+    triple_at = set(inner[among(triple_keys, table.triple_keys)].tolist()) if triples else set()
     found = candidates[pair_hit].tolist()
     if not found and not triple_at:
         return None
@@ -265,11 +265,12 @@ def syllable_codes(cmap: CharMap, homophones: bytes) -> Syllables:
     table = np.frombuffer(homophones, dtype=np.uint16)
     reading = syllables()
     out: dict[str, int] = {}
-    for code in np.flatnonzero(cmap.decode).tolist():
-        cp = int(cmap.decode[code])
+    codes = np.flatnonzero(cmap.decode)
+    # plain lists: a loop over numpy scalars would cost this function most of its time
+    for cp, klass in zip(cmap.decode[codes].tolist(), table[codes].tolist(), strict=True):
         syllable = reading.get(cp)
         if syllable is not None and is_cjk(chr(cp)):
-            out.setdefault(syllable, int(table[code]))
+            out.setdefault(syllable, klass)
     return Syllables(out, frozenset(out))
 
 
@@ -406,6 +407,7 @@ __all__ = [
     "Syllables",
     "View",
     "accept_joined",
+    "among",
     "extend_syllables",
     "joined",
     "keep_homophone",
