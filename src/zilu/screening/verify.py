@@ -215,11 +215,11 @@ class Checker:
         plain = (gap <= self.max_gap) & ~((left | right) & spaced)
         codes, word, cps = self.codes, self.word, self.cps
         ideograph = ideograph_flags()
-        size = len(codes)
-        at_before, at_after = np.maximum(start - 1, 0), np.minimum(end, size - 1)
+        n_codes = len(codes)
+        at_before, at_after = np.maximum(start - 1, 0), np.minimum(end, n_codes - 1)
         # a Latin neighbour: a letter or digit that is not a Chinese numeral folded to a digit (escort一切)
         word_before = (start > 0) & word[codes[at_before]] & ~ideograph[cps[at_before]]
-        word_after = (end < size) & word[codes[at_after]] & ~ideograph[cps[at_after]]
+        word_after = (end < n_codes) & word[codes[at_after]] & ~ideograph[cps[at_after]]
         bounded = (~left | ~word_before) & (~right | ~word_after)
         good = accept & plain & bounded
         found = Found(table.kind[var[good]], table.ref[var[good]], start[good], end[good], form[good])

@@ -57,13 +57,13 @@ def splits() -> dict[str, tuple[str, ...]]:
     own: dict[str, tuple[str, ...]] = {}
     for line in (DATA / "chaizi.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            char, *parts = line.split(" ")
-            own[char] = tuple(parts)
+            char, *pieces = line.split(" ")
+            own[char] = tuple(pieces)
     final = charmap().final
-    for char, parts in list(own.items()):
+    for char, split in list(own.items()):
         simplified = chr(int(final[ord(char)]) or ord(char))
         if simplified != char:
-            own.setdefault(simplified, parts)
+            own.setdefault(simplified, split)
     return own
 
 
@@ -76,8 +76,8 @@ def splits_of(char: str) -> tuple[str, ...]:
     own = splits()
     parts = own.get(char, ())
     twos = [p for p in parts if len(p) == 2]
-    nested = [a + inner for a, b in twos for inner in own.get(b, ()) if len(inner) == 2]
-    nested += [inner + b for a, b in twos for inner in own.get(a, ()) if len(inner) == 2]
+    nested = [p[0] + inner for p in twos for inner in own.get(p[1], ()) if len(inner) == 2]
+    nested += [inner + p[1] for p in twos for inner in own.get(p[0], ()) if len(inner) == 2]
     return tuple(dict.fromkeys([*parts, *(n for n in nested if char not in n)]))
 
 
