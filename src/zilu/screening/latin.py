@@ -145,7 +145,10 @@ class LatinTerms:
         if not self.by_letters:
             return []
         classes = table.classes[cps]
-        return self._in_runs(text, classes.tobytes(), table, _seeded_runs(classes))
+        string = classes.tobytes()
+        if LETTER not in string or (STANDIN not in string and SEPARATOR not in string):
+            return []  # no letter, or nothing that could disguise one (most Chinese posts): no seed
+        return self._in_runs(text, string, table, _seeded_runs(classes))
 
     def _in_runs(self, text: str, string: bytes, table: Classes, spans: Iterable[tuple[int, int]]
                  ) -> list[tuple[int, int, int, int]]:  # fmt: skip
