@@ -36,6 +36,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from zilu.screening.charclass import BOUNDARY, EXTRA_DIGITS
@@ -101,13 +102,9 @@ def case_pairs() -> dict[int, int]:
     return pairs
 
 
-def confusable_pairs() -> dict[int, int]:
-    """Letters of other scripts that look like one ASCII letter, and Latin letters with diacritics, to that letter.
-
-    Sources are letters (category ``L*``) of the scripts in ``_CONFUSABLE_SCRIPTS`` only: symbols stay noise
-    (``×`` between two characters must not become an ``x``) and CJK, kana and Bopomofo are left alone. ``ü`` with or
-    without a tone mark becomes ``v``, as pinyin is typed and as the engine spells ``女`` (``nv``), so ``nǚ`` is ``女``.
-    """
+@cache
+def _confusables_graph() -> dict[str, set[str]]:
+    """The Unicode confusables data that ``confusable-homoglyphs`` ships, as an undirected graph of characters."""
     import json
     from importlib.resources import files
 
@@ -118,6 +115,17 @@ def confusable_pairs() -> dict[int, int]:
             if len(entry["c"]) == 1:
                 graph.setdefault(ch, set()).add(entry["c"])
                 graph.setdefault(entry["c"], set()).add(ch)
+    return graph
+
+
+def confusable_pairs() -> dict[int, int]:
+    """Letters of other scripts that look like one ASCII letter, and Latin letters with diacritics, to that letter.
+
+    Sources are letters (category ``L*``) of the scripts in ``_CONFUSABLE_SCRIPTS`` only: symbols stay noise
+    (``×`` between two characters must not become an ``x``) and CJK, kana and Bopomofo are left alone. ``ü`` with or
+    without a tone mark becomes ``v``, as pinyin is typed and as the engine spells ``女`` (``nv``), so ``nǚ`` is ``女``.
+    """
+    graph = _confusables_graph()
     pairs: dict[int, int] = {}
     for cp in _code_points():
         ch = chr(cp)
@@ -165,16 +173,7 @@ def lookalike_letters() -> dict[int, str]:
     The character table cannot fold them: ``×`` between two Chinese characters is noise, ``ӏ`` is one letter or the
     other. :mod:`zilu.screening.latin` reads them, with every letter each may stand for, in Latin words only.
     """
-    import json
-    from importlib.resources import files
-
-    data = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
-    graph: dict[str, set[str]] = {}
-    for ch, entries in data.items():
-        for entry in entries:
-            if len(entry["c"]) == 1:
-                graph.setdefault(ch, set()).add(entry["c"])
-                graph.setdefault(entry["c"], set()).add(ch)
+    graph = _confusables_graph()
     folded = confusable_pairs()
     out: dict[int, str] = {}
     for ch in graph:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import product
+from itertools import groupby, product
 from pathlib import Path
 
 import numpy as np
@@ -335,14 +335,8 @@ def _edge_symbol(ch: str) -> bool:
 
 
 def _collapse(letters: str) -> tuple[str, tuple[int, ...]]:
+    """``kill`` -> ``("kil", (1, 1, 2))``: runs of one letter as one, with their lengths."""
     if _REPEAT.search(letters) is None:  # no letter twice in a row: nothing to collapse (most words)
         return letters, (1,) * len(letters)
-    chars: list[str] = []
-    counts: list[int] = []
-    for ch in letters:
-        if chars and chars[-1] == ch:
-            counts[-1] += 1
-        else:
-            chars.append(ch)
-            counts.append(1)
-    return "".join(chars), tuple(counts)
+    groups = [(letter, len(list(run))) for letter, run in groupby(letters)]
+    return "".join(letter for letter, _ in groups), tuple(size for _, size in groups)
