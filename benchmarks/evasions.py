@@ -51,6 +51,14 @@ ENGLISH = (
 )  # fmt: skip
 # leetspeak as this generator writes it: letters to digits and symbols
 LEET_GEN = {"a": "4@", "e": "3€", "i": "1!|", "o": "0", "s": "5$", "t": "7+", "l": "1|", "b": "8", "g": "9", "z": "2"}
+# "fancy text" styles as online generators write them: whole words in one style (math alphanumerics by their code
+# point offsets, enclosed letters, small capitals, a faux-Cyrillic/Greek alphabet)
+SMALL_CAPS = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ"
+FAUX_ALPHABET = "αв¢∂єƒgнιנкℓмησρqяѕтυνωχуz"
+FANCY_OFFSETS = {  # first code point of the lower-case a of each mathematical style
+    "bold": 0x1D41A, "bold italic": 0x1D482, "script bold": 0x1D4EA, "fraktur": 0x1D51E,
+    "double-struck": 0x1D552, "sans": 0x1D5BA, "sans bold": 0x1D5EE, "monospace": 0x1D68A,
+}  # fmt: skip
 SPELL_SEPARATORS = [".", "_", "-", "*", " ", "~", "·", ". "]
 TONES = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù"}
 
@@ -133,6 +141,26 @@ class Generator:
 
     def lookalike_symbols(self, term: str) -> str:
         return self.lookalike(term, LOOKALIKE_SYMBOLS)
+
+    def fancy(self, term: str) -> str:
+        """The whole word in one fancy-text style."""
+        style = self.rng.choice(["math", "circled", "negative circled", "negative squared", "small caps", "faux"])
+        out = []
+        for c in term:
+            k = ord(c) - ord("a")
+            if style == "math":
+                out.append(chr(FANCY_OFFSETS[self.rng.choice(sorted(FANCY_OFFSETS))] + k))
+            elif style == "circled":
+                out.append(chr(0x24D0 + k))
+            elif style == "negative circled":
+                out.append(chr(0x1F150 + k))
+            elif style == "negative squared":
+                out.append(chr(0x1F170 + k))
+            elif style == "small caps":
+                out.append(SMALL_CAPS[k])
+            else:
+                out.append(FAUX_ALPHABET[k])
+        return "".join(out)
 
     def leet(self, term: str) -> str:
         """Digits and symbols for some letters (at least one), sometimes all in capitals."""
@@ -251,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         "lookalike": (gen.lookalike, latin_terms),
         "lookalike_sym": (gen.lookalike_symbols, [t for t in latin_terms if any(c in LOOKALIKE_SYMBOLS for c in t)]),
         "latin_plain": (lambda t: t, latin_terms),
+        "latin_fancy": (gen.fancy, latin_terms),
         "latin_leet": (gen.leet, [t for t in latin_terms if any(c in LEET_GEN for c in t)]),
         "latin_spelled": (gen.spelled, latin_terms),
         "pinyin_leet": (gen.pinyin_leet, pinyin_terms),
@@ -271,10 +300,11 @@ def main(argv: list[str] | None = None) -> int:
             at = rng.randrange(len(carrier) + 1)
             # insert at a boundary of the carrier: a space-free join as a real post would have
             left, right = carrier[:at], carrier[at:]
-            # Latin letters are written apart from Latin neighbours, as people write them
-            if form[:1].isascii() and form[:1].isalnum() and left[-1:].isascii() and left[-1:].isalnum():
+            # a Latin word (in any disguise: p0rn, $ex, 🅿🅾🆁🅽) is written apart from a Latin neighbour, as people write
+            # it; a Chinese term is not
+            if form[:1] and not is_cjk(form[0]) and left[-1:].isalnum() and not is_cjk(left[-1]):
                 form = " " + form
-            if form[-1:].isascii() and form[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+            if form[-1:] and not is_cjk(form[-1]) and right[:1].isalnum() and not is_cjk(right[0]):
                 form += " "
             text = left + form + right
             if covered(screener.screen(text), term, at, at + len(form)):

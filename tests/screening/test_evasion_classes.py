@@ -82,6 +82,8 @@ CAUGHT = [
     ("confusables", "a big ɡun", "gun"),  # Latin small script g
     ("confusables", "ΡΟRΝ", "porn"),  # Greek capitals
     ("confusables", "sеxy ѕеx", "sex"),
+    ("confusables", "ᴘᴏʀɴ", "porn"),  # small capitals, named as forms of the letter
+    ("confusables", "ƈơƈąıŋɛ ɢᴜɴ", "gun"),
     # digits, symbols and ambiguous letters inside a Latin word; letters spelled apart by one separator
     ("leet", "free p0rn here", "porn"),
     ("leet", "watch s3x video", "sex"),
@@ -97,7 +99,10 @@ CAUGHT = [
     ("leet", "看p0rn片", "porn"),
     ("leet", "b1ngdu", "bingdu"),
     ("leet", "买b1ngdu", "冰毒"),  # the pinyin spelling of a Chinese term, disguised
-    ("leet", "|s3x|", "sex"),  # symbols at the edges are punctuation when the word reads without them
+    ("leet", "|s3x|", "sex"),
+    ("leet", "ρσяη", "porn"),  # fancy-text letters: Greek σ, η and Cyrillic я, read as Latin inside a Latin word
+    ("leet", "ѕєχ", "sex"),
+    ("leet", "ᴘσяη", "porn"),  # symbols at the edges are punctuation when the word reads without them
 ]
 
 
@@ -130,6 +135,13 @@ def test_a_sentence_break_between_two_words_does_not_join_them():
     assert entries("我喜欢吃冰，毒品是违法的") == set()  # 毒品 runs on past the break
     assert entries("今天好冷。冰，毒") == {"冰毒"}
     assert entries("出：售：冰：毒") == {"冰毒"}
+
+
+def test_fancy_text_letters():
+    assert entries("🅿🅾🆁🅽 and 🅟🅞🅡🅝") == {"porn"}  # negative squared and circled capitals
+    assert entries("Россия, привет мир, 我爱🇨🇳") == set()
+    bank = Banks(terms=(term("nude"),))
+    assert [h.text for h in Screener(bank).screen("ηυ∂є 123 5!5").hits] == ["ηυ∂є"]  # faux letters only: a word
 
 
 def test_filler_is_one_letter_or_digit_between_two_characters():

@@ -33,6 +33,7 @@ reading it is, from pypinyin's character table; it drives pinyin spellings of te
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -89,6 +90,11 @@ def width_pairs() -> dict[int, int]:
             nfkc = _strip_decoration(nfkc)
         if len(nfkc) == 1 and nfkc != ch and _digit_value(ch) is None:
             pairs[cp] = ord(nfkc)
+    # negative circled and negative squared capitals (🅟 🅿), which NFKC leaves alone: "fancy text" generators'
+    # letters, and the emoji 🅰 🅱 🅾 🅿
+    for first in (0x1F150, 0x1F170):
+        for k in range(26):
+            pairs.setdefault(first + k, ord("A") + k)
     return pairs
 
 
@@ -131,7 +137,8 @@ def confusable_pairs() -> dict[int, int]:
         ch = chr(cp)
         if ch.isascii() or unicodedata.category(ch)[0] != "L":
             continue
-        if not unicodedata.name(ch, "").startswith(_CONFUSABLE_SCRIPTS):
+        name = unicodedata.name(ch, "")
+        if not name.startswith(_CONFUSABLE_SCRIPTS):
             continue
         # matching ignores case, so a letter whose capital looks Latin counts too (τ: Τ looks like T)
         targets = _nearest_ascii_letters(ch, graph) or _nearest_ascii_letters(ch.upper(), graph)
@@ -141,11 +148,29 @@ def confusable_pairs() -> dict[int, int]:
             if not targets and len(base) == 1 and base != ch:
                 # a look-alike letter with a diacritic (Ukrainian ї is і with a diaeresis)
                 targets = _nearest_ascii_letters(base, graph) or _nearest_ascii_letters(base.upper(), graph)
+        if not targets and name.startswith("LATIN "):
+            targets = _named_letter(name)
         if len(targets) == 1 and len(target := targets.pop()) == 1:
             pairs[cp] = ord(target)
     for umlaut in "üÜǖǕǘǗǚǙǜǛ":
         pairs[ord(umlaut)] = ord("v")
     return pairs
+
+
+_NAMED_LETTER = re.compile(
+    r"LATIN (?:SMALL|CAPITAL) LETTER (?:(?:SMALL CAPITAL|DOTLESS|SCRIPT|OPEN|BARRED|LONG|CLOSED) )?([A-Z])"
+    r"(?: WITH .*)?$|LATIN LETTER SMALL CAPITAL ([A-Z])(?: WITH .*)?$"
+)
+
+
+def _named_letter(name: str) -> set[str]:
+    """The plain letter a Latin letter's name says it is a form of (``LATIN LETTER SMALL CAPITAL P``, ``LATIN SMALL
+    LETTER C WITH HOOK``, ``DOTLESS I``, ``OPEN E``): fancy-text letters the confusables data does not list. Turned
+    and reversed letters (``ɹ``) are other shapes, not forms."""
+    found = _NAMED_LETTER.match(name)
+    if not found:
+        return set()
+    return {(found.group(1) or found.group(2)).lower()}
 
 
 def _nearest_ascii_letters(ch: str, graph: dict[str, set[str]], depth: int = 3) -> set[str]:

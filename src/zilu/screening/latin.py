@@ -44,16 +44,28 @@ LEET: dict[str, str] = {
     "@": "a", "$": "s", "€": "e", "£": "l", "!": "il", "|": "il", "+": "t", "¢": "c", "©": "c", "®": "r",
     "¥": "y", "ß": "b", "∣": "il", "ǀ": "il", "ӏ": "il", "Ӏ": "il", "Ι": "il", "١": "il", "۱": "il",
 }  # fmt: skip
-#: Letters that are also the other of ``i``/``l`` in most sans-serif fonts: ``I`` (capital i) reads as ``l`` too.
-AMBIGUOUS_LETTERS: dict[str, str] = {"I": "il", "Ｉ": "il"}
+#: "Faux" letters of fancy-text generators: Cyrillic, Greek, Hebrew and Thai letters that no confusables data calls
+#: Latin (``я`` is no ``r`` to Unicode) but that those alphabets use for one (``ρσяη``, ``ק๏гภ``, ``ѕєχ``).
+FAUX: dict[str, str] = {
+    "я": "r", "г": "r", "η": "n", "л": "n", "п": "n", "σ": "o", "є": "e", "ε": "e", "в": "b", "ь": "b", "н": "h",
+    "т": "t", "м": "m", "к": "k", "и": "u", "ц": "u", "υ": "u", "ω": "w", "ш": "w", "χ": "x", "ж": "x", "ƒ": "f",
+    "∂": "d", "ℓ": "l", "ŋ": "n", "ק": "p", "๏": "o", "ภ": "n", "ค": "a", "ร": "s", "ς": "c", "ι": "i", "ά": "a",
+    "ɢ": "g", "ʜ": "h",
+}  # fmt: skip
+#: Letters that stand for two: ``I`` (capital i) is ``l`` too in most sans-serif fonts; ``ǫ`` is fancy text's
+#: small-capital ``q`` as well as an ``o`` with an ogonek.
+AMBIGUOUS_LETTERS: dict[str, str] = {"I": "il", "Ｉ": "il", "ǫ": "oq", "Ǫ": "oq"}  # ǫ: fancy text's small-capital q
 SEPARATORS = "._-*~·•,' \u3000\u00a0"
 MAX_READINGS = 64
 MIN_LETTERS = 3
 MAX_SEPARATOR = 3  # characters between two single letters of a spelled-out word
 
-LETTER, STANDIN, SEPARATOR, OTHER = b"L", b"S", b"P", b"O"
-# Every stand-in's letters are alike under this merge (i/l, b/g): a cheap key that any reading shares with its term.
-_MERGE = str.maketrans("lg", "ib")
+# a letter; a stand-in that is no letter (0 @ × |); a stand-in that is a letter of its own (I я η ǫ): both a letter
+# and a stand-in; a separator; anything else
+LETTER, STANDIN, FAUX_LETTER, SEPARATOR, OTHER = b"L", b"S", b"F", b"P", b"O"
+# Every stand-in's letters are alike under this merge (i/l, b/g, o/q): a cheap key that any reading shares with its
+# term.
+_MERGE = str.maketrans("lgq", "ibo")
 _REPEAT = re.compile(r"(.)\1")
 
 
@@ -67,6 +79,7 @@ def lookalike_letters() -> dict[str, str]:
                 code, letters = line.split()
                 out[chr(int(code, 16))] = letters
     out.update(LEET)
+    out.update(FAUX)
     out.update(AMBIGUOUS_LETTERS)
     # full-width digits, ＠ and ＄ (not ！ or ｜: Chinese punctuation, between words and sentences)
     for ch, letters in list(LEET.items()):
@@ -110,7 +123,7 @@ def classes(cmap: CharMap) -> Classes:
     letter = np.where(is_letter, folded, 0).astype(np.uint8)
     standins = lookalike_letters()
     for ch in standins:
-        out[ord(ch)] = STANDIN[0]
+        out[ord(ch)] = FAUX_LETTER[0] if ch.isalpha() else STANDIN[0]
     for ch in SEPARATORS:
         out[ord(ch)] = SEPARATOR[0]
     return Classes(out, letter, standins)
@@ -146,7 +159,9 @@ class LatinTerms:
             return []
         classes = table.classes[cps]
         string = classes.tobytes()
-        if LETTER not in string or (STANDIN not in string and SEPARATOR not in string):
+        if (LETTER not in string and FAUX_LETTER not in string) or (
+            STANDIN not in string and FAUX_LETTER not in string and SEPARATOR not in string
+        ):
             return []  # no letter, or nothing that could disguise one (most Chinese posts): no seed
         return self._in_runs(text, string, table, _seeded_runs(classes))
 
@@ -183,8 +198,8 @@ class LatinTerms:
             a += 1
         while b > a and _edge_symbol(text[positions[b - 1]]):
             b -= 1
-        for lo in range(min(a, 2) + 1):
-            for hi in range(len(positions), max(b, len(positions) - 2) - 1, -1):
+        for lo in range(min(a, 4) + 1):
+            for hi in range(len(positions), max(b, len(positions) - 4) - 1, -1):
                 if (lo, hi) != (0, len(positions)):
                     found = self._read(text, string, positions[lo:hi], table)
                     if found:
@@ -193,8 +208,8 @@ class LatinTerms:
 
     def _read(self, text: str, string: bytes, positions: tuple[int, ...], table: Classes
               ) -> list[tuple[int, int, int, int]]:  # fmt: skip
-        if len(positions) < MIN_LETTERS or not any(string[p] == _L for p in positions):
-            return []  # too short, or a number or a row of symbols, not a word
+        if len(positions) < MIN_LETTERS or not any(string[p] in (_L, _F) for p in positions):
+            return []  # too short, or a number or a row of symbols, not a word (faux letters, ηυ∂є, are letters)
         options = [table.readings(text[p]) for p in positions]
         if not all(options):
             return []
@@ -217,7 +232,7 @@ class LatinTerms:
         return out
 
 
-_L, _S, _P, _O = LETTER[0], STANDIN[0], SEPARATOR[0], OTHER[0]
+_L, _S, _F, _P, _O = LETTER[0], STANDIN[0], FAUX_LETTER[0], SEPARATOR[0], OTHER[0]
 _MEMO = 100_000  # words remembered (then forgotten all at once)
 _NEAR = 48  # a seed this close to the end of its run takes the run's end as found (no cut search)
 
@@ -225,7 +240,8 @@ _NEAR = 48  # a seed this close to the end of its run takes the run's end as fou
 def _seeded_runs(classes: np.ndarray) -> Iterator[tuple[int, int]]:
     """Around each seed, the stretch of its run up to the nearest cuts, each stretch once.
 
-    Seeds (found with a few vector operations): a letter beside a stand-in, and a single character with separators
+    Seeds (found with a few vector operations): a letter beside a stand-in (a faux letter is both), and a single
+    character with separators
     on both sides (the middle of any chain of three). A run can be cut where it has an ``O`` or where a separator
     touches a piece of two or more characters: no word crosses such a place (a piece that long stands alone; a chain
     of single characters ends at it), so reading the stretch finds the same words as reading the whole run, and long
@@ -233,7 +249,9 @@ def _seeded_runs(classes: np.ndarray) -> Iterator[tuple[int, int]]:
     size = len(classes)
     if size < 2:
         return
-    letter, standin, separator = classes == _L, classes == _S, classes == _P
+    faux, separator = classes == _F, classes == _P
+    letter = (classes == _L) | faux  # what may be a word's letter
+    standin = (classes == _S) | faux  # what may disguise one
     word = letter | standin
     seed = np.zeros(size, dtype=np.bool_)
     seed[:-1] = (letter[:-1] & standin[1:]) | (standin[:-1] & letter[1:])
@@ -311,7 +329,8 @@ def words(text: str, string: bytes, start: int, end: int) -> Iterator[Word]:
     while k < len(pieces):
         a, b = pieces[k]
         if b - a > 1:
-            yield Word(tuple(range(a, b)), STANDIN in string[a:b])
+            piece = string[a:b]
+            yield Word(tuple(range(a, b)), STANDIN in piece or FAUX_LETTER in piece)
             k += 1
             continue
         last = k  # pieces[k..last] are single characters
