@@ -7,9 +7,11 @@ characters, ``1`` and ``I`` either ``i`` or ``l``. This stage reads them as lett
 
 1. **Classes.** Every code point is a letter (the table folds it to an ASCII letter), a *stand-in* (a digit, a
    symbol or an ambiguous letter with the letters it may stand for), a *separator* (``. _ - * ~ ·``, spaces) or
-   other. Stand-ins come from two sources: ``data/lookalike.txt`` (symbols the Unicode confusables data links to a
-   letter: ``⍺ ℮ ⍴ × ∨ ૦``), and :data:`LEET`, the digit and symbol conventions of leetspeak, which no Unicode data
-   covers (``0 o``, ``3 e``, ``4 a``, ``5 s``, ``7 t``, ``@ a``, ``$ s``, ``1 i/l`` ...).
+   other. Stand-ins come from ``data/lookalike.txt`` (symbols the Unicode confusables data links to a letter:
+   ``⍺ ℮ ⍴ × ∨ ૦``); :data:`LEET`, the digit and symbol conventions of leetspeak, which no Unicode data covers
+   (``0 o``, ``3 e``, ``4 a``, ``5 s``, ``7 t``, ``@ a``, ``$ s``, ``1 i/l`` ...); :data:`FAUX`, the letters of
+   other scripts that fancy-text alphabets use for Latin ones (``я r``, ``η n``); and :data:`AMBIGUOUS_LETTERS`
+   (``I`` is ``i`` or ``l``). A stand-in that is a letter itself (``я``, ``I``) counts as a word's letter too.
 2. **Words.** A run of those classes is cut at separators. Single characters cut apart by the *same* separator are
    joined back (``p.o.r.n``, ``p_0_r_n``, ``s e x``); a longer piece stands alone (``www.example.com`` stays three
    words).
@@ -54,7 +56,7 @@ FAUX: dict[str, str] = {
 }  # fmt: skip
 #: Letters that stand for two: ``I`` (capital i) is ``l`` too in most sans-serif fonts; ``ǫ`` is fancy text's
 #: small-capital ``q`` as well as an ``o`` with an ogonek.
-AMBIGUOUS_LETTERS: dict[str, str] = {"I": "il", "Ｉ": "il", "ǫ": "oq", "Ǫ": "oq"}  # ǫ: fancy text's small-capital q
+AMBIGUOUS_LETTERS: dict[str, str] = {"I": "il", "Ｉ": "il", "ǫ": "oq", "Ǫ": "oq"}
 SEPARATORS = "._-*~·•,' \u3000\u00a0"
 MAX_READINGS = 64
 MIN_LETTERS = 3
@@ -71,7 +73,8 @@ _REPEAT = re.compile(r"(.)\1")
 
 @cache
 def lookalike_letters() -> dict[str, str]:
-    """``data/lookalike.txt`` merged with :data:`LEET` and :data:`AMBIGUOUS_LETTERS`: character -> letters."""
+    """``data/lookalike.txt`` merged with :data:`LEET`, :data:`FAUX` and :data:`AMBIGUOUS_LETTERS`: character ->
+    the letters it may stand for."""
     out: dict[str, str] = {}
     if DATA.exists():
         for line in DATA.read_text(encoding="utf-8").splitlines():
@@ -92,7 +95,7 @@ def lookalike_letters() -> dict[str, str]:
 class Classes:
     """Per code point: its class byte, and for letters the ASCII letter it folds to."""
 
-    classes: np.ndarray  # uint8 over every code point: L, S, P or O
+    classes: np.ndarray  # uint8 over every code point: L, S, F, P or O
     letter: np.ndarray  # uint8: the folded ASCII letter of an L code point, else 0
     standins: dict[str, str]
     _readings: dict[str, str] = field(default_factory=dict)
