@@ -28,6 +28,7 @@ BANK = Banks(
         term("长刀", "illegal"),
         term("奸", "porn"),
         term("女色", "porn"),
+        term("妹妹小穴", "porn"),
     )
 )
 
@@ -76,6 +77,8 @@ CAUGHT = [
     ("pinyin_mix", "hailuo因", "海洛因"),
     ("pinyin_mix", "HAI洛YIN", "海洛因"),
     ("pinyin_mix", "bīng毒", "冰毒"),
+    ("pinyin_mix", "meimei小xue", "妹妹小穴"),  # a repeated character: two syllables, two characters
+    ("pinyin_mix", "妹mei小穴", "妹妹小穴"),
     # look-alike letters of other scripts
     ("confusables", "the рοrn site", "porn"),  # Cyrillic р, Greek ο
     ("confusables", "ѕех", "sex"),  # Cyrillic ѕ е х
@@ -135,6 +138,11 @@ def test_a_sentence_break_between_two_words_does_not_join_them():
     assert entries("我喜欢吃冰，毒品是违法的") == set()  # 毒品 runs on past the break
     assert entries("今天好冷。冰，毒") == {"冰毒"}
     assert entries("出：售：冰：毒") == {"冰毒"}
+
+
+def test_a_term_with_a_repeated_character_matches_by_sound_written_out():
+    assert "妹妹小穴" in entries("妹美小穴")
+    assert "妹妹小穴" not in entries("妹美小穴", homophone=False)
 
 
 def test_fancy_text_letters():

@@ -33,6 +33,7 @@ BANK = Banks(
         term("海洛因"),
         term("porn"),
         term("kill"),
+        term("妈妈大麻"),
     ),
     allow=("大麻烦", "avatar"),
 )
@@ -80,6 +81,7 @@ CURATED = [
     "冰👨\u200d👩\u200d👧🇨🇳毒", "我们去打麻将吧", "祝你身体健康", "冰du abc", "abc bing毒", "冰d u x", "hai luo因",
     "free p0rn", "$3x", "kiII k1ll ki|l", "p.o.r.n", "a p-o-r-n b", "b1ngdu", "买b1ng du", "|s3x|", "p0rnhub",
     "2023年", "s.e x", "P0RN", "⍴orn", "se×", "s e.x", "冰x毒", "海1洛2因", "冰xy毒", "A冰毒", "冰ｘ毒品",
+    "妈马大麻", "mama大麻", "ma妈大ma", "妈妈大麻", "马妈大麻", "妈 马大麻", "妈妈妈大麻",
 ]  # fmt: skip
 
 

@@ -245,7 +245,6 @@ class Lexicon:
             kind == TERM
             and how == NORMALIZED
             and self.homophones is not None
-            and runs is None
             and len(chars) >= max(2, ev.homophone_min_chars)
             and n_cjk >= 2
         )
@@ -256,6 +255,20 @@ class Lexicon:
             self.sound.setdefault(self.homophones[data].tobytes(), []).append(variant)
         else:
             self.exact.setdefault(variant.form, []).append(variant)
+        if (
+            kind == TERM
+            and how == NORMALIZED
+            and self.homophones is not None
+            and runs is not None
+            and len(chars) >= max(2, ev.homophone_min_chars)
+            and n_cjk >= 2
+        ):
+            # A term with a repeated character (妹妹小穴) also matches by sound as written out, one character a
+            # position: 妹美小穴, and in the pinyin view meimei小xue, where two syllables are two characters.
+            full = np.asarray(form, dtype=np.uint16)
+            spelled_out = Variant(kind, ref, full.tobytes(), how, True, bool(words[form[0]]), bool(words[form[-1]]),
+                                  len(form), None)  # fmt: skip
+            self.sound.setdefault(self.homophones[full].tobytes(), []).append(spelled_out)
         if kind == TERM and how == NORMALIZED and ev.pinyin and 2 <= len(form) <= ev.pinyin_max_chars and n_cjk:
             self._add_pinyin(ref, form)
 
@@ -435,7 +448,7 @@ def _cjk_codes(cmap: CharMap) -> Bools:
     return out
 
 
-_LEXICON_FORMAT = b"zilu-lexicon/1"
+_LEXICON_FORMAT = b"zilu-lexicon/3"  # bump whenever compiling changes what a lexicon holds
 
 
 @cache

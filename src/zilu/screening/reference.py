@@ -207,10 +207,11 @@ class ReferenceMatcher:
         return True
 
     def occurrences(
-        self, text: str, form: str, how: str, homophone: bool, view: _RefView | None = None
+        self, text: str, form: str, how: str, homophone: bool, view: _RefView | None = None, collapse: bool = True
     ) -> list[tuple[int, int, str]]:
-        """``(start, end, form name)`` of every occurrence of a normalized form in ``text`` (in ``view``, if given)."""
-        chars, runs = self._collapse(form)
+        """``(start, end, form name)`` of every occurrence of a normalized form in ``text`` (in ``view``, if given);
+        with ``collapse`` false, the form's repeated characters stay one a position."""
+        chars, runs = self._collapse(form) if collapse else (form, [1] * len(form))
         spelled = view.syllables if view is not None else {}
         units = self._units(text, view.chars if view else None, set(spelled) if spelled else None)
         out = []
@@ -260,13 +261,15 @@ class ReferenceMatcher:
             out.append((start, end, name))
         return out
 
-    def _everywhere(self, text: str, form: str, how: str, homophone: bool) -> list[tuple[int, int, str]]:
+    def _everywhere(
+        self, text: str, form: str, how: str, homophone: bool, collapse: bool = True
+    ) -> list[tuple[int, int, str]]:
         """Occurrences in the plain view and in every alternative view of the text being matched (the pinyin view
         only for forms that may match by sound)."""
-        out = self.occurrences(text, form, how, homophone)
+        out = self.occurrences(text, form, how, homophone, collapse=collapse)
         for view in self._views:
             if view.kind != "pinyin" or homophone:
-                out += self.occurrences(text, form, how, homophone, view)
+                out += self.occurrences(text, form, how, homophone, view, collapse=collapse)
         return out
 
     def views(self, text: str) -> list[_RefView]:
@@ -392,10 +395,22 @@ class ReferenceMatcher:
         return frozenset(self.reading.values()) if self.reading else frozenset()
 
     def _homophone_ok(self, form: str) -> bool:
+        """Whether a term may match by sound: two or more characters (``homophone_min_chars``) once repeats are
+        collapsed, two of them Chinese. A repeated character keeps its run (``又又色图`` for ``幼幼色图``)."""
+        chars, _runs = self._collapse(form)
+        return (
+            self.ev.homophone
+            and len(chars) >= max(2, self.ev.homophone_min_chars)
+            and sum(is_cjk(ch) for ch in chars) >= 2
+        )
+
+    def _written_out_ok(self, form: str) -> bool:
+        """A term with a repeated character that also matches by sound written out, a character a position
+        (``妹妹小穴`` as ``妹美小穴``, ``meimei小xue``): what :meth:`_homophone_ok` asks of it but the repeat."""
         chars, runs = self._collapse(form)
         return (
             self.ev.homophone
-            and max(runs) == 1
+            and max(runs) > 1
             and len(chars) >= max(2, self.ev.homophone_min_chars)
             and sum(is_cjk(ch) for ch in chars) >= 2
         )
@@ -417,6 +432,8 @@ class ReferenceMatcher:
             if not form:
                 continue
             hits = self._everywhere(text, form, "normalized", self._homophone_ok(form))
+            if self._written_out_ok(form):
+                hits += self._everywhere(text, form, "normalized", True, collapse=False)
             spelled = pinyin_variant(form, self.ev) if self.ev.pinyin else None
             if spelled is not None:
                 hits += self._everywhere(text, self.form(spelled), "pinyin", False)
