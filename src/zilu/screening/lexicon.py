@@ -17,20 +17,16 @@ terms, terms with repeated characters, allow-list and context words). Candidates
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 from collections.abc import Callable, Sequence
 from functools import cache, partial
-from pathlib import Path
 
 import numpy as np
 
-from zilu.screening import latin, views
-from zilu.screening.backends import Scanner, cache_dir, make_scanner, write_cached
+from zilu.screening import compiled, latin, views
+from zilu.screening.backends import Scanner, make_scanner
 from zilu.screening.banks import Banks
 from zilu.screening.charclass import is_cjk
-from zilu.screening.charmap import DATA, U16, U32, Bools, CharMap, charmap
+from zilu.screening.charmap import U16, U32, Bools, CharMap, charmap, ideograph_flags
 from zilu.screening.normalize import boundary_codes, homophone_map, pinyin_spelling
 from zilu.screening.policy import Evasion
 from zilu.screening.resolve import TermHits, TermInfo, resolve
@@ -81,14 +77,23 @@ class Lexicon:
         self.exact: dict[bytes, list[Variant]] = {}
         self.sound: dict[bytes, list[Variant]] = {}
         self._term_codes: set[int] = set()
-        self.cached = self._load_compiled(entries)
-        if not self.cached:
+        cache_file = compiled.path_for(evasion, entries)
+        found = compiled.load(cache_file)
+        self.cached = found is not None
+        if found is None:
             self._compile(entries)
-            self.exact_keys = list(self.exact)
-            self.sound_keys = list(self.sound)
-            self.exact_table = VariantTable([self.exact[k] for k in self.exact_keys])
-            self.sound_table = VariantTable([self.sound[k] for k in self.sound_keys])
-            self._save_compiled()
+            exact_keys, sound_keys = list(self.exact), list(self.sound)
+            found = compiled.Compiled(
+                exact_keys,
+                sound_keys,
+                VariantTable([self.exact[k] for k in exact_keys]),
+                VariantTable([self.sound[k] for k in sound_keys]),
+                frozenset(self._term_codes),
+            )
+            compiled.save(cache_file, found)
+        self.exact_keys, self.sound_keys = found.exact_keys, found.sound_keys
+        self.exact_table, self.sound_table = found.exact_table, found.sound_table
+        self._term_codes = set(found.term_codes)
         self.info = TermInfo(banks.terms, self.context_words, context_window)
         self.exact_scanner: Scanner = make_scanner(self.exact_keys, backend)
         self.sound_scanner: Scanner = make_scanner(self.sound_keys, backend)
@@ -160,52 +165,6 @@ class Lexicon:
             return False
         h = self.homophones
         return bool(views.among((h[a].astype(np.int64) << 16) | h[b].astype(np.int64), sound).any())
-
-    # ------------------------------------------------------------------ compiled lexicons on disk
-
-    def _cache_path(self, entries: list[tuple[int, int, str]]) -> Path | None:
-        """Where the compiled form of these entries under these switches is kept (``None``: caching is off)."""
-        directory = cache_dir()
-        if directory is None:
-            return None
-        digest = hashlib.sha256(_LEXICON_FORMAT + _data_digest() + repr(self.evasion).encode())
-        for kind, ref, text in entries:
-            digest.update(f"{kind}\x1f{ref}\x1f{text}\x1e".encode("utf-8", "surrogatepass"))
-        return directory / f"{digest.hexdigest()[:32]}.lexicon.npz"
-
-    def _load_compiled(self, entries: list[tuple[int, int, str]]) -> bool:
-        """Take the automaton keys and variant tables from the cache; ``False`` when they are not there."""
-        self._cache_file = self._cache_path(entries)
-        if self._cache_file is None or not self._cache_file.exists():
-            return False
-        try:
-            with np.load(self._cache_file, allow_pickle=False) as data:
-                self.exact_keys = _split_keys(data["exact_keys"], data["exact_key_len"])
-                self.sound_keys = _split_keys(data["sound_keys"], data["sound_key_len"])
-                self.exact_table = VariantTable.from_arrays(data, "exact_")
-                self.sound_table = VariantTable.from_arrays(data, "sound_")
-                self._term_codes = set(data["term_codes"].tolist())
-        except (OSError, KeyError, ValueError):
-            return False
-        with contextlib.suppress(OSError):
-            os.utime(self._cache_file)
-        return True
-
-    def _save_compiled(self) -> None:
-        """Write the compiled form for the next start (a cache that cannot be written is simply not used)."""
-        path = self._cache_file
-        if path is None:
-            return
-        arrays = {
-            **self.exact_table.arrays("exact_"),
-            **self.sound_table.arrays("sound_"),
-            "exact_keys": np.frombuffer(b"".join(self.exact_keys), dtype=np.uint8),
-            "exact_key_len": np.fromiter(map(len, self.exact_keys), dtype=np.int64, count=len(self.exact_keys)),
-            "sound_keys": np.frombuffer(b"".join(self.sound_keys), dtype=np.uint8),
-            "sound_key_len": np.fromiter(map(len, self.sound_keys), dtype=np.int64, count=len(self.sound_keys)),
-            "term_codes": np.array(sorted(self._term_codes), dtype=np.int64),
-        }
-        write_cached(path, lambda handle: np.savez(handle, **arrays), "*.lexicon.npz")
 
     # ------------------------------------------------------------------ compile
 
@@ -441,31 +400,7 @@ class Lexicon:
 @cache
 def _cjk_codes(cmap: CharMap) -> Bools:
     """``_cjk_codes(cmap)[code]``: the code stands for a CJK ideograph."""
-    out = np.zeros(0x10000, dtype=np.bool_)
-    decode = cmap.decode
-    for code in np.flatnonzero(decode).tolist():
-        out[code] = is_cjk(chr(decode[code]))
-    return out
-
-
-_LEXICON_FORMAT = b"zilu-lexicon/3"  # bump whenever compiling changes what a lexicon holds
-
-
-@cache
-def _data_digest() -> bytes:
-    """A digest of the data files a compiled lexicon depends on (character tables, pinyin, splits)."""
-    digest = hashlib.sha256()
-    for name in ("charmap.txt", "pinyin.txt", "chaizi.txt", "words.txt"):
-        with contextlib.suppress(OSError):
-            digest.update((DATA.parent / name).read_bytes())
-    return digest.digest()
-
-
-def _split_keys(flat: np.ndarray, lengths: np.ndarray) -> list[bytes]:
-    raw = flat.tobytes()
-    ends = np.cumsum(lengths).tolist()
-    starts = [0, *ends[:-1]]
-    return [raw[a:b] for a, b in zip(starts, ends, strict=True)]
+    return np.asarray(ideograph_flags()[cmap.decode])
 
 
 @cache
