@@ -69,24 +69,27 @@ def format_cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _creation_datetime(value: date) -> datetime:
-    return datetime.combine(value, time(0, 0), tzinfo=_BEIJING)
-
-
 def a4_document(title: str, *, issuer: str, dated: date) -> tuple[FPDF, float]:
     """A fresh one-column A4 document with the embedded CJK font, Zilu's metadata and a first page: the frame every
     decision, letter and notice PDF starts from. Returns it and the width between the margins."""
     pdf = FPDF(format="A4")
     pdf.set_margins(22, 22, 22)
     pdf.set_auto_page_break(True, margin=22)
+    _set_up(pdf, title=title, issuer=issuer, dated=dated)
+    pdf.add_page()
+    return pdf, pdf.w - pdf.l_margin - pdf.r_margin
+
+
+def _set_up(pdf: FPDF, *, title: str, issuer: str, dated: date, subject: str = "") -> None:
+    """Register the embedded font and set Zilu's metadata on a fresh document."""
     pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
     pdf.set_title(title)
+    if subject:
+        pdf.set_subject(subject)
     pdf.set_author(issuer)
     pdf.set_creator("Zilu")
     pdf.set_lang("zh-CN")
-    pdf.set_creation_date(_creation_datetime(dated))
-    pdf.add_page()
-    return pdf, pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_creation_date(datetime.combine(dated, time(0, 0), tzinfo=_BEIJING))
 
 
 def _group(text: str, size: int = 8) -> str:
@@ -95,15 +98,9 @@ def _group(text: str, size: int = 8) -> str:
 
 
 def _new_pdf(pdf: FPDF, *, title: str, subject: str, issuer: str, created_on: date) -> FPDF:
-    """Register the embedded font and set the metadata on a fresh document."""
-    pdf.add_font(FONT_FAMILY, fname=cjk_font_path())
+    """Register the embedded font and set the metadata, the body font and the ink on a fresh document."""
+    _set_up(pdf, title=title, issuer=issuer, dated=created_on, subject=subject)
     pdf.set_font(FONT_FAMILY, size=11)
-    pdf.set_title(title)
-    pdf.set_subject(subject)
-    pdf.set_author(issuer)
-    pdf.set_creator("Zilu")
-    pdf.set_lang("zh-CN")
-    pdf.set_creation_date(_creation_datetime(created_on))
     pdf.set_text_color(*_INK)
     return pdf
 
